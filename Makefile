@@ -1,0 +1,43 @@
+# Two commands on a fresh machine: `make run` and `make test`. See README.md.
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+DEPS_HASH := $(shell cat requirements.in requirements-dev.in constraints.txt 2>/dev/null | sha256sum | cut -c1-16)
+STAMP := $(VENV)/.installed-$(DEPS_HASH)
+
+.PHONY: run test install lint bench lock clean
+
+run: $(STAMP)
+	$(PY) -m bot run
+
+test: $(STAMP)
+	scripts/test
+
+install: $(STAMP)
+
+# Installs only when the requirements or the constraints changed.
+$(STAMP):
+	@python=$$(scripts/find-python) || exit 1; \
+	if [ ! -x $(PY) ] || ! $(PY) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 10))'; then \
+		echo "creating $(VENV) with $$python"; rm -rf $(VENV); $$python -m venv $(VENV) || exit 1; \
+	fi
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade "pip==24.2"
+	$(PY) -m pip install --quiet --disable-pip-version-check \
+		-r requirements.in -r requirements-dev.in -c constraints.txt
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check bot actions tests scripts
+	$(VENV)/bin/mypy
+
+bench: $(STAMP)
+	$(PY) scripts/bench.py
+
+# Re-resolve the pinned versions after changing requirements*.in.
+lock: $(STAMP)
+	$(PY) -m pip install --quiet -r requirements.in -r requirements-dev.in
+	$(PY) -m pip freeze --exclude-editable | grep -v '^-e' > constraints.txt
+
+clean:
+	rm -rf var models .pytest_cache tests/artifacts

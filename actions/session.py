@@ -1,0 +1,31 @@
+"""Starting a conversation: the AI disclosure (EU AI Act art. 50) comes first."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActionExecuted, SessionStarted, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.settings import LANGUAGES
+
+
+class ActionSessionStart(Action):
+    def name(self) -> str:
+        return "action_session_start"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        metadata = tracker.get_slot("session_started_metadata") or {}
+        declared = str(metadata.get("language") or "").lower()[:2]
+        language = declared if declared in LANGUAGES else tracker.get_slot("language")
+        # Unknown language (no page hint, first visit): say it in both.
+        response = f"utter_disclosure_{language}" if language in LANGUAGES else "utter_disclosure"
+        dispatcher.utter_message(response=response)
+        events: list[dict[str, Any]] = [SessionStarted()]
+        if language in LANGUAGES:
+            events.append(SlotSet("language", language))
+        events.append(ActionExecuted("action_listen"))
+        return events

@@ -1,0 +1,1 @@
+"""Ardoise assistant: everything that is not Rasa glue."""

@@ -1,0 +1,161 @@
+"""Command line: `python -m bot kb|db|model|run ...` (see `python -m bot --help`)."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot.db import transaction
+from bot.knowledge.documents import KnowledgeFileError, load_directory, write_directory
+from bot.knowledge.service import all_docs, import_docs
+from bot.schema import upgrade
+from bot.settings import Settings, SettingsError, get_settings
+
+
+def _author(args: argparse.Namespace) -> str:
+    return args.author or f"cli:{getpass.getuser()}"
+
+
+def cmd_db_upgrade(settings: Settings, args: argparse.Namespace) -> int:
+    upgrade(settings.database_url)
+    print("database schema is up to date")
+    return 0
+
+
+def cmd_kb_validate(settings: Settings, args: argparse.Namespace) -> int:
+    docs = load_directory(Path(args.dir or settings.knowledge_dir))
+    topics = {d.topic for d in docs}
+    print(f"ok: {len(docs)} articles in {len(topics)} topics")
+    return 0
+
+
+def cmd_kb_import(settings: Settings, args: argparse.Namespace) -> int:
+    docs = load_directory(Path(args.dir or settings.knowledge_dir))
+    upgrade(settings.database_url)
+    with transaction(settings.database_url) as session:
+        report = import_docs(session=session, docs=docs, author=_author(args), prune=args.prune)
+    print(
+        f"imported: {len(report.created)} created, {len(report.updated)} updated, "
+        f"{len(report.unchanged)} unchanged, {len(report.deleted)} deleted"
+    )
+    if report.only_in_database:
+        print(
+            "only in the database (kept; use --prune to delete): "
+            + ", ".join(report.only_in_database)
+        )
+    return 0
+
+
+def cmd_kb_export(settings: Settings, args: argparse.Namespace) -> int:
+    with transaction(settings.database_url) as session:
+        docs = sorted(all_docs(session=session), key=lambda d: (d.topic, d.id))
+    if not docs:
+        print("the knowledge base is empty: nothing exported", file=sys.stderr)
+        return 1
+    written = write_directory(Path(args.dir or settings.knowledge_dir), docs)
+    print(f"exported {len(docs)} articles to {len(written)} files")
+    return 0
+
+
+def cmd_kb_list(settings: Settings, args: argparse.Namespace) -> int:
+    with transaction(settings.database_url) as session:
+        docs = all_docs(session=session)
+    needle = (args.search or "").casefold()
+    shown = 0
+    for doc in docs:
+        if args.topic and doc.topic != args.topic or args.status and doc.status != args.status:
+            continue
+        haystack = " ".join(
+            [doc.id, *doc.tags, *(t.title + " " + t.answer for t in doc.texts.values())]
+        ).casefold()
+        if needle and needle not in haystack:
+            continue
+        reviewed = doc.reviewed.isoformat() if doc.reviewed else "never"
+        title = doc.texts["en"].title if "en" in doc.texts else ""
+        print(f"{doc.id:28} {doc.topic:14} {doc.status:10} reviewed {reviewed}  {title}")
+        shown += 1
+    print(f"{shown} article(s)")
+    return 0
+
+
+def cmd_model_train(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.model import train
+    from bot.processes import rasa_environment
+
+    path = train(settings, env=rasa_environment(settings))
+    print(path)
+    return 0
+
+
+def cmd_model_path(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.model import model_path
+
+    path = model_path(settings)
+    print(path)
+    return 0 if path.exists() else 3
+
+
+def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.processes import run_all
+
+    return run_all(settings)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
+    groups = parser.add_subparsers(dest="group", required=True)
+
+    db = groups.add_parser("db", help="database schema").add_subparsers(
+        dest="command", required=True
+    )
+    db.add_parser("upgrade", help="apply migrations").set_defaults(func=cmd_db_upgrade)
+
+    kb = groups.add_parser("kb", help="knowledge base").add_subparsers(
+        dest="command", required=True
+    )
+    for name, func, text in (
+        ("validate", cmd_kb_validate, "check the knowledge files"),
+        ("import", cmd_kb_import, "load the knowledge files into the database"),
+        ("export", cmd_kb_export, "write the database's articles to the knowledge files"),
+    ):
+        sub = kb.add_parser(name, help=text)
+        sub.add_argument("--dir", help="knowledge folder (default: KNOWLEDGE_DIR)")
+        sub.set_defaults(func=func)
+        if name == "import":
+            sub.add_argument("--prune", action="store_true", help="delete articles the files lack")
+            sub.add_argument("--author", help="name recorded in the revisions")
+    listing = kb.add_parser("list", help="list the articles in the database")
+    listing.add_argument("--topic")
+    listing.add_argument("--status", choices=("draft", "published"))
+    listing.add_argument("--search", help="text to look for in ids, tags, titles and answers")
+    listing.set_defaults(func=cmd_kb_list)
+
+    model = groups.add_parser("model", help="the trained model").add_subparsers(
+        dest="command", required=True
+    )
+    model.add_parser("train", help="train unless a model for this data exists").set_defaults(
+        func=cmd_model_train
+    )
+    model.add_parser("path", help="print the current model's path").set_defaults(
+        func=cmd_model_path
+    )
+
+    groups.add_parser("run", help="start everything").set_defaults(func=cmd_run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(get_settings(), args))
+    except KnowledgeFileError as error:
+        print(f"{len(error.problems)} problem(s) in the knowledge files:", file=sys.stderr)
+        for problem in error.problems:
+            print(f"  - {problem}", file=sys.stderr)
+        return 2
+    except SettingsError as error:
+        print(f"configuration error: {error}", file=sys.stderr)
+        return 2

@@ -1,0 +1,226 @@
+"""Starting the whole assistant: database, knowledge base, model, action server, Rasa server.
+
+`make run` ends here. The same `Services` group starts the real processes for
+the end-to-end tests and the benchmark.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import FrameType
+
+from sqlalchemy.engine import make_url
+
+from bot.db import transaction
+from bot.knowledge.documents import load_directory
+from bot.knowledge.service import article_count, import_docs
+from bot.model import train
+from bot.schema import upgrade
+from bot.settings import PROJECT_ROOT, Settings, rasa_token
+
+READY_TIMEOUT = 300.0
+
+
+class StartupFailed(RuntimeError):
+    """A process exited or never became ready; the message says which and why."""
+
+
+def rasa_environment(settings: Settings) -> dict[str, str]:
+    """Variables that endpoints.yml expands, plus ours for the child processes."""
+    env = {
+        "DATABASE_URL": settings.database_url,
+        "TRACKER_STORE_URL": settings.tracker_store_url,
+        "ACTION_ENDPOINT_URL": settings.action_endpoint_url,
+        "LOCK_STORE_TYPE": "in_memory",
+        "LOCK_STORE_HOST": "",
+        "LOCK_STORE_PORT": "6379",
+        "LOCK_STORE_DB": "0",
+        "VAR_DIR": str(settings.var_dir),
+        "MODELS_DIR": str(settings.models_dir),
+        "KNOWLEDGE_DIR": str(settings.knowledge_dir),
+        "DEFAULT_LANGUAGE": settings.default_language,
+        "ANSWER_THRESHOLD": str(settings.answer_threshold),
+        "CLARIFY_THRESHOLD": str(settings.clarify_threshold),
+        "RASA_PORT": str(settings.rasa_port),
+        "ACTION_PORT": str(settings.action_port),
+        # Rasa's telemetry would try to reach the network at every start.
+        "RASA_TELEMETRY_ENABLED": "false",
+        "TF_CPP_MIN_LOG_LEVEL": "2",
+    }
+    if settings.lock_store_url:
+        url = make_url(settings.lock_store_url)
+        env.update(
+            LOCK_STORE_TYPE="redis",
+            LOCK_STORE_HOST=url.host or "127.0.0.1",
+            LOCK_STORE_PORT=str(url.port or 6379),
+            LOCK_STORE_DB=str(url.database or "0"),
+        )
+    return env
+
+
+def prepare(settings: Settings) -> Path:
+    """Schema up to date, default knowledge base loaded into an empty database, model trained."""
+    upgrade(settings.database_url)
+    with transaction(settings.database_url) as session:
+        if article_count(session=session) == 0:
+            docs = load_directory(settings.knowledge_dir)
+            import_docs(session=session, docs=docs, author="default knowledge base")
+            print(f"loaded the default knowledge base: {len(docs)} articles", flush=True)
+    print(
+        "training the model if the training data changed (a few minutes the first time)…",
+        flush=True,
+    )
+    return train(settings, env=rasa_environment(settings))
+
+
+def _get(url: str, timeout: float = 2.0) -> int:
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as error:
+        return int(error.code)
+    except (urllib.error.URLError, OSError):
+        return 0
+
+
+@dataclass
+class Services:
+    """The action server and the Rasa server as child processes, stopped together."""
+
+    settings: Settings
+    model: Path
+    log_dir: Path
+    processes: dict[str, subprocess.Popen] = field(default_factory=dict)
+
+    def _spawn(self, name: str, args: list[str]) -> None:
+        env = {**os.environ, **rasa_environment(self.settings)}
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        log = (self.log_dir / f"{name}.log").open("ab")
+        self.processes[name] = subprocess.Popen(
+            [str(Path(sys.executable).parent / "rasa"), *args],
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+    def start_actions(self) -> None:
+        self._spawn(
+            "actions",
+            ["run", "actions", "--actions", "actions", "--port", str(self.settings.action_port)],
+        )
+
+    def start_rasa(self) -> None:
+        self._spawn(
+            "rasa",
+            [
+                "run",
+                "--model",
+                str(self.model),
+                "--port",
+                str(self.settings.rasa_port),
+                "--interface",
+                self.settings.rasa_host,
+                "--endpoints",
+                "endpoints.yml",
+                "--credentials",
+                "credentials.yml",
+                "--enable-api",
+                "--auth-token",
+                rasa_token(self.settings),
+                "--cors",
+                "*",
+            ],
+        )
+
+    def start(self) -> None:
+        self.start_actions()
+        self.start_rasa()
+        self.wait_ready()
+
+    def wait_ready(self, timeout: float = READY_TIMEOUT) -> None:
+        checks = {
+            "actions": f"http://127.0.0.1:{self.settings.action_port}/health",
+            "rasa": f"{self.settings.rasa_url}/status?token={rasa_token(self.settings)}",
+        }
+        deadline = time.monotonic() + timeout
+        pending = {name: url for name, url in checks.items() if name in self.processes}
+        while pending:
+            for name, url in list(pending.items()):
+                process = self.processes[name]
+                if process.poll() is not None:
+                    log = self.log_dir / f"{name}.log"
+                    raise StartupFailed(f"{name} exited ({process.returncode}); see {log}")
+                if _get(url) == 200:
+                    del pending[name]
+            if pending and time.monotonic() > deadline:
+                raise StartupFailed(f"not ready after {timeout:.0f}s: {', '.join(pending)}")
+            time.sleep(0.5)
+
+    def stop(self, name: str | None = None, timeout: float = 20.0) -> None:
+        names = [name] if name else list(self.processes)
+        for key in names:
+            process = self.processes.get(key)
+            if process and process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+        for key in names:
+            process = self.processes.pop(key, None)
+            if process is None:
+                continue
+            try:
+                process.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+
+    def exited(self) -> str | None:
+        return next((n for n, p in self.processes.items() if p.poll() is not None), None)
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
+
+
+def run_all(settings: Settings) -> int:
+    """Prepare, start everything, print where to talk to it, stop it all on Ctrl-C."""
+    signal.signal(signal.SIGTERM, _interrupt)
+    services: Services | None = None
+    try:
+        model = prepare(settings)
+        services = Services(settings=settings, model=model, log_dir=settings.var_dir / "logs")
+        print("starting the action server and the Rasa server (about a minute)…", flush=True)
+        services.start()
+        print(
+            "\nThe assistant is ready.\n"
+            f"  Talk to it:  curl -s -XPOST {settings.rasa_url}/webhooks/rest/webhook "
+            "-H 'Content-Type: application/json' "
+            '-d \'{"sender": "me", "message": "Quels sont vos avantages ?"}\'\n'
+            f"  Logs:        {services.log_dir}\n"
+            "  Stop:        Ctrl-C\n",
+            flush=True,
+        )
+        while True:
+            crashed = services.exited()
+            if crashed:
+                print(f"{crashed} stopped unexpectedly; see {services.log_dir}/{crashed}.log")
+                return 1
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        return 0
+    except StartupFailed as error:
+        print(f"could not start: {error}", file=sys.stderr)
+        return 1
+    finally:
+        if services is not None:
+            print("stopping…", flush=True)
+            services.stop()
+            print("stopped.", flush=True)

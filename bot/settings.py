@@ -1,0 +1,129 @@
+"""The assistant's settings: the only module that reads the environment.
+
+Values come from the process environment, after `.env` (python-dotenv) has
+filled in what the environment does not set. Everything has an embedded
+default, so a laptop runs the assistant with no configuration at all.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from dotenv import load_dotenv
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+LANGUAGES = ("fr", "en")
+
+
+class SettingsError(ValueError):
+    """A setting has a value the assistant cannot use."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the processes need to know about their environment."""
+
+    database_url: str
+    tracker_store_url: str
+    lock_store_url: str | None = None
+    rasa_host: str = "127.0.0.1"
+    rasa_port: int = 5005
+    action_port: int = 5055
+    rasa_token: str | None = None
+    default_language: str = "fr"
+    answer_threshold: float = 0.6
+    clarify_threshold: float = 0.25
+    knowledge_dir: Path = PROJECT_ROOT / "data" / "knowledge"
+    models_dir: Path = PROJECT_ROOT / "models"
+    var_dir: Path = PROJECT_ROOT / "var"
+
+    @property
+    def rasa_url(self) -> str:
+        return f"http://{self.rasa_host}:{self.rasa_port}"
+
+    @property
+    def action_endpoint_url(self) -> str:
+        return f"http://127.0.0.1:{self.action_port}/webhook"
+
+
+def _int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a whole number, got {raw!r}") from None
+    if not 0 < value < 65536:
+        raise SettingsError(f"{name} must be between 1 and 65535, got {value}")
+    return value
+
+
+def _fraction(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a number between 0 and 1, got {raw!r}") from None
+    if not 0.0 <= value <= 1.0:
+        raise SettingsError(f"{name} must be between 0 and 1, got {value}")
+    return value
+
+
+def settings_from(env: Mapping[str, str]) -> Settings:
+    """Build settings from a mapping of environment variables (tests pass their own)."""
+    var_dir = Path(env.get("VAR_DIR") or PROJECT_ROOT / "var")
+    database_url = env.get("DATABASE_URL") or f"sqlite:///{var_dir / 'ardoise.db'}"
+    language = (env.get("DEFAULT_LANGUAGE") or "fr").strip().lower()
+    if language not in LANGUAGES:
+        raise SettingsError(f"DEFAULT_LANGUAGE must be one of {', '.join(LANGUAGES)}")
+    answer = _fraction(env, "ANSWER_THRESHOLD", 0.6)
+    clarify = _fraction(env, "CLARIFY_THRESHOLD", 0.25)
+    if clarify > answer:
+        raise SettingsError("CLARIFY_THRESHOLD must not be above ANSWER_THRESHOLD")
+    return Settings(
+        database_url=database_url,
+        tracker_store_url=env.get("TRACKER_STORE_URL") or database_url,
+        lock_store_url=env.get("LOCK_STORE_URL") or None,
+        rasa_host=env.get("RASA_HOST") or "127.0.0.1",
+        rasa_port=_int(env, "RASA_PORT", 5005),
+        action_port=_int(env, "ACTION_PORT", 5055),
+        rasa_token=env.get("RASA_TOKEN") or None,
+        default_language=language,
+        answer_threshold=answer,
+        clarify_threshold=clarify,
+        knowledge_dir=Path(env.get("KNOWLEDGE_DIR") or PROJECT_ROOT / "data" / "knowledge"),
+        models_dir=Path(env.get("MODELS_DIR") or PROJECT_ROOT / "models"),
+        var_dir=var_dir,
+    )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process's settings, read once from `.env` and the environment.
+
+    `get_settings.cache_clear()` makes the next call read them again.
+    """
+    load_dotenv(PROJECT_ROOT / ".env", override=False)
+    return settings_from(os.environ)
+
+
+def rasa_token(settings: Settings) -> str:
+    """The token protecting Rasa's HTTP API: the configured one, else one kept under var/."""
+    if settings.rasa_token:
+        return settings.rasa_token
+    path = settings.var_dir / "rasa-token"
+    if path.exists():
+        return path.read_text().strip()
+    settings.var_dir.mkdir(parents=True, exist_ok=True)
+    token = secrets.token_urlsafe(32)
+    path.write_text(token)
+    path.chmod(0o600)
+    return token

@@ -1,0 +1,116 @@
+"""Actions against a real database, with rasa-sdk's CollectingDispatcher."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.events import ActionExecuted, SessionStarted, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.answer import ActionAnswer
+from actions.human import ActionDeclineHuman, ActionOfferHuman, ActionRequestHuman
+from actions.session import ActionSessionStart
+from bot.db import transaction
+from bot.inbox import open_items
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def tracker(name: str, **slots) -> Tracker:
+    state = json.loads((FIXTURES / f"{name}.json").read_text(encoding="utf-8"))
+    state["slots"].update(slots)
+    return Tracker.from_dict(state)
+
+
+async def run(action, current: Tracker):
+    dispatcher = CollectingDispatcher()
+    events = await action.run(dispatcher, current, {})
+    return dispatcher.messages, events
+
+
+async def test_answer_uses_the_candidates_language(app_env):
+    messages, events = await run(ActionAnswer(), tracker("faq_remote", language="en"))
+    assert len(messages) == 1
+    message = messages[0]
+    assert message["custom"]["type"] == "answer"
+    assert message["custom"]["article"] == "remote-work"
+    assert "remote" in message["text"].lower()
+    assert [b["payload"] for b in message["buttons"]][
+        0
+    ] == '/choose_article{"article": "remote-allowance"}'
+    assert events == [SlotSet("offer", None)]
+
+
+async def test_answer_in_french_by_default(app_env):
+    messages, _ = await run(ActionAnswer(), tracker("faq_remote", language=None))
+    assert app_env.default_language == "fr"
+    assert "télétravail" in messages[0]["text"].lower()
+
+
+async def test_no_answer_offers_a_recruiter_and_keeps_the_question(app_env):
+    messages, events = await run(ActionAnswer(), tracker("out_of_scope_gym", language="en"))
+    assert messages[0]["response"] == "utter_no_answer"
+    assert messages[0]["custom"] == {"type": "no_answer"}
+    assert events == [SlotSet("offer", "human")]
+    with transaction(app_env.database_url) as session:
+        items = open_items(session=session)
+    assert [(i.text, i.conversation_id) for i in items] == [
+        ("Is there a gym at the office?", "gym-1")
+    ]
+
+
+async def test_session_start_discloses_the_ai_in_the_pages_language(app_env):
+    messages, events = await run(
+        ActionSessionStart(), tracker("new_session", session_started_metadata={"language": "en"})
+    )
+    assert [m["response"] for m in messages] == ["utter_disclosure_en"]
+    assert events == [SessionStarted(), SlotSet("language", "en"), ActionExecuted("action_listen")]
+
+
+async def test_session_start_is_bilingual_when_the_language_is_unknown(app_env):
+    messages, events = await run(ActionSessionStart(), tracker("new_session"))
+    assert [m["response"] for m in messages] == ["utter_disclosure"]
+    assert events == [SessionStarted(), ActionExecuted("action_listen")]
+
+
+async def test_session_start_keeps_the_language_of_the_previous_session(app_env):
+    messages, events = await run(ActionSessionStart(), tracker("new_session", language="fr"))
+    assert [m["response"] for m in messages] == ["utter_disclosure_fr"]
+    assert SlotSet("language", "fr") in events
+
+
+@pytest.mark.parametrize(
+    ("intent", "response", "payload", "offer"),
+    [
+        ("request_human", "utter_request_human", {"type": "handoff", "status": "requested"}, None),
+        ("affirm", "utter_request_human", {"type": "handoff", "status": "requested"}, None),
+        (
+            "needs_human",
+            "utter_needs_human",
+            {"type": "handoff", "status": "offered", "reason": "personal"},
+            "human",
+        ),
+    ],
+)
+async def test_request_human(app_env, intent, response, payload, offer):
+    current = tracker("faq_remote")
+    current.latest_message["intent"] = {"name": intent, "confidence": 0.99}
+    messages, events = await run(ActionRequestHuman(), current)
+    assert [(m["response"], m["custom"]) for m in messages] == [(response, payload)]
+    assert events == [SlotSet("offer", offer)]
+
+
+async def test_offer_and_decline(app_env):
+    messages, events = await run(ActionOfferHuman(), tracker("faq_remote"))
+    assert messages[0]["custom"] == {
+        "type": "handoff",
+        "status": "offered",
+        "reason": "not_helpful",
+    }
+    assert events == [SlotSet("offer", "human")]
+    messages, events = await run(ActionDeclineHuman(), tracker("faq_remote", offer="human"))
+    assert messages[0]["response"] == "utter_no_problem"
+    assert events == [SlotSet("offer", None)]

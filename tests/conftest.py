@@ -1,0 +1,132 @@
+"""Shared fixtures: real databases (a fresh SQLite file, or a fresh PostgreSQL database)."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from bot.db import session_factory, transaction
+from bot.knowledge.documents import ArticleDoc, load_directory
+from bot.knowledge.service import import_docs
+from bot.model import train
+from bot.processes import rasa_environment
+from bot.schema import upgrade
+from bot.settings import PROJECT_ROOT, Settings, get_settings, settings_from
+
+ARTIFACTS = PROJECT_ROOT / "tests" / "artifacts"
+POSTGRES_ADMIN_URL = os.environ.get(
+    "TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
+)
+
+
+@pytest.fixture(scope="session")
+def default_docs() -> list[ArticleDoc]:
+    return load_directory(PROJECT_ROOT / "data" / "knowledge")
+
+
+def make_settings(tmp_path: Path, database_url: str | None = None, **env: str) -> Settings:
+    return settings_from(
+        {
+            "VAR_DIR": str(tmp_path / "var"),
+            "DATABASE_URL": database_url or f"sqlite:///{tmp_path / 'test.db'}",
+            **env,
+        }
+    )
+
+
+@pytest.fixture
+def db_url(tmp_path: Path) -> str:
+    """A fresh, migrated SQLite database file for one test."""
+    url = f"sqlite:///{tmp_path / 'test.db'}"
+    upgrade(url)
+    return url
+
+
+@pytest.fixture
+def kb_url(db_url: str, default_docs: list[ArticleDoc]) -> str:
+    """A fresh database holding the default knowledge base."""
+    with transaction(db_url) as session:
+        import_docs(session=session, docs=default_docs, author="tests")
+    return db_url
+
+
+@pytest.fixture
+def settings(tmp_path: Path, kb_url: str) -> Settings:
+    return make_settings(tmp_path, kb_url)
+
+
+@pytest.fixture
+def app_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, kb_url: str) -> Iterator[Settings]:
+    """The process environment an action server would have, on a fresh database."""
+    monkeypatch.setenv("DATABASE_URL", kb_url)
+    monkeypatch.setenv("VAR_DIR", str(tmp_path / "var"))
+    get_settings.cache_clear()
+    yield get_settings()
+    get_settings.cache_clear()
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A fresh PostgreSQL database for one test, dropped afterwards."""
+    name = f"ardoise_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT", future=True)
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as error:  # noqa: BLE001 - say clearly why the test cannot run
+        admin.dispose()
+        pytest.fail(f"PostgreSQL is needed at {POSTGRES_ADMIN_URL}: {error}")
+    url = POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    try:
+        yield url
+    finally:
+        session_factory(url).kw["bind"].dispose()
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@dataclass(frozen=True)
+class TrainedAssistant:
+    settings: Settings
+    model: Path
+
+
+@pytest.fixture(scope="session")
+def trained(
+    tmp_path_factory: pytest.TempPathFactory, default_docs: list[ArticleDoc]
+) -> TrainedAssistant:
+    """The default knowledge base in a fresh database, and the model trained on it.
+
+    Models are kept in models/ under their training-data fingerprint, so an
+    unchanged knowledge base is not trained twice.
+    """
+    root = tmp_path_factory.mktemp("assistant")
+    url = f"sqlite:///{root / 'app.db'}"
+    upgrade(url)
+    with transaction(url) as session:
+        import_docs(session=session, docs=default_docs, author="tests")
+    settings = settings_from(
+        {
+            "VAR_DIR": str(root / "var"),
+            "DATABASE_URL": url,
+            "MODELS_DIR": str(PROJECT_ROOT / "models"),
+            "RASA_PORT": "15005",
+            "ACTION_PORT": "15055",
+            "RASA_TOKEN": "test-token",
+        }
+    )
+    return TrainedAssistant(settings, train(settings, env=rasa_environment(settings)))
+
+
+def pytest_terminal_summary(terminalreporter) -> None:  # type: ignore[no-untyped-def]
+    report = ARTIFACTS / "heldout-report.txt"
+    if report.exists() and report.stat().st_mtime > terminalreporter._sessionstarttime:
+        terminalreporter.write_sep("=", "held-out evaluation")
+        terminalreporter.write_line(report.read_text(encoding="utf-8").split("\nmisses:")[0])

@@ -1,0 +1,165 @@
+"""Questions over the REST channel, answered by the running assistant."""
+
+from __future__ import annotations
+
+import pytest
+import requests
+from sqlalchemy import select
+
+from bot.db import transaction
+from bot.inbox import InboxItem
+from bot.knowledge.models import ArticleText
+from bot.knowledge.service import published_answer
+from tests.e2e.conftest import new_sender, payloads, texts
+
+pytestmark = pytest.mark.e2e
+
+
+def answer_of(assistant, article_id: str, language: str) -> str:
+    with transaction(assistant.settings.database_url) as session:
+        return published_answer(session=session, article_id=article_id, language=language).answer
+
+
+def test_first_reply_discloses_the_virtual_assistant(assistant):
+    messages = assistant.ask(new_sender(), "Bonjour !")
+    assert payloads(messages)[0] == {"type": "disclosure"}
+    assert "assistant virtuel" in messages[0]["text"] and "virtual assistant" in messages[0]["text"]
+    assert {"type": "smalltalk", "intent": "greet"} in payloads(messages)
+    # once per conversation
+    sender = new_sender()
+    assistant.ask(sender, "hello")
+    assert {"type": "disclosure"} not in payloads(assistant.ask(sender, "hello again"))
+
+
+def test_disclosure_in_the_pages_language(assistant):
+    messages = assistant.ask(new_sender(), "Hi", metadata={"language": "en"})
+    assert messages[0]["text"].startswith("Hello, I'm Ardoise Labs' virtual assistant")
+    assert "Bonjour" not in messages[0]["text"]
+
+
+@pytest.mark.parametrize(
+    ("question", "article", "language"),
+    [
+        # none of these is a training example
+        ("Combien de jours de télétravail on a droit par semaine chez vous ?", "remote-work", "fr"),
+        ("est ce qu'il y a des astreintes dans l'équipe infra ?", "on-call", "fr"),
+        ("How many vacation days would I get per year?", "time-off", "en"),
+        ("Do you pay for a conference each year?", "training", "en"),
+    ],
+)
+def test_questions_get_the_right_article_in_their_language(assistant, question, article, language):
+    messages = assistant.ask(new_sender(), question)
+    answer = next(p for p in payloads(messages) if p["type"] == "answer")
+    assert answer["article"] == article
+    assert answer["language"] == language
+    assert 0 < answer["confidence"] <= 1
+    assert answer_of(assistant, article, language).split("\n")[0][:40] in texts(messages)
+
+
+def test_metadata_language_wins(assistant):
+    messages = assistant.ask(new_sender(), "télétravail ?", metadata={"language": "en"})
+    answer = next(p for p in payloads(messages) if p["type"] == "answer")
+    assert answer["language"] == "en"
+
+
+def test_the_conversation_keeps_its_language(assistant):
+    sender = new_sender()
+    assistant.ask(sender, "Hello, I'd like to know more about the company")
+    messages = assistant.ask(sender, "CDI ?" if False else "ok")
+    assert "What else would you like to know?" in texts(messages) or "Sure" in texts(messages)
+
+
+def test_unknown_question_is_honest_and_kept_for_hr(assistant):
+    sender = new_sender()
+    messages = assistant.ask(sender, "Is there a company car for employees?")
+    assert {"type": "no_answer"} in payloads(messages)
+    assert "I don't know" in texts(messages)
+    assert any(b["payload"] == "/affirm" for m in messages for b in m.get("buttons", []))
+    with transaction(assistant.settings.database_url) as session:
+        stored = (
+            session.execute(select(InboxItem).where(InboxItem.conversation_id == sender))
+            .scalars()
+            .all()
+        )
+    assert [i.text for i in stored] == ["Is there a company car for employees?"]
+    # accepting the offer of a recruiter
+    follow = assistant.ask(sender, "yes please")
+    assert {"type": "handoff", "status": "requested"} in payloads(follow)
+
+
+def test_off_topic_is_redirected(assistant):
+    messages = assistant.ask(new_sender(), "Quel temps fera-t-il demain à Lyon ?")
+    assert {"type": "off_topic"} in payloads(messages)
+    assert "Ardoise Labs" in texts(messages)
+
+
+def test_suggestion_buttons_lead_to_answers(assistant):
+    sender = new_sender()
+    messages = assistant.ask(sender, "Bonjour")
+    button = next(b for m in messages for b in m.get("buttons", []))
+    follow = assistant.ask(sender, button["payload"])
+    answer = next(p for p in payloads(follow) if p["type"] == "answer")
+    assert answer["confidence"] == 1.0 and answer["language"] == "fr"
+
+
+def test_an_edited_answer_is_live_without_retraining(assistant):
+    with transaction(assistant.settings.database_url) as session:
+        row = session.execute(
+            select(ArticleText).where(
+                ArticleText.article_id == "dress-code", ArticleText.language == "en"
+            )
+        ).scalar_one()
+        original, row.answer = row.answer, "No dress code at all (edited just now)."
+    try:
+        messages = assistant.ask(
+            new_sender(), '/choose_article{"article": "dress-code"}', metadata={"language": "en"}
+        )
+        assert "No dress code at all (edited just now)." in texts(messages)
+    finally:
+        with transaction(assistant.settings.database_url) as session:
+            session.execute(
+                select(ArticleText).where(
+                    ArticleText.article_id == "dress-code", ArticleText.language == "en"
+                )
+            ).scalar_one().answer = original
+
+
+def test_small_talk_in_both_languages(assistant):
+    assert {"type": "smalltalk", "intent": "bot_challenge"} in payloads(
+        assistant.ask(new_sender(), "tu es un robot ?")
+    )
+    messages = assistant.ask(new_sender(), "thanks a lot!")
+    assert {"type": "smalltalk", "intent": "thank"} in payloads(messages)
+    assert "You're welcome" in texts(messages)
+    messages = assistant.ask(new_sender(), "je voudrais parler à un humain")
+    assert any(p["type"] == "handoff" for p in payloads(messages))
+
+
+@pytest.mark.parametrize("bad", ["", "   ", "x" * 20000, "<img src=x onerror=alert(1)>"])
+def test_odd_messages_get_a_reply_not_a_crash(assistant, bad):
+    messages = assistant.ask(new_sender(), bad)
+    assert messages, "the assistant stayed silent"
+    # still alive afterwards
+    assert assistant.ask(new_sender(), "hello")
+
+
+def test_malformed_requests_are_refused_cleanly(assistant):
+    url = f"{assistant.url}/webhooks/rest/webhook"
+    assert (
+        requests.post(
+            url, data="{not json", headers={"Content-Type": "application/json"}, timeout=10
+        ).status_code
+        == 400
+    )
+    assert requests.post(url, json={"sender": "x"}, timeout=10).status_code in (200, 400)
+    assert assistant.ask(new_sender(), "hello")
+
+
+def test_the_api_needs_the_token(assistant):
+    sender = new_sender()
+    assistant.ask(sender, "hello")
+    assert (
+        requests.get(f"{assistant.url}/conversations/{sender}/tracker", timeout=10).status_code
+        == 401
+    )
+    assert assistant.tracker(sender)["sender_id"] == sender

@@ -1,0 +1,190 @@
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import select
+
+from bot.answering import Decision, article_button, decide, ranked_articles, respond
+from bot.db import transaction
+from bot.inbox import InboxItem, open_items
+from bot.knowledge.models import Article, ArticleText
+
+
+def parse(intent="faq", intent_confidence=0.95, ranking=(), text="question", entities=()):
+    """A parse result shaped like Rasa's (intent, ranking, response selector)."""
+    return {
+        "text": text,
+        "intent": {"name": intent, "confidence": intent_confidence},
+        "intent_ranking": [{"name": intent, "confidence": intent_confidence}],
+        "entities": list(entities),
+        "response_selector": {
+            "faq": {
+                "ranking": [
+                    {"intent_response_key": f"faq/{a}", "confidence": c} for a, c in ranking
+                ]
+            }
+        },
+    }
+
+
+THRESHOLDS = {"answer_threshold": 0.6, "clarify_threshold": 0.25}
+
+
+def test_sure_match_is_answered():
+    decision = decide(parse(ranking=[("remote-work", 0.9), ("work-abroad", 0.05)]), **THRESHOLDS)
+    assert decision.kind == "answer"
+    assert decision.candidates[0].article_id == "remote-work"
+    assert decision.confidence == round(0.9 * 0.95, 4)
+
+
+def test_hesitation_asks_which_of_the_two_best():
+    decision = decide(
+        parse(ranking=[("work-abroad", 0.2), ("remote-work", 0.5), ("offices", 0.1)]), **THRESHOLDS
+    )
+    assert decision.kind == "clarify"
+    assert [c.article_id for c in decision.candidates] == ["remote-work", "work-abroad"]
+
+
+def test_fallback_intent_never_answers_outright():
+    decision = decide(
+        parse(
+            intent="nlu_fallback",
+            intent_confidence=0.28,
+            ranking=[("time-off", 0.99), ("meal-card", 0.01)],
+        ),
+        **THRESHOLDS,
+    )
+    assert decision.kind == "no_answer"  # 0.28 * 0.99 is below the clarify threshold
+
+
+def test_out_of_scope_and_empty_rankings_get_no_answer():
+    assert decide(
+        parse(intent="out_of_scope", ranking=[("equipment", 0.99)]), **THRESHOLDS
+    ) == Decision("no_answer")
+    assert decide(parse(ranking=[]), **THRESHOLDS).kind == "no_answer"
+    assert decide({}, **THRESHOLDS).kind == "no_answer"
+
+
+def test_ranking_ignores_keys_of_other_selectors():
+    data = parse(ranking=[("a", 0.5)])
+    data["response_selector"]["faq"]["ranking"].append(
+        {"intent_response_key": "chitchat/x", "confidence": 0.4}
+    )
+    assert [c.article_id for c in ranked_articles(data)] == ["a"]
+
+
+def test_answer_reads_the_database_now(settings):
+    with transaction(settings.database_url) as session:
+        text = session.execute(
+            select(ArticleText).where(
+                ArticleText.article_id == "time-off", ArticleText.language == "en"
+            )
+        ).scalar_one()
+        text.answer = "Edited by HR a second ago."
+    reply = respond(
+        settings=settings,
+        parse=parse(ranking=[("time-off", 0.97), ("parental-leave", 0.01)]),
+        language="en",
+        conversation_id="c1",
+    )
+    assert reply.kind == "answer"
+    assert reply.text == "Edited by HR a second ago."
+    assert reply.payload == {
+        "type": "answer",
+        "article": "time-off",
+        "confidence": round(0.97 * 0.95, 4),
+        "language": "en",
+    }
+    assert not reply.offer_human
+
+
+def test_answer_offers_related_articles_as_buttons(settings):
+    reply = respond(
+        settings=settings,
+        parse=parse(ranking=[("remote-work", 0.99), ("x", 0.01)]),
+        language="fr",
+        conversation_id="c1",
+    )
+    payloads = [b["payload"] for b in reply.buttons]
+    assert payloads[0] == '/choose_article{"article": "remote-allowance"}'
+    assert reply.buttons[0]["title"]  # French title from the database
+    assert json.loads(payloads[0].removeprefix("/choose_article")) == {
+        "article": "remote-allowance"
+    }
+
+
+def test_unknown_question_is_kept_for_hr(settings):
+    reply = respond(
+        settings=settings,
+        parse=parse(intent="out_of_scope", text="Is there a gym at the office?"),
+        language="en",
+        conversation_id="conv-9",
+    )
+    assert (reply.kind, reply.response, reply.payload, reply.offer_human) == (
+        "no_answer",
+        "utter_no_answer",
+        {"type": "no_answer"},
+        True,
+    )
+    with transaction(settings.database_url) as session:
+        items = open_items(session=session)
+    assert [(i.conversation_id, i.text, i.reason, i.language) for i in items] == [
+        ("conv-9", "Is there a gym at the office?", "no_answer", "en")
+    ]
+
+
+def test_clarify_offers_two_titled_choices_and_is_kept_for_hr(settings):
+    reply = respond(
+        settings=settings,
+        parse=parse(text="leave?", ranking=[("time-off", 0.45), ("parental-leave", 0.40)]),
+        language="en",
+        conversation_id="c2",
+    )
+    assert reply.kind == "clarify"
+    assert reply.payload == {"type": "clarify", "articles": ["time-off", "parental-leave"]}
+    assert [b["payload"] for b in reply.buttons] == [
+        article_button("time-off", "x")["payload"],
+        article_button("parental-leave", "x")["payload"],
+    ]
+    with transaction(settings.database_url) as session:
+        assert [i.reason for i in open_items(session=session)] == ["clarify"]
+
+
+def test_a_chosen_suggestion_is_answered_with_full_confidence(settings):
+    reply = respond(
+        settings=settings,
+        parse=parse(
+            intent="choose_article", entities=[{"entity": "article", "value": "hackathon"}]
+        ),
+        language="fr",
+        conversation_id="c3",
+    )
+    assert reply.payload["article"] == "hackathon" and reply.payload["confidence"] == 1.0
+    assert "avril" in reply.text
+
+
+def test_a_draft_or_unknown_article_is_not_shown(settings):
+    with transaction(settings.database_url) as session:
+        session.get(Article, "equipment").status = "draft"
+    for article in ("equipment", "no-such-thing"):
+        reply = respond(
+            settings=settings,
+            parse=parse(
+                intent="choose_article", entities=[{"entity": "article", "value": article}]
+            ),
+            language="en",
+            conversation_id="c4",
+        )
+        assert reply.kind == "no_answer"
+
+
+def test_low_confidence_answers_are_queued_for_review(settings):
+    respond(
+        settings=settings,
+        parse=parse(ranking=[("equipment", 0.7), ("onboarding", 0.2)]),
+        language="fr",
+        conversation_id="c5",
+    )
+    with transaction(settings.database_url) as session:
+        item = session.execute(select(InboxItem)).scalar_one()
+    assert (item.reason, item.article_id) == ("low_confidence", "equipment")
