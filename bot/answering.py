@@ -22,8 +22,10 @@ from bot.training import RETRIEVAL_INTENT
 CHOOSE_ARTICLE_INTENT = "choose_article"
 NO_ANSWER_INTENTS = ("out_of_scope",)
 QUESTION_INTENTS = (RETRIEVAL_INTENT, "nlu_fallback", *NO_ANSWER_INTENTS)
+# The best article must be at least this many times likelier than the next one.
+MIN_RATIO = 2.0
 # Answers below this confidence are shown but also queued for HR to review.
-REVIEW_BELOW = 0.8
+REVIEW_BELOW = 0.6
 
 
 @dataclass(frozen=True)
@@ -51,30 +53,44 @@ def _intent_confidence(parse: Mapping[str, Any], name: str) -> float:
 
 
 def ranked_articles(parse: Mapping[str, Any]) -> list[Candidate]:
-    """The response selector's ranking, each confidence weighted by P(question is an FAQ)."""
+    """The response selector's articles, best first, each with P(this article | an FAQ)."""
     selector = (parse.get("response_selector") or {}).get(RETRIEVAL_INTENT) or {}
-    p_faq = _intent_confidence(parse, RETRIEVAL_INTENT)
+    prefix = f"{RETRIEVAL_INTENT}/"
     candidates = []
     for item in selector.get("ranking") or []:
         key = str(item.get("intent_response_key") or "")
-        prefix = f"{RETRIEVAL_INTENT}/"
         if key.startswith(prefix):
-            confidence = float(item.get("confidence") or 0.0) * p_faq
-            candidates.append(Candidate(key[len(prefix) :], round(confidence, 4)))
+            candidates.append(Candidate(key[len(prefix) :], float(item.get("confidence") or 0.0)))
     return sorted(candidates, key=lambda c: c.confidence, reverse=True)
 
 
 def decide(
-    parse: Mapping[str, Any], *, answer_threshold: float, clarify_threshold: float
+    parse: Mapping[str, Any],
+    *,
+    answer_threshold: float,
+    clarify_threshold: float,
+    min_ratio: float = MIN_RATIO,
 ) -> Decision:
+    """Answer when the model is sure of one article and clearly prefers it to the next.
+
+    Confidences are P(question is an FAQ) x P(this article | an FAQ).
+    """
     intent = (parse.get("intent") or {}).get("name")
-    if intent in NO_ANSWER_INTENTS:
+    if intent not in (RETRIEVAL_INTENT, "nlu_fallback"):
         return Decision("no_answer")
-    ranking = ranked_articles(parse)
+    p_faq = _intent_confidence(parse, RETRIEVAL_INTENT)
+    ranking = [
+        Candidate(c.article_id, round(c.confidence * p_faq, 4)) for c in ranked_articles(parse)
+    ]
     if not ranking:
         return Decision("no_answer")
     best = ranking[0]
-    if intent == RETRIEVAL_INTENT and best.confidence >= answer_threshold:
+    runner_up = ranking[1].confidence if len(ranking) > 1 else 0.0
+    if (
+        intent == RETRIEVAL_INTENT
+        and best.confidence >= answer_threshold
+        and best.confidence >= min_ratio * runner_up
+    ):
         return Decision("answer", (best,))
     if best.confidence >= clarify_threshold and len(ranking) >= 2:
         return Decision("clarify", tuple(ranking[:2]))

@@ -50,6 +50,7 @@ def cmd_kb_import(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_kb_export(settings: Settings, args: argparse.Namespace) -> int:
+    upgrade(settings.database_url)
     with transaction(settings.database_url) as session:
         docs = sorted(all_docs(session=session), key=lambda d: (d.topic, d.id))
     if not docs:
@@ -61,6 +62,7 @@ def cmd_kb_export(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_kb_list(settings: Settings, args: argparse.Namespace) -> int:
+    upgrade(settings.database_url)
     with transaction(settings.database_url) as session:
         docs = all_docs(session=session)
     needle = (args.search or "").casefold()
@@ -96,6 +98,30 @@ def cmd_model_path(settings: Settings, args: argparse.Namespace) -> int:
     path = model_path(settings)
     print(path)
     return 0 if path.exists() else 3
+
+
+def cmd_privacy_purge(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.privacy import purge_expired
+
+    upgrade(settings.database_url)
+    removed = purge_expired(settings=settings)
+    print(
+        f"older than {settings.retention_days} days: deleted {removed.events} conversation "
+        f"events and {removed.inbox_items} inbox items"
+    )
+    return 0
+
+
+def cmd_privacy_erase(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.privacy import erase_conversation
+
+    upgrade(settings.database_url)
+    removed = erase_conversation(settings=settings, conversation_id=args.conversation)
+    print(
+        f"conversation {args.conversation!r}: deleted {removed.events} events "
+        f"and {removed.inbox_items} inbox items"
+    )
+    return 0
 
 
 def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
@@ -142,6 +168,16 @@ def build_parser() -> argparse.ArgumentParser:
     model.add_parser("path", help="print the current model's path").set_defaults(
         func=cmd_model_path
     )
+
+    privacy = groups.add_parser("privacy", help="candidates' data").add_subparsers(
+        dest="command", required=True
+    )
+    privacy.add_parser("purge", help="delete what is older than RETENTION_DAYS").set_defaults(
+        func=cmd_privacy_purge
+    )
+    erase = privacy.add_parser("erase", help="delete everything kept about one conversation")
+    erase.add_argument("conversation", help="the conversation (sender) id")
+    erase.set_defaults(func=cmd_privacy_erase)
 
     groups.add_parser("run", help="start everything").set_defaults(func=cmd_run)
     return parser

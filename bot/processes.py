@@ -23,6 +23,7 @@ from bot.db import transaction
 from bot.knowledge.documents import load_directory
 from bot.knowledge.service import article_count, import_docs
 from bot.model import train
+from bot.privacy import purge_expired
 from bot.schema import upgrade
 from bot.settings import PROJECT_ROOT, Settings, rasa_token
 
@@ -74,6 +75,9 @@ def prepare(settings: Settings) -> Path:
             docs = load_directory(settings.knowledge_dir)
             import_docs(session=session, docs=docs, author="default knowledge base")
             print(f"loaded the default knowledge base: {len(docs)} articles", flush=True)
+    removed = purge_expired(settings=settings)
+    if removed.events or removed.inbox_items:
+        print(f"retention: deleted {removed.events} old events, {removed.inbox_items} questions")
     print(
         "training the model if the training data changed (a few minutes the first time)…",
         flush=True,
@@ -99,6 +103,7 @@ class Services:
     model: Path
     log_dir: Path
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
+    rasa_ports: dict[str, int] = field(default_factory=dict)
 
     def _spawn(self, name: str, args: list[str]) -> None:
         env = {**os.environ, **rasa_environment(self.settings)}
@@ -119,15 +124,17 @@ class Services:
             ["run", "actions", "--actions", "actions", "--port", str(self.settings.action_port)],
         )
 
-    def start_rasa(self) -> None:
+    def start_rasa(self, name: str = "rasa", port: int | None = None) -> None:
+        """A Rasa server; several can run side by side (shared stores, one port each)."""
+        self.rasa_ports[name] = port or self.settings.rasa_port
         self._spawn(
-            "rasa",
+            name,
             [
                 "run",
                 "--model",
                 str(self.model),
                 "--port",
-                str(self.settings.rasa_port),
+                str(self.rasa_ports[name]),
                 "--interface",
                 self.settings.rasa_host,
                 "--endpoints",
@@ -148,10 +155,10 @@ class Services:
         self.wait_ready()
 
     def wait_ready(self, timeout: float = READY_TIMEOUT) -> None:
-        checks = {
-            "actions": f"http://127.0.0.1:{self.settings.action_port}/health",
-            "rasa": f"{self.settings.rasa_url}/status?token={rasa_token(self.settings)}",
-        }
+        token = rasa_token(self.settings)
+        checks = {"actions": f"http://127.0.0.1:{self.settings.action_port}/health"}
+        for name, port in self.rasa_ports.items():
+            checks[name] = f"http://{self.settings.rasa_host}:{port}/status?token={token}"
         deadline = time.monotonic() + timeout
         pending = {name: url for name, url in checks.items() if name in self.processes}
         while pending:
@@ -174,6 +181,7 @@ class Services:
                 os.killpg(process.pid, signal.SIGTERM)
         for key in names:
             process = self.processes.pop(key, None)
+            self.rasa_ports.pop(key, None)
             if process is None:
                 continue
             try:

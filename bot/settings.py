@@ -36,8 +36,9 @@ class Settings:
     action_port: int = 5055
     rasa_token: str | None = None
     default_language: str = "fr"
-    answer_threshold: float = 0.6
-    clarify_threshold: float = 0.25
+    answer_threshold: float = 0.3
+    clarify_threshold: float = 0.1
+    retention_days: int = 180
     knowledge_dir: Path = PROJECT_ROOT / "data" / "knowledge"
     models_dir: Path = PROJECT_ROOT / "models"
     var_dir: Path = PROJECT_ROOT / "var"
@@ -64,6 +65,15 @@ def _int(env: Mapping[str, str], name: str, default: int) -> int:
     return value
 
 
+def _days(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or not 1 <= int(raw) <= 3650:
+        raise SettingsError(f"{name} must be a number of days between 1 and 3650, got {raw!r}")
+    return int(raw)
+
+
 def _fraction(env: Mapping[str, str], name: str, default: float) -> float:
     raw = env.get(name, "").strip()
     if not raw:
@@ -84,8 +94,8 @@ def settings_from(env: Mapping[str, str]) -> Settings:
     language = (env.get("DEFAULT_LANGUAGE") or "fr").strip().lower()
     if language not in LANGUAGES:
         raise SettingsError(f"DEFAULT_LANGUAGE must be one of {', '.join(LANGUAGES)}")
-    answer = _fraction(env, "ANSWER_THRESHOLD", 0.6)
-    clarify = _fraction(env, "CLARIFY_THRESHOLD", 0.25)
+    answer = _fraction(env, "ANSWER_THRESHOLD", 0.3)
+    clarify = _fraction(env, "CLARIFY_THRESHOLD", 0.1)
     if clarify > answer:
         raise SettingsError("CLARIFY_THRESHOLD must not be above ANSWER_THRESHOLD")
     return Settings(
@@ -99,6 +109,7 @@ def settings_from(env: Mapping[str, str]) -> Settings:
         default_language=language,
         answer_threshold=answer,
         clarify_threshold=clarify,
+        retention_days=_days(env, "RETENTION_DAYS", 180),
         knowledge_dir=Path(env.get("KNOWLEDGE_DIR") or PROJECT_ROOT / "data" / "knowledge"),
         models_dir=Path(env.get("MODELS_DIR") or PROJECT_ROOT / "models"),
         var_dir=var_dir,

@@ -181,10 +181,24 @@ def test_a_draft_or_unknown_article_is_not_shown(settings):
 def test_low_confidence_answers_are_queued_for_review(settings):
     respond(
         settings=settings,
-        parse=parse(ranking=[("equipment", 0.7), ("onboarding", 0.2)]),
+        parse=parse(ranking=[("equipment", 0.55), ("onboarding", 0.2)]),
         language="fr",
         conversation_id="c5",
     )
     with transaction(settings.database_url) as session:
         item = session.execute(select(InboxItem)).scalar_one()
     assert (item.reason, item.article_id) == ("low_confidence", "equipment")
+
+
+def test_a_close_runner_up_means_asking_not_answering():
+    close = parse(ranking=[("time-off", 0.7), ("parental-leave", 0.3)])
+    assert decide(close, answer_threshold=0.3, clarify_threshold=0.1).kind == "answer"
+    closer = parse(ranking=[("time-off", 0.55), ("parental-leave", 0.45)])
+    decision = decide(closer, answer_threshold=0.3, clarify_threshold=0.1)
+    assert decision.kind == "clarify"
+
+
+def test_dialogue_intents_never_get_an_article():
+    for intent in ("greet", "off_topic", "needs_human", "out_of_scope"):
+        decision = decide(parse(intent=intent, ranking=[("values", 0.99)]), **THRESHOLDS)
+        assert decision.kind == "no_answer"

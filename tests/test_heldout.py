@@ -12,7 +12,7 @@ import pytest
 
 from bot.evaluation import accuracy, evaluate, load_questions, report
 from bot.knowledge.documents import normalize_question
-from tests.conftest import ARTIFACTS
+from tests.conftest import ARTIFACTS, HELDOUT_SUMMARY
 
 
 def test_heldout_set_is_large_varied_and_never_trained_on(default_docs):
@@ -47,6 +47,7 @@ async def test_heldout_accuracy(agent, trained):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     text = report(outcomes)
     (ARTIFACTS / "heldout-report.txt").write_text(text + "\n", encoding="utf-8")
+    HELDOUT_SUMMARY.append(text)
     for language in ("fr", "en"):
         assert accuracy(outcomes, language=language, kinds=("in_scope",)) >= 0.9, text
         assert accuracy(outcomes, language=language, kinds=("unknown", "off_topic")) >= 0.9, text

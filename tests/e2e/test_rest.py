@@ -135,23 +135,35 @@ def test_small_talk_in_both_languages(assistant):
     assert any(p["type"] == "handoff" for p in payloads(messages))
 
 
-@pytest.mark.parametrize("bad", ["", "   ", "x" * 20000, "<img src=x onerror=alert(1)>"])
-def test_odd_messages_get_a_reply_not_a_crash(assistant, bad):
-    messages = assistant.ask(new_sender(), bad)
-    assert messages, "the assistant stayed silent"
-    # still alive afterwards
-    assert assistant.ask(new_sender(), "hello")
+def test_markup_is_just_text(assistant):
+    messages = assistant.ask(new_sender(), "<img src=x onerror=alert(1)>")
+    assert messages  # answered like any other message, never echoed as markup
+    assert "<img" not in texts(messages)
 
 
-def test_malformed_requests_are_refused_cleanly(assistant):
+@pytest.mark.parametrize(
+    ("body", "status", "error"),
+    [
+        ({"sender": "a", "message": ""}, 400, "'message' is empty"),
+        ({"sender": "a", "message": "   "}, 400, "'message' is empty"),
+        ({"sender": "a", "message": "x" * 20000}, 413, "longer than 2000"),
+        ({"sender": "a", "message": 42}, 400, "'message' must be a text"),
+        ({"sender": "", "message": "hi"}, 400, "'sender' must be a non-empty text"),
+        ({"sender": "a" * 300, "message": "hi"}, 400, "at most 255"),
+        ({"sender": "a", "message": "hi", "metadata": "en"}, 400, "'metadata' must be"),
+        (["not", "an", "object"], 400, "must be a JSON object"),
+    ],
+)
+def test_bad_requests_get_a_clear_error(assistant, body, status, error):
+    reply = requests.post(f"{assistant.url}/webhooks/rest/webhook", json=body, timeout=10)
+    assert reply.status_code == status
+    assert error in reply.json()["error"]
+
+
+def test_malformed_json_is_refused_and_the_assistant_stays_up(assistant):
     url = f"{assistant.url}/webhooks/rest/webhook"
-    assert (
-        requests.post(
-            url, data="{not json", headers={"Content-Type": "application/json"}, timeout=10
-        ).status_code
-        == 400
-    )
-    assert requests.post(url, json={"sender": "x"}, timeout=10).status_code in (200, 400)
+    headers = {"Content-Type": "application/json"}
+    assert requests.post(url, data="{not json", headers=headers, timeout=10).status_code == 400
     assert assistant.ask(new_sender(), "hello")
 
 
@@ -163,3 +175,14 @@ def test_the_api_needs_the_token(assistant):
         == 401
     )
     assert assistant.tracker(sender)["sender_id"] == sender
+
+
+def test_a_candidate_can_have_their_conversation_erased(assistant):
+    from bot.privacy import erase_conversation
+
+    sender = new_sender()
+    assistant.ask(sender, "My name is Alex Martin, do you have a gym?")
+    assert any(e["event"] == "user" for e in assistant.tracker(sender)["events"])
+    removed = erase_conversation(settings=assistant.settings, conversation_id=sender)
+    assert removed.events > 0 and removed.inbox_items == 1
+    assert not any(e["event"] == "user" for e in assistant.tracker(sender)["events"])

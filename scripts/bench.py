@@ -1,0 +1,256 @@
+"""`make bench`: our assistant side by side with a stock `rasa init` assistant.
+
+Both are trained and started here, in the same run, on this machine, then
+driven over the REST channel: one conversation at a time, then 20 at once.
+Prints one table: training time, start-up time, latency p50/p95, messages per
+second, resident memory of each process. Figures, not a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import requests
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bot.db import transaction  # noqa: E402
+from bot.knowledge.documents import load_directory  # noqa: E402
+from bot.knowledge.service import import_docs  # noqa: E402
+from bot.model import train  # noqa: E402
+from bot.processes import Services, rasa_environment  # noqa: E402
+from bot.schema import upgrade  # noqa: E402
+from bot.settings import PROJECT_ROOT, settings_from  # noqa: E402
+
+RASA = str(Path(sys.executable).parent / "rasa")
+STOCK_MESSAGES = [
+    "hello",
+    "I am sad",
+    "yes",
+    "great",
+    "bye",
+    "are you a bot?",
+    "no",
+    "good morning",
+]
+OUR_MESSAGES = [
+    "télétravail ?",
+    "What are the perks?",
+    "Combien de jours de congés ?",
+    "how long is the hiring process",
+    "bonjour",
+    "is there on-call in the platform team?",
+    "vous avez une salle de sport ?",
+    "c'est quoi la fourchette de salaire pour le poste SRE ?",
+]
+
+
+@dataclass
+class Figures:
+    name: str
+    training_s: float = 0.0
+    startup_s: float = 0.0
+    rss_mb: dict[str, float] = field(default_factory=dict)
+    load: dict[int, tuple[float, float, float, int]] = field(
+        default_factory=dict
+    )  # p50, p95, msg/s, errors
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of a process and its children, in MB."""
+    total = 0
+    pids = [pid]
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    if children.exists():
+        pids += [int(p) for p in children.read_text().split()]
+    for p in pids:
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except OSError:
+            pass
+    return total / 1024
+
+
+def wait_http(url: str, timeout: float = 600) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"{url} not ready after {timeout}s")
+
+
+def drive(
+    url: str, messages: list[str], conversations: int, per_conversation: int
+) -> tuple[float, float, float, int]:
+    """`conversations` clients at once, each sending its messages one after the other."""
+    latencies: list[float] = []
+    errors = 0
+    lock = threading.Lock()
+
+    def client(index: int) -> None:
+        nonlocal errors
+        sender = f"bench-{uuid.uuid4().hex[:8]}"
+        session = requests.Session()
+        for n in range(per_conversation):
+            text = messages[(index + n) % len(messages)]
+            start = time.perf_counter()
+            try:
+                response = session.post(url, json={"sender": sender, "message": text}, timeout=60)
+                ok = response.status_code == 200 and response.json()
+            except (requests.RequestException, ValueError):
+                ok = False
+            elapsed = time.perf_counter() - start
+            with lock:
+                latencies.append(elapsed)
+                errors += 0 if ok else 1
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(conversations)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    wall = time.perf_counter() - started
+    latencies.sort()
+    p95 = latencies[max(0, int(len(latencies) * 0.95) - 1)]
+    return statistics.median(latencies), p95, len(latencies) / wall, errors
+
+
+def measure_load(fig: Figures, url: str, messages: list[str], rounds: int) -> None:
+    drive(url, messages, 1, 5)  # warm-up
+    fig.load[1] = drive(url, messages, 1, rounds)
+    fig.load[20] = drive(url, messages, 20, max(5, rounds // 10))
+
+
+def bench_stock(workdir: Path, port: int, rounds: int) -> Figures:
+    fig = Figures("stock rasa init (moodbot)")
+    env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false"}
+    start = time.perf_counter()
+    subprocess.run(
+        [RASA, "init", "--no-prompt", "--init-dir", str(workdir)],
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    fig.training_s = time.perf_counter() - start
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        [RASA, "run", "--port", str(port), "--enable-api"],
+        cwd=workdir,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_http(f"http://127.0.0.1:{port}/status")
+        fig.startup_s = time.perf_counter() - start
+        measure_load(fig, f"http://127.0.0.1:{port}/webhooks/rest/webhook", STOCK_MESSAGES, rounds)
+        fig.rss_mb["rasa"] = rss_mb(process.pid)
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+    return fig
+
+
+def bench_ours(workdir: Path, port: int, rounds: int) -> Figures:
+    fig = Figures("our assistant (KB, actions, SQL tracker)")
+    url = f"sqlite:///{workdir / 'app.db'}"
+    settings = settings_from(
+        {
+            "VAR_DIR": str(workdir / "var"),
+            "DATABASE_URL": url,
+            "MODELS_DIR": str(workdir / "models"),
+            "RASA_PORT": str(port),
+            "ACTION_PORT": str(port + 50),
+            "RASA_TOKEN": "bench",
+        }
+    )
+    upgrade(url)
+    with transaction(url) as session:
+        import_docs(
+            session=session,
+            docs=load_directory(PROJECT_ROOT / "data" / "knowledge"),
+            author="bench",
+        )
+    start = time.perf_counter()
+    model = train(settings, env=rasa_environment(settings))
+    fig.training_s = time.perf_counter() - start
+    services = Services(settings=settings, model=model, log_dir=workdir / "logs")
+    start = time.perf_counter()
+    try:
+        services.start()
+        fig.startup_s = time.perf_counter() - start
+        measure_load(fig, f"{settings.rasa_url}/webhooks/rest/webhook", OUR_MESSAGES, rounds)
+        for name, process in services.processes.items():
+            fig.rss_mb[name] = rss_mb(process.pid)
+    finally:
+        services.stop()
+    return fig
+
+
+def table(results: list[Figures]) -> str:
+    rows: list[tuple[str, Callable[[Figures], str]]] = [
+        ("training time (s)", lambda f: f"{f.training_s:.0f}"),
+        ("start-up time (s)", lambda f: f"{f.startup_s:.0f}"),
+        ("1 conversation: p50 (ms)", lambda f: f"{f.load[1][0] * 1000:.0f}"),
+        ("1 conversation: p95 (ms)", lambda f: f"{f.load[1][1] * 1000:.0f}"),
+        ("1 conversation: msg/s", lambda f: f"{f.load[1][2]:.1f}"),
+        ("20 conversations: p50 (ms)", lambda f: f"{f.load[20][0] * 1000:.0f}"),
+        ("20 conversations: p95 (ms)", lambda f: f"{f.load[20][1] * 1000:.0f}"),
+        ("20 conversations: msg/s", lambda f: f"{f.load[20][2]:.1f}"),
+        ("failed messages", lambda f: str(f.load[1][3] + f.load[20][3])),
+        ("resident memory (MB)", lambda f: " + ".join(f"{k} {v:.0f}" for k, v in f.rss_mb.items())),
+    ]
+    width = max(len(r[0]) for r in rows) + 2
+    cols = [max(len(f.name), 24) + 2 for f in results]
+    lines = ["".ljust(width) + "".join(f.name.ljust(c) for f, c in zip(results, cols, strict=True))]
+    for label, cell in rows:
+        lines.append(
+            label.ljust(width)
+            + "".join(cell(f).ljust(c) for f, c in zip(results, cols, strict=True))
+        )
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument(
+        "--rounds", type=int, default=100, help="messages for the 1-conversation run"
+    )
+    args = parser.parse_args()
+    workdir = Path(tempfile.mkdtemp(prefix="ardoise-bench-"))
+    try:
+        print("training and measuring the stock assistant…", flush=True)
+        stock = bench_stock(workdir / "stock", 25005, args.rounds)
+        print("training and measuring our assistant…", flush=True)
+        ours = bench_ours(workdir / "ours", 25105, args.rounds)
+        print()
+        print(table([stock, ours]))
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,105 @@
+"""Production settings for real: PostgreSQL for data and conversations, Redis
+locks, two Rasa processes sharing the same conversations."""
+
+from __future__ import annotations
+
+import pytest
+import redis
+import requests
+from sqlalchemy import create_engine, text
+
+from bot.db import transaction
+from bot.knowledge.service import import_docs
+from bot.processes import Services
+from bot.schema import upgrade
+from bot.settings import settings_from
+from tests.e2e.conftest import new_sender, payloads
+
+pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
+
+
+@pytest.fixture(scope="module")
+def production(trained, default_docs, tmp_path_factory):
+    from tests.conftest import POSTGRES_ADMIN_URL
+
+    name = f"ardoise_prod_{new_sender().replace('-', '_')}"
+    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT", future=True)
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    url = POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    redis.Redis(host="127.0.0.1", port=6379).ping()
+    upgrade(url)
+    with transaction(url) as session:
+        import_docs(session=session, docs=default_docs, author="tests")
+    root = tmp_path_factory.mktemp("production")
+    settings = settings_from(
+        {
+            "DATABASE_URL": url,
+            "LOCK_STORE_URL": "redis://127.0.0.1:6379/3",
+            "VAR_DIR": str(root),
+            "RASA_PORT": "16005",
+            "ACTION_PORT": "16055",
+            "RASA_TOKEN": "prod-test-token",
+        }
+    )
+    services = Services(settings=settings, model=trained.model, log_dir=root / "logs")
+    try:
+        services.start_actions()
+        services.start_rasa("rasa-a", 16005)
+        services.start_rasa("rasa-b", 16006)
+        services.wait_ready()
+        yield settings, services, url
+    finally:
+        services.stop()
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def ask(port: int, sender: str, message: str) -> list[dict]:
+    reply = requests.post(
+        f"http://127.0.0.1:{port}/webhooks/rest/webhook",
+        json={"sender": sender, "message": message},
+        timeout=30,
+    )
+    reply.raise_for_status()
+    return reply.json()
+
+
+def test_two_rasa_processes_share_one_conversation(production):
+    settings, services, url = production
+    sender = new_sender()
+    first = ask(16005, sender, "Hello! What's your remote work policy?")
+    assert {"type": "disclosure"} in payloads(first)
+    assert any(p.get("article") == "remote-work" for p in payloads(first))
+    second = ask(16006, sender, "and is there a home office allowance?")
+    # the second process continues the same session: no new disclosure, English kept
+    assert {"type": "disclosure"} not in payloads(second)
+    assert any(p.get("type") == "answer" and p.get("language") == "en" for p in payloads(second))
+    engine = create_engine(url, future=True)
+    with engine.connect() as connection:
+        users = connection.execute(
+            text("SELECT count(*) FROM events WHERE sender_id = :s AND type_name = 'user'"),
+            {"s": sender},
+        ).scalar_one()
+    engine.dispose()
+    assert users == 2
+
+
+def test_unknown_questions_land_in_postgresql(production):
+    settings, services, url = production
+    sender = new_sender()
+    assert {"type": "no_answer"} in payloads(
+        ask(16006, sender, "Do you reimburse gym memberships?")
+    )
+    engine = create_engine(url, future=True)
+    with engine.connect() as connection:
+        stored = (
+            connection.execute(
+                text("SELECT text FROM inbox_item WHERE conversation_id = :s"), {"s": sender}
+            )
+            .scalars()
+            .all()
+        )
+    engine.dispose()
+    assert stored == ["Do you reimburse gym memberships?"]
