@@ -1,16 +1,37 @@
 """Asking for, offering and declining a human recruiter.
 
 The live hand-over itself is the handoff workflow's job; here the assistant
-acknowledges, explains, and tells the widget with the handoff payload.
+acknowledges, keeps the request (with the question behind it) for the
+recruiting team, and tells the widget with the handoff payload.
 """
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+
+from actions.answer import candidate_language
+from bot.inbox import record_human_request
+from bot.settings import get_settings
+
+# Messages that are about the conversation, not the candidate's question.
+NOT_A_QUESTION = {"affirm", "deny", "request_human", "greet", "thank", "goodbye", "not_helpful"}
+
+
+def last_question(tracker: Tracker) -> str | None:
+    """The candidate's latest real question (skipping "yes", "a human please"...)."""
+    for event in reversed(tracker.events):
+        if event.get("event") != "user":
+            continue
+        intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+        text = event.get("text") or ""
+        if intent not in NOT_A_QUESTION and text and not text.startswith("/"):
+            return text
+    return None
 
 
 class ActionRequestHuman(Action):
@@ -27,6 +48,13 @@ class ActionRequestHuman(Action):
                 json_message={"type": "handoff", "status": "offered", "reason": "personal"},
             )
             return [SlotSet("offer", "human")]
+        await asyncio.to_thread(
+            record_human_request,
+            database_url=get_settings().database_url,
+            conversation_id=tracker.sender_id,
+            language=candidate_language(tracker),
+            question=last_question(tracker),
+        )
         dispatcher.utter_message(
             response="utter_request_human",
             json_message={"type": "handoff", "status": "requested"},

@@ -15,6 +15,7 @@ from typing import Any
 
 from bot.db import transaction
 from bot.inbox import record_question
+from bot.knowledge.search import index_cache
 from bot.knowledge.service import ArticleNotFound, published_answer, titles
 from bot.settings import Settings
 from bot.training import RETRIEVAL_INTENT
@@ -70,8 +71,10 @@ def decide(
     answer_threshold: float,
     clarify_threshold: float,
     min_ratio: float = MIN_RATIO,
+    search_best: str | None = None,
 ) -> Decision:
-    """Answer when the model is sure of one article and clearly prefers it to the next.
+    """Answer when the model is sure of one article and clearly prefers it to the next,
+    or when it hesitates but the text search (`search_best`) names the same article.
 
     Confidences are P(question is an FAQ) x P(this article | an FAQ).
     """
@@ -90,6 +93,12 @@ def decide(
         intent == RETRIEVAL_INTENT
         and best.confidence >= answer_threshold
         and best.confidence >= min_ratio * runner_up
+    ):
+        return Decision("answer", (best,))
+    if (
+        intent == RETRIEVAL_INTENT
+        and best.confidence >= clarify_threshold
+        and search_best == best.article_id
     ):
         return Decision("answer", (best,))
     if best.confidence >= clarify_threshold and len(ranking) >= 2:
@@ -134,18 +143,20 @@ def respond(
     """Decide, read the current article text, and keep for HR what was not settled."""
     question = str(parse.get("text") or "")
     intent = (parse.get("intent") or {}).get("name")
-    if intent == CHOOSE_ARTICLE_INTENT:
-        chosen = _chosen_article(parse)
-        decision = (
-            Decision("answer", (Candidate(chosen, 1.0),)) if chosen else Decision("no_answer")
-        )
-    else:
-        decision = decide(
-            parse,
-            answer_threshold=settings.answer_threshold,
-            clarify_threshold=settings.clarify_threshold,
-        )
     with transaction(settings.database_url) as session:
+        if intent == CHOOSE_ARTICLE_INTENT:
+            chosen = _chosen_article(parse)
+            decision = (
+                Decision("answer", (Candidate(chosen, 1.0),)) if chosen else Decision("no_answer")
+            )
+        else:
+            hits = index_cache.get(session).search(question, limit=1)
+            decision = decide(
+                parse,
+                answer_threshold=settings.answer_threshold,
+                clarify_threshold=settings.clarify_threshold,
+                search_best=hits[0].article_id if hits else None,
+            )
         if decision.kind == "answer":
             best = decision.candidates[0]
             try:

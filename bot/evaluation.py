@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from bot.answering import QUESTION_INTENTS, decide
+from bot.knowledge.search import ArticleIndex
 from bot.settings import PROJECT_ROOT
 
 HELDOUT_FILE = PROJECT_ROOT / "tests" / "heldout" / "questions.yml"
@@ -61,11 +62,18 @@ def outcome_of(
     *,
     answer_threshold: float,
     clarify_threshold: float,
+    index: ArticleIndex | None = None,
 ) -> Outcome:
     intent = (parse.get("intent") or {}).get("name") or ""
     if intent not in QUESTION_INTENTS:
         return Outcome(question, intent, "other", None, 0.0)
-    decision = decide(parse, answer_threshold=answer_threshold, clarify_threshold=clarify_threshold)
+    hits = index.search(question.text, limit=1) if index else []
+    decision = decide(
+        parse,
+        answer_threshold=answer_threshold,
+        clarify_threshold=clarify_threshold,
+        search_best=hits[0].article_id if hits else None,
+    )
     best = decision.candidates[0] if decision.candidates else None
     return Outcome(
         question,
@@ -82,13 +90,16 @@ async def evaluate(
     *,
     answer_threshold: float,
     clarify_threshold: float,
+    index: ArticleIndex | None = None,
 ) -> list[Outcome]:
+    """Read each question with the model, then decide as the assistant does."""
     return [
         outcome_of(
             q,
             await parse(q.text),
             answer_threshold=answer_threshold,
             clarify_threshold=clarify_threshold,
+            index=index,
         )
         for q in questions
     ]

@@ -7,10 +7,10 @@ from datetime import datetime
 from sqlalchemy import Column, DateTime, Float, Integer, String, Text, select
 from sqlalchemy.orm import Mapped, Session
 
-from bot.db import Base
+from bot.db import Base, transaction
 from bot.knowledge.models import utcnow
 
-REASONS = ("no_answer", "clarify", "low_confidence", "not_helpful")
+REASONS = ("no_answer", "clarify", "low_confidence", "not_helpful", "human_request")
 MAX_TEXT = 2000
 
 
@@ -54,6 +54,20 @@ def record_question(
     session.add(item)
     session.flush()
     return item
+
+
+def record_human_request(
+    *, database_url: str, conversation_id: str, language: str, question: str | None
+) -> None:
+    """Keep a candidate's request for a recruiter, with the question that prompted it."""
+    with transaction(database_url) as session:
+        record_question(
+            session=session,
+            conversation_id=conversation_id,
+            text=question or "(asked for a recruiter)",
+            language=language,
+            reason="human_request",
+        )
 
 
 def open_items(*, session: Session, reason: str | None = None) -> list[InboxItem]:

@@ -64,9 +64,9 @@ class Figures:
     training_s: float = 0.0
     startup_s: float = 0.0
     rss_mb: dict[str, float] = field(default_factory=dict)
-    load: dict[int, tuple[float, float, float, int]] = field(
-        default_factory=dict
-    )  # p50, p95, msg/s, errors
+    # conversations -> (p50, p95, msg/s, errors)
+    load: dict[int, tuple[float, float, float, int]] = field(default_factory=dict)
+    parse_p50_ms: float | None = None  # NLU alone (/model/parse): where the time goes
 
 
 def rss_mb(pid: int) -> float:
@@ -136,6 +136,21 @@ def drive(
     return statistics.median(latencies), p95, len(latencies) / wall, errors
 
 
+def parse_latency(base: str, token: str, messages: list[str], rounds: int = 50) -> float:
+    """Median time of the NLU pipeline alone, to split latency between NLU and the rest."""
+    timings = []
+    for n in range(rounds):
+        start = time.perf_counter()
+        requests.post(
+            f"{base}/model/parse",
+            params={"token": token},
+            json={"text": messages[n % len(messages)]},
+            timeout=60,
+        ).raise_for_status()
+        timings.append(time.perf_counter() - start)
+    return statistics.median(timings) * 1000
+
+
 def measure_load(fig: Figures, url: str, messages: list[str], rounds: int) -> None:
     drive(url, messages, 1, 5)  # warm-up
     fig.load[1] = drive(url, messages, 1, rounds)
@@ -166,6 +181,7 @@ def bench_stock(workdir: Path, port: int, rounds: int) -> Figures:
         wait_http(f"http://127.0.0.1:{port}/status")
         fig.startup_s = time.perf_counter() - start
         measure_load(fig, f"http://127.0.0.1:{port}/webhooks/rest/webhook", STOCK_MESSAGES, rounds)
+        fig.parse_p50_ms = parse_latency(f"http://127.0.0.1:{port}", "", STOCK_MESSAGES)
         fig.rss_mb["rasa"] = rss_mb(process.pid)
     finally:
         process.terminate()
@@ -202,6 +218,7 @@ def bench_ours(workdir: Path, port: int, rounds: int) -> Figures:
         services.start()
         fig.startup_s = time.perf_counter() - start
         measure_load(fig, f"{settings.rasa_url}/webhooks/rest/webhook", OUR_MESSAGES, rounds)
+        fig.parse_p50_ms = parse_latency(settings.rasa_url, "bench", OUR_MESSAGES)
         for name, process in services.processes.items():
             fig.rss_mb[name] = rss_mb(process.pid)
     finally:
@@ -219,6 +236,7 @@ def table(results: list[Figures]) -> str:
         ("20 conversations: p50 (ms)", lambda f: f"{f.load[20][0] * 1000:.0f}"),
         ("20 conversations: p95 (ms)", lambda f: f"{f.load[20][1] * 1000:.0f}"),
         ("20 conversations: msg/s", lambda f: f"{f.load[20][2]:.1f}"),
+        ("NLU alone (/model/parse) p50 (ms)", lambda f: f"{f.parse_p50_ms or 0:.0f}"),
         ("failed messages", lambda f: str(f.load[1][3] + f.load[20][3])),
         ("resident memory (MB)", lambda f: " + ".join(f"{k} {v:.0f}" for k, v in f.rss_mb.items())),
     ]

@@ -202,3 +202,23 @@ def test_dialogue_intents_never_get_an_article():
     for intent in ("greet", "off_topic", "needs_human", "out_of_scope"):
         decision = decide(parse(intent=intent, ranking=[("values", 0.99)]), **THRESHOLDS)
         assert decision.kind == "no_answer"
+
+
+def test_a_hesitant_model_answers_when_the_text_search_agrees():
+    hesitant = parse(ranking=[("teams-overview", 0.18), ("company-size", 0.12)])
+    assert decide(hesitant, answer_threshold=0.3, clarify_threshold=0.1).kind == "clarify"
+    agreed = decide(
+        hesitant, answer_threshold=0.3, clarify_threshold=0.1, search_best="teams-overview"
+    )
+    assert agreed.kind == "answer" and agreed.candidates[0].article_id == "teams-overview"
+    disagreed = decide(
+        hesitant, answer_threshold=0.3, clarify_threshold=0.1, search_best="company-size"
+    )
+    assert disagreed.kind == "clarify"
+    unknown = parse(intent="out_of_scope", ranking=[("teams-overview", 0.18)])
+    assert (
+        decide(
+            unknown, answer_threshold=0.3, clarify_threshold=0.1, search_best="teams-overview"
+        ).kind
+        == "no_answer"
+    )

@@ -114,3 +114,23 @@ async def test_offer_and_decline(app_env):
     messages, events = await run(ActionDeclineHuman(), tracker("faq_remote", offer="human"))
     assert messages[0]["response"] == "utter_no_problem"
     assert events == [SlotSet("offer", None)]
+
+
+async def test_a_request_for_a_recruiter_is_kept_with_the_question_behind_it(app_env):
+    current = tracker("faq_remote", language="en")
+    current.events = [
+        {
+            "event": "user",
+            "text": "Is there a gym?",
+            "parse_data": {"intent": {"name": "out_of_scope"}},
+        },
+        {"event": "bot", "text": "I don't know..."},
+        {"event": "user", "text": "yes please", "parse_data": {"intent": {"name": "affirm"}}},
+    ]
+    current.latest_message["intent"] = {"name": "affirm", "confidence": 0.99}
+    await run(ActionRequestHuman(), current)
+    with transaction(app_env.database_url) as session:
+        items = open_items(session=session, reason="human_request")
+    assert [(i.text, i.conversation_id, i.language) for i in items] == [
+        ("Is there a gym?", "remote-1", "en")
+    ]

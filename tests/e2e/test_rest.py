@@ -65,8 +65,10 @@ def test_metadata_language_wins(assistant):
 def test_the_conversation_keeps_its_language(assistant):
     sender = new_sender()
     assistant.ask(sender, "Hello, I'd like to know more about the company")
-    messages = assistant.ask(sender, "CDI ?" if False else "ok")
-    assert "What else would you like to know?" in texts(messages) or "Sure" in texts(messages)
+    # "ok" says nothing about the language: the conversation stays in English
+    messages = assistant.ask(sender, "ok")
+    assert "What else would you like to know?" in texts(messages)
+    assert assistant.tracker(sender)["slots"]["language"] == "en"
 
 
 def test_unknown_question_is_honest_and_kept_for_hr(assistant):
