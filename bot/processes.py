@@ -200,7 +200,9 @@ def _interrupt(signum: int, frame: FrameType | None) -> None:
 
 def run_all(settings: Settings) -> int:
     """Prepare, start everything, print where to talk to it, stop it all on Ctrl-C."""
+    # Both signals stop everything, even when started from a script that ignores SIGINT.
     signal.signal(signal.SIGTERM, _interrupt)
+    signal.signal(signal.SIGINT, _interrupt)
     services: Services | None = None
     try:
         model = prepare(settings)
