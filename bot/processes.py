@@ -144,8 +144,7 @@ class Services:
                 "--enable-api",
                 "--auth-token",
                 rasa_token(self.settings),
-                "--cors",
-                "*",
+                *(["--cors", *self.settings.cors_origins] if self.settings.cors_origins else []),
             ],
         )
 

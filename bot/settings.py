@@ -39,6 +39,7 @@ class Settings:
     answer_threshold: float = 0.3
     clarify_threshold: float = 0.1
     retention_days: int = 180
+    cors_origins: tuple[str, ...] = ()
     knowledge_dir: Path = PROJECT_ROOT / "data" / "knowledge"
     models_dir: Path = PROJECT_ROOT / "models"
     var_dir: Path = PROJECT_ROOT / "var"
@@ -110,6 +111,7 @@ def settings_from(env: Mapping[str, str]) -> Settings:
         answer_threshold=answer,
         clarify_threshold=clarify,
         retention_days=_days(env, "RETENTION_DAYS", 180),
+        cors_origins=tuple(o.strip() for o in env.get("CORS_ORIGINS", "").split(",") if o.strip()),
         knowledge_dir=Path(env.get("KNOWLEDGE_DIR") or PROJECT_ROOT / "data" / "knowledge"),
         models_dir=Path(env.get("MODELS_DIR") or PROJECT_ROOT / "models"),
         var_dir=var_dir,

@@ -160,6 +160,7 @@ def measure_load(fig: Figures, url: str, messages: list[str], rounds: int) -> No
 def bench_stock(workdir: Path, port: int, rounds: int) -> Figures:
     fig = Figures("stock rasa init (moodbot)")
     env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false"}
+    workdir.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
     subprocess.run(
         [RASA, "init", "--no-prompt", "--init-dir", str(workdir)],
