@@ -19,6 +19,12 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot import rasa_speedups
+
+# This module is what the Rasa server loads from credentials.yml: the place to
+# install our fixes to Rasa itself in that process.
+rasa_speedups.install()
+
 logger = logging.getLogger(__name__)
 
 MAX_MESSAGE_CHARS = 2000

@@ -1,0 +1,65 @@
+"""The faster action-response validation checks exactly what Rasa's does."""
+
+from __future__ import annotations
+
+import pytest
+from jsonschema import ValidationError
+from rasa.core.actions.action import RemoteAction
+from rasa.utils.endpoints import EndpointConfig
+
+from bot import rasa_speedups
+
+
+@pytest.fixture
+def action() -> RemoteAction:
+    rasa_speedups.install()
+    return RemoteAction("action_answer", EndpointConfig("http://127.0.0.1:1/webhook"))
+
+
+def test_valid_responses_pass(action):
+    assert action._validate_action_result({"events": [], "responses": [{"text": "hi"}]})
+    assert action._validate_action_result(
+        {"events": [{"event": "slot", "name": "offer", "value": None}], "responses": []}
+    )
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"events": "not a list", "responses": []},
+        {"events": [{"name": "no event key"}], "responses": []},
+        {"events": [], "responses": "nope"},
+    ],
+)
+def test_invalid_responses_are_refused_as_before(action, bad):
+    with pytest.raises(ValidationError) as caught:
+        action._validate_action_result(bad)
+    assert "Failed to validate Action server response" in caught.value.message
+
+
+def test_installing_twice_is_harmless(action):
+    rasa_speedups.install()
+    assert action._validate_action_result({"events": [], "responses": []})
+
+
+@pytest.mark.parametrize(
+    "response",
+    [
+        {"events": [], "responses": []},
+        {"events": "x", "responses": []},
+        {"events": [{"event": "bot", "text": "hi"}], "responses": [{"text": 3}]},
+        {"events": [{"name": "x"}]},
+    ],
+)
+def test_same_verdict_as_jsonschema_validate(action, response):
+    from jsonschema import validate
+
+    def verdict(check) -> bool:
+        try:
+            check()
+            return True
+        except ValidationError:
+            return False
+
+    expected = verdict(lambda: validate(response, RemoteAction.action_response_format_spec()))
+    assert verdict(lambda: action._validate_action_result(response)) == expected
