@@ -6,6 +6,10 @@ Profiling the server under load (py-spy, 20 concurrent conversations) showed
 this meta-schema check taking about half of the server's CPU. The fix builds
 the validator once and validates each response with it: same checks, same
 errors, a fraction of the cost.
+
+The SQL tracker store on the embedded SQLite default then came next (commits
+waiting on fsync): its connections get the same settings as ours (WAL,
+synchronous=NORMAL, a busy timeout), see `bot.db.tune_sqlite`.
 """
 
 from __future__ import annotations
@@ -43,4 +47,19 @@ def install() -> None:
             raise error
 
     RemoteAction._validate_action_result = _validate_action_result
+    _tune_sqlite_engines()
     _installed = True
+
+
+def _tune_sqlite_engines() -> None:
+    """Every SQLite connection this process opens (Rasa's tracker store included)."""
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    from bot.db import tune_sqlite
+
+    def on_connect(dbapi_connection: Any, record: Any) -> None:
+        if type(dbapi_connection).__module__.startswith("sqlite3"):
+            tune_sqlite(dbapi_connection)
+
+    event.listen(Engine, "connect", on_connect)

@@ -124,7 +124,7 @@ def drive(
             start = time.perf_counter()
             try:
                 response = session.post(url, json={"sender": sender, "message": text}, timeout=60)
-                ok = response.status_code == 200 and response.json()
+                ok = response.status_code == 200 and isinstance(response.json(), list)
             except (requests.RequestException, ValueError):
                 ok = False
             elapsed = time.perf_counter() - start

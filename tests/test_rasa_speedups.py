@@ -63,3 +63,13 @@ def test_same_verdict_as_jsonschema_validate(action, response):
 
     expected = verdict(lambda: validate(response, RemoteAction.action_response_format_spec()))
     assert verdict(lambda: action._validate_action_result(response)) == expected
+
+
+def test_sqlite_connections_of_the_process_are_tuned(action, tmp_path):
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(f"sqlite:///{tmp_path / 'tracker.db'}", future=True)  # as Rasa makes it
+    with engine.connect() as connection:
+        assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert connection.execute(text("PRAGMA synchronous")).scalar() == 1  # NORMAL
+    engine.dispose()
