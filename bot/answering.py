@@ -21,8 +21,8 @@ from bot.settings import Settings
 from bot.training import RETRIEVAL_INTENT
 
 CHOOSE_ARTICLE_INTENT = "choose_article"
-NO_ANSWER_INTENTS = ("out_of_scope",)
-QUESTION_INTENTS = (RETRIEVAL_INTENT, "nlu_fallback", *NO_ANSWER_INTENTS)
+# Intents whose messages go to `action_answer` (see data/rules/rules.yml).
+QUESTION_INTENTS = (RETRIEVAL_INTENT, "nlu_fallback", "out_of_scope")
 # The best article must be at least this many times likelier than the next one.
 MIN_RATIO = 2.0
 # Answers below this confidence are shown but also queued for HR to review.

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from bot.knowledge.documents import (
@@ -204,19 +203,8 @@ def published_answer(*, session: Session, article_id: str, language: str) -> Pub
     text = article.text(language) or article.text(LANGUAGES[0])
     if text is None:
         raise ArticleNotFound(article_id)
-    related = []
-    if article.related:
-        rows = session.execute(
-            select(ArticleText.article_id, ArticleText.title)
-            .join(Article)
-            .where(
-                ArticleText.article_id.in_(article.related),
-                ArticleText.language == text.language,
-                Article.status == "published",
-            )
-        ).all()
-        titles = dict(rows)
-        related = [Suggestion(a, titles[a]) for a in article.related if a in titles]
+    names = titles(session=session, article_ids=article.related, language=text.language)
+    related = [Suggestion(a, names[a]) for a in article.related if a in names]
     links = tuple((link.get(text.language) or link["url"], link["url"]) for link in article.links)
     return PublishedAnswer(
         article_id=article.id,
@@ -265,13 +253,3 @@ def training_examples(*, session: Session) -> list[TrainingExample]:
         for article_id, language, questions in rows
         for question in questions
     ]
-
-
-def last_change(*, session: Session) -> datetime | None:
-    return session.execute(select(func.max(Article.updated_at))).scalar()
-
-
-def clear_all(*, session: Session) -> None:
-    """Remove every article (tests and `kb import --replace`); revisions stay."""
-    session.execute(delete(ArticleText))
-    session.execute(delete(Article))
