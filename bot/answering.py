@@ -15,10 +15,10 @@ from typing import Any
 
 from bot.db import transaction
 from bot.inbox import record_question
+from bot.knowledge import RETRIEVAL_INTENT
 from bot.knowledge.search import index_cache
 from bot.knowledge.service import ArticleNotFound, published_answer, titles
 from bot.settings import Settings
-from bot.training import RETRIEVAL_INTENT
 
 CHOOSE_ARTICLE_INTENT = "choose_article"
 # Intents whose messages go to `action_answer` (see data/rules/rules.yml).

@@ -1,7 +1,7 @@
 """Which trained model goes with the current training data, and training it when missing.
 
 A model file is named after a fingerprint of everything training reads
-(config, domain, rules, hand-written NLU data, our NLU component's code and
+(config, domain, rules, hand-written NLU data, our NLU component and importer, and
 the knowledge base's example questions). Same fingerprint, same model: no
 retraining when nothing changed.
 """
@@ -19,7 +19,15 @@ from bot.db import transaction
 from bot.knowledge.service import training_examples
 from bot.settings import PROJECT_ROOT, Settings
 
-TRAINING_INPUTS = ("config.yml", "domain.yml", "data/nlu", "data/rules", "data/stories", "bot/nlu")
+TRAINING_INPUTS = (
+    "config.yml",
+    "domain.yml",
+    "data/nlu",
+    "data/rules",
+    "data/stories",
+    "bot/nlu",
+    "bot/training.py",
+)
 MODEL_PREFIX = "assistant-"
 
 

@@ -17,10 +17,9 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.db import transaction
+from bot.knowledge import RETRIEVAL_INTENT
 from bot.knowledge.service import TrainingExample, training_examples
 from bot.settings import get_settings
-
-RETRIEVAL_INTENT = "faq"
 
 
 def article_intent(article_id: str) -> str:

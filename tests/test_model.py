@@ -48,7 +48,7 @@ def test_changing_training_files_needs_a_new_model(settings, tmp_path):
 
     from bot.settings import PROJECT_ROOT
 
-    for name in ("config.yml", "domain.yml", "data", "bot"):
+    for name in ("config.yml", "domain.yml", "data", "bot"):  # every training input
         source = PROJECT_ROOT / name
         if source.is_dir():
             shutil.copytree(source, tmp_path / "copy" / name)
