@@ -63,6 +63,23 @@ def read_candidate_message(body: Any) -> tuple[str, str, dict | None]:
     return sender.strip(), text.strip(), metadata
 
 
+APOLOGY = {
+    "fr": "Désolé, je rencontre un problème technique. Pouvez-vous réessayer dans un instant ?",
+    "en": "Sorry, I'm having a technical problem. Could you try again in a moment?",
+}
+
+
+def _apology(sender: str, metadata: dict | None) -> list[dict[str, Any]]:
+    """What the candidate sees when the assistant produced no reply (a part of it is down)."""
+    language = str((metadata or {}).get("language") or "")[:2].lower()
+    text = APOLOGY.get(language) or f"{APOLOGY['fr']} / {APOLOGY['en']}"
+    logger.error("no reply for %s: is the action server up?", sender)
+    return [
+        {"recipient_id": sender, "text": text},
+        {"recipient_id": sender, "custom": {"type": "error"}},
+    ]
+
+
 class CandidateRestInput(RestInput):
     """Rasa's REST channel (`/webhooks/rest/webhook`) with its input validated."""
 
@@ -93,6 +110,6 @@ class CandidateRestInput(RestInput):
             except Exception:  # noqa: BLE001 - the candidate gets an error, the log the details
                 logger.exception("could not handle a message from %s", sender)
                 return response.json({"error": "the assistant could not answer"}, status=500)
-            return response.json(collector.messages)
+            return response.json(collector.messages or _apology(sender, metadata))
 
         return webhook
