@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from bot.db import transaction
 from bot.inbox import InboxItem
+from bot.knowledge.documents import normalize_question
 from bot.knowledge.models import ArticleText
 from bot.knowledge.service import published_answer
 from tests.e2e.conftest import new_sender, payloads, texts
@@ -47,7 +48,13 @@ def test_disclosure_in_the_pages_language(assistant):
         ("Do you pay for a conference each year?", "training", "en"),
     ],
 )
-def test_questions_get_the_right_article_in_their_language(assistant, question, article, language):
+def test_questions_get_the_right_article_in_their_language(
+    assistant, default_docs, question, article, language
+):
+    examples = {
+        normalize_question(q) for d in default_docs for t in d.texts.values() for q in t.questions
+    }
+    assert normalize_question(question) not in examples  # a new phrasing, not a training example
     messages = assistant.ask(new_sender(), question)
     answer = next(p for p in payloads(messages) if p["type"] == "answer")
     assert answer["article"] == article
