@@ -89,18 +89,11 @@ def decide(
         return Decision("no_answer")
     best = ranking[0]
     runner_up = ranking[1].confidence if len(ranking) > 1 else 0.0
-    if (
-        intent == RETRIEVAL_INTENT
-        and best.confidence >= answer_threshold
-        and best.confidence >= min_ratio * runner_up
-    ):
-        return Decision("answer", (best,))
-    if (
-        intent == RETRIEVAL_INTENT
-        and best.confidence >= clarify_threshold
-        and search_best == best.article_id
-    ):
-        return Decision("answer", (best,))
+    if intent == RETRIEVAL_INTENT:
+        sure = best.confidence >= answer_threshold and best.confidence >= min_ratio * runner_up
+        confirmed = best.confidence >= clarify_threshold and search_best == best.article_id
+        if sure or confirmed:
+            return Decision("answer", (best,))
     if best.confidence >= clarify_threshold and len(ranking) >= 2:
         return Decision("clarify", tuple(ranking[:2]))
     return Decision("no_answer")
@@ -150,12 +143,15 @@ def respond(
                 Decision("answer", (Candidate(chosen, 1.0),)) if chosen else Decision("no_answer")
             )
         else:
-            hits = index_cache.get(session).search(question, limit=1)
+            # The search only matters for questions the model read as FAQs.
+            search_best = (
+                index_cache.get(session).best(question) if intent == RETRIEVAL_INTENT else None
+            )
             decision = decide(
                 parse,
                 answer_threshold=settings.answer_threshold,
                 clarify_threshold=settings.clarify_threshold,
-                search_best=hits[0].article_id if hits else None,
+                search_best=search_best,
             )
         if decision.kind == "answer":
             best = decision.candidates[0]

@@ -67,12 +67,11 @@ def outcome_of(
     intent = (parse.get("intent") or {}).get("name") or ""
     if intent not in QUESTION_INTENTS:
         return Outcome(question, intent, "other", None, 0.0)
-    hits = index.search(question.text, limit=1) if index else []
     decision = decide(
         parse,
         answer_threshold=answer_threshold,
         clarify_threshold=clarify_threshold,
-        search_best=hits[0].article_id if hits else None,
+        search_best=index.best(question.text) if index else None,
     )
     best = decision.candidates[0] if decision.candidates else None
     return Outcome(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from typing import Any
 
 from sqlalchemy import delete, inspect, text
 
@@ -30,39 +31,38 @@ def _has_events_table(url: str) -> bool:
     return inspect(session_factory(url).kw["bind"]).has_table(EVENTS_TABLE)
 
 
-def purge_expired(*, settings: Settings, now: datetime | None = None) -> Removed:
-    """Delete conversation events and inbox items older than the retention period."""
-    now = now or datetime.now(timezone.utc)
-    cutoff = now - timedelta(days=settings.retention_days)
+def _remove(
+    settings: Settings, events_where: str, params: dict[str, Any], inbox_where: Any
+) -> Removed:
+    """Delete matching tracker events (if Rasa ever created its table) and inbox items."""
     events = 0
     if _has_events_table(settings.tracker_store_url):
         with transaction(settings.tracker_store_url) as session:
             result = session.execute(
-                text(f"DELETE FROM {EVENTS_TABLE} WHERE timestamp < :cutoff"),
-                {"cutoff": cutoff.timestamp()},
+                text(f"DELETE FROM {EVENTS_TABLE} WHERE {events_where}"), params
             )
             events = result.rowcount or 0
     with transaction(settings.database_url) as session:
-        result = session.execute(
-            delete(InboxItem).where(InboxItem.created_at < cutoff.replace(tzinfo=None))
-        )
-        items = result.rowcount or 0
+        items = session.execute(delete(InboxItem).where(inbox_where)).rowcount or 0
     return Removed(events=events, inbox_items=items)
+
+
+def purge_expired(*, settings: Settings, now: datetime | None = None) -> Removed:
+    """Delete conversation events and inbox items older than the retention period."""
+    cutoff = (now or datetime.now(timezone.utc)) - timedelta(days=settings.retention_days)
+    return _remove(
+        settings,
+        "timestamp < :cutoff",
+        {"cutoff": cutoff.timestamp()},
+        InboxItem.created_at < cutoff.replace(tzinfo=None),
+    )
 
 
 def erase_conversation(*, settings: Settings, conversation_id: str) -> Removed:
     """Delete everything kept about one conversation (a candidate's erasure request)."""
-    events = 0
-    if _has_events_table(settings.tracker_store_url):
-        with transaction(settings.tracker_store_url) as session:
-            result = session.execute(
-                text(f"DELETE FROM {EVENTS_TABLE} WHERE sender_id = :sender"),
-                {"sender": conversation_id},
-            )
-            events = result.rowcount or 0
-    with transaction(settings.database_url) as session:
-        result = session.execute(
-            delete(InboxItem).where(InboxItem.conversation_id == conversation_id)
-        )
-        items = result.rowcount or 0
-    return Removed(events=events, inbox_items=items)
+    return _remove(
+        settings,
+        "sender_id = :sender",
+        {"sender": conversation_id},
+        InboxItem.conversation_id == conversation_id,
+    )

@@ -60,6 +60,11 @@ class ArticleIndex:
                 break
         return [Hit(article_id, round(score, 4)) for article_id, score in hits.items()]
 
+    def best(self, text: str) -> str | None:
+        """The article closest to the text, if any."""
+        hits = self.search(text, limit=1)
+        return hits[0].article_id if hits else None
+
 
 def _version(session: Session) -> tuple[str, int, datetime | None]:
     """Changes whenever an article is added, edited or removed (or the database changes)."""

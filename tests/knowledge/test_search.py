@@ -18,6 +18,7 @@ def test_paraphrases_typos_and_missing_accents_find_their_article(kb_url):
     assert index.search("teletravail combien de jours par semaine")[0].article_id == "remote-work"
     assert index.search("how much is the home office alowance")[0].article_id == "remote-allowance"
     assert index.search("astreinte payée combien")[0].article_id == "on-call"
+    assert index.best("astreinte payée combien") == "on-call"
 
 
 def test_hits_are_distinct_articles_best_first(kb_url):
