@@ -11,15 +11,15 @@ import asyncio
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import ConversationPaused, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answer import candidate_language
+from bot.handoff.live import request_live_handoff
+from bot.handoff.messages import text
+from bot.handoff.summary import NOT_A_QUESTION
 from bot.inbox import record_human_request
 from bot.settings import get_settings
-
-# Messages that are about the conversation, not the candidate's question.
-NOT_A_QUESTION = {"affirm", "deny", "request_human", "greet", "thank", "goodbye", "not_helpful"}
 
 
 def last_question(tracker: Tracker) -> str | None:
@@ -48,18 +48,51 @@ class ActionRequestHuman(Action):
                 json_message={"type": "handoff", "status": "offered", "reason": "personal"},
             )
             return [SlotSet("offer", "human")]
+        settings = get_settings()
+        language = candidate_language(tracker)
         await asyncio.to_thread(
             record_human_request,
-            database_url=get_settings().database_url,
+            database_url=settings.database_url,
             conversation_id=tracker.sender_id,
-            language=candidate_language(tracker),
+            language=language,
             question=last_question(tracker),
         )
-        dispatcher.utter_message(
-            response="utter_request_human",
-            json_message={"type": "handoff", "status": "requested"},
+        queued = await asyncio.to_thread(
+            request_live_handoff,
+            settings=settings,
+            conversation_id=tracker.sender_id,
+            language=language,
+            events=tracker.events,
+            reason=intent or "request_human",
         )
-        return [SlotSet("offer", None)]
+        if queued is None:
+            # The widget shows the consent sentence and a form (name, e-mail, question).
+            dispatcher.utter_message(
+                text=text("unavailable", language),
+                json_message={
+                    "type": "handoff",
+                    "status": "offered",
+                    "reason": "unavailable",
+                    "callback": True,
+                },
+            )
+            return [SlotSet("offer", None)]
+        name = queued.recruiter
+        dispatcher.utter_message(
+            text=text(
+                "queued_named" if name else "queued",
+                language,
+                name=name,
+                minutes=queued.wait_minutes,
+            ),
+            json_message={
+                "type": "handoff",
+                "status": "queued",
+                "recruiter": name,
+                "wait_minutes": queued.wait_minutes,
+            },
+        )
+        return [SlotSet("offer", None), ConversationPaused()]
 
 
 class ActionOfferHuman(Action):

@@ -84,11 +84,10 @@ def cmd_kb_list(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_model_train(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.model import train
-    from bot.processes import rasa_environment
+    from bot.processes import prepare
 
-    path = train(settings, env=rasa_environment(settings))
-    print(path)
+    # The database may be new: schema and default knowledge base first.
+    print(prepare(settings))
     return 0
 
 
@@ -105,10 +104,7 @@ def cmd_privacy_purge(settings: Settings, args: argparse.Namespace) -> int:
 
     upgrade(settings.database_url)
     removed = purge_expired(settings=settings)
-    print(
-        f"older than {settings.retention_days} days: deleted {removed.events} conversation "
-        f"events and {removed.inbox_items} inbox items"
-    )
+    print(f"older than {settings.retention_days} days: deleted {removed}")
     return 0
 
 
@@ -117,10 +113,7 @@ def cmd_privacy_erase(settings: Settings, args: argparse.Namespace) -> int:
 
     upgrade(settings.database_url)
     removed = erase_conversation(settings=settings, conversation_id=args.conversation)
-    print(
-        f"conversation {args.conversation!r}: deleted {removed.events} events "
-        f"and {removed.inbox_items} inbox items"
-    )
+    print(f"conversation {args.conversation!r}: deleted {removed}")
     return 0
 
 
@@ -128,6 +121,55 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
     from bot.processes import run_all
 
     return run_all(settings)
+
+
+def cmd_users_add(settings: Settings, args: argparse.Namespace) -> int:
+    import getpass
+
+    from bot.accounts import AccountError, add_user
+
+    upgrade(settings.database_url)
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = getpass.getpass("password: ")
+        if getpass.getpass("again: ") != password:
+            print("the two passwords differ", file=sys.stderr)
+            return 2
+    try:
+        with transaction(settings.database_url) as session:
+            user = add_user(
+                session=session,
+                login=args.login,
+                display_name=args.name,
+                role=args.role,
+                password=password,
+                covers=args.covers or "",
+            )
+            print(f"added {user.role} {user.login} ({user.display_name})")
+    except AccountError as error:
+        print(f"could not add the account: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def cmd_users_list(settings: Settings, args: argparse.Namespace) -> int:
+    from sqlalchemy import select
+
+    from bot.accounts import StaffUser
+
+    upgrade(settings.database_url)
+    with transaction(settings.database_url) as session:
+        for user in session.execute(select(StaffUser).order_by(StaffUser.login)).scalars():
+            print(f"{user.login:<20} {user.role:<10} {user.display_name}")
+    return 0
+
+
+def cmd_web(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.web.app import run
+
+    run(settings)
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -179,7 +221,24 @@ def build_parser() -> argparse.ArgumentParser:
     erase.add_argument("conversation", help="the conversation (sender) id")
     erase.set_defaults(func=cmd_privacy_erase)
 
+    users = groups.add_parser("users", help="staff accounts for the consoles").add_subparsers(
+        dest="command", required=True
+    )
+    adding = users.add_parser("add", help="create a recruiter or HR account")
+    adding.add_argument("login")
+    adding.add_argument("--name", required=True, help="display name shown to candidates")
+    adding.add_argument("--role", required=True, choices=("recruiter", "hr"))
+    adding.add_argument("--covers", help="teams or topics covered (informative)")
+    adding.add_argument(
+        "--password-stdin", action="store_true", help="read the password from standard input"
+    )
+    adding.set_defaults(func=cmd_users_add)
+    users.add_parser("list", help="list the accounts").set_defaults(func=cmd_users_list)
+
     groups.add_parser("run", help="start everything").set_defaults(func=cmd_run)
+    groups.add_parser("web", help="the web server alone (careers page, widget)").set_defaults(
+        func=cmd_web
+    )
     return parser
 
 

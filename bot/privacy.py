@@ -1,9 +1,10 @@
 """Candidates' data: kept no longer than the retention period, erased on request.
 
-Two places hold what a candidate wrote: Rasa's tracker store (the `events`
-table, every message of every conversation) and the HR inbox (questions the
-assistant could not settle). Purging removes what is older than the
-retention period; erasing removes one conversation entirely.
+What a candidate leaves: Rasa's tracker store (the `events` table, every
+message of every conversation), the HR inbox (questions the assistant could
+not settle), their ratings of answers and their chat session. Purging removes
+what is older than the retention period; erasing removes one conversation
+entirely.
 """
 
 from __future__ import annotations
@@ -15,7 +16,10 @@ from typing import Any
 from sqlalchemy import delete, inspect, text
 
 from bot.db import session_factory, transaction
+from bot.feedback import AnswerFeedback
+from bot.handoff.models import CallbackRequest, Handoff, HandoffNote
 from bot.inbox import InboxItem
+from bot.sessions import ChatSession
 from bot.settings import Settings
 
 EVENTS_TABLE = "events"  # Rasa's SQL tracker store
@@ -25,6 +29,16 @@ EVENTS_TABLE = "events"  # Rasa's SQL tracker store
 class Removed:
     events: int
     inbox_items: int
+    ratings: int = 0
+    sessions: int = 0
+    handoffs: int = 0
+
+    def __str__(self) -> str:
+        return (
+            f"{self.events} conversation events, {self.inbox_items} inbox items, "
+            f"{self.ratings} answer ratings, {self.sessions} chat sessions, "
+            f"{self.handoffs} handoffs, notes and callback requests"
+        )
 
 
 def _has_events_table(url: str) -> bool:
@@ -32,9 +46,15 @@ def _has_events_table(url: str) -> bool:
 
 
 def _remove(
-    settings: Settings, events_where: str, params: dict[str, Any], inbox_where: Any
+    settings: Settings,
+    events_where: str,
+    params: dict[str, Any],
+    inbox_where: Any,
+    ratings_where: Any,
+    sessions_where: Any,
+    handoff_where: tuple[Any, Any, Any],
 ) -> Removed:
-    """Delete matching tracker events (if Rasa ever created its table) and inbox items."""
+    """Delete matching tracker events (if Rasa ever created its table) and our rows."""
     events = 0
     if _has_events_table(settings.tracker_store_url):
         with transaction(settings.tracker_store_url) as session:
@@ -44,17 +64,35 @@ def _remove(
             events = result.rowcount or 0
     with transaction(settings.database_url) as session:
         items = session.execute(delete(InboxItem).where(inbox_where)).rowcount or 0
-    return Removed(events=events, inbox_items=items)
+        ratings = session.execute(delete(AnswerFeedback).where(ratings_where)).rowcount or 0
+        sessions = session.execute(delete(ChatSession).where(sessions_where)).rowcount or 0
+        handoffs = sum(
+            session.execute(delete(model).where(where)).rowcount or 0
+            for model, where in zip(
+                (HandoffNote, CallbackRequest, Handoff), handoff_where, strict=True
+            )
+        )
+    return Removed(
+        events=events, inbox_items=items, ratings=ratings, sessions=sessions, handoffs=handoffs
+    )
 
 
 def purge_expired(*, settings: Settings, now: datetime | None = None) -> Removed:
-    """Delete conversation events and inbox items older than the retention period."""
+    """Delete what is older than the retention period (a session: unused for that long)."""
     cutoff = (now or datetime.now(timezone.utc)) - timedelta(days=settings.retention_days)
+    naive = cutoff.replace(tzinfo=None)
     return _remove(
         settings,
         "timestamp < :cutoff",
         {"cutoff": cutoff.timestamp()},
-        InboxItem.created_at < cutoff.replace(tzinfo=None),
+        InboxItem.created_at < naive,
+        AnswerFeedback.created_at < naive,
+        ChatSession.last_seen_at < naive,
+        (
+            HandoffNote.created_at < naive,
+            CallbackRequest.created_at < naive,
+            Handoff.requested_at < naive,
+        ),
     )
 
 
@@ -65,4 +103,11 @@ def erase_conversation(*, settings: Settings, conversation_id: str) -> Removed:
         "sender_id = :sender",
         {"sender": conversation_id},
         InboxItem.conversation_id == conversation_id,
+        AnswerFeedback.conversation_id == conversation_id,
+        ChatSession.id == conversation_id,
+        (
+            HandoffNote.conversation_id == conversation_id,
+            CallbackRequest.conversation_id == conversation_id,
+            Handoff.conversation_id == conversation_id,
+        ),
     )

@@ -52,6 +52,28 @@ def rasa_environment(settings: Settings) -> dict[str, str]:
         "CLARIFY_THRESHOLD": str(settings.clarify_threshold),
         "RASA_PORT": str(settings.rasa_port),
         "ACTION_PORT": str(settings.action_port),
+        "WEB_HOST": settings.web_host,
+        "WEB_PORT": str(settings.web_port),
+        "RETENTION_DAYS": str(settings.retention_days),
+        "WIDGET_ORIGINS": ",".join(settings.widget_origins),
+        "PUBLIC_SOCKET_URL": settings.public_socket_url or "",
+        "SOCKETIO_REDIS_URL": settings.socketio_redis_url or "",
+        "PRIVACY_URL": settings.privacy_url or "",
+        "LOCK_STORE_URL": settings.lock_store_url or "",
+        "RASA_TOKEN": rasa_token(settings),
+        "OFFICE_HOURS": settings.office_hours,
+        "OFFICE_TIMEZONE": settings.office_timezone,
+        "CLAIM_TIMEOUT_SECONDS": str(settings.claim_timeout_seconds),
+        "PRESENCE_SECONDS": str(settings.presence_seconds),
+        "ROUTING_FILE": str(settings.routing_file),
+        "SMTP_HOST": settings.smtp_host or "",
+        "SMTP_PORT": str(settings.smtp_port),
+        "SMTP_USER": settings.smtp_user or "",
+        "SMTP_PASSWORD": settings.smtp_password or "",
+        "SMTP_STARTTLS": "true" if settings.smtp_starttls else "",
+        "NOTIFY_FROM": settings.notify_from,
+        "NOTIFY_EMAILS": ",".join(settings.notify_emails),
+        "NOTIFY_WEBHOOK_URL": settings.notify_webhook_url or "",
         # Rasa's telemetry would try to reach the network at every start.
         "RASA_TELEMETRY_ENABLED": "false",
         "TF_CPP_MIN_LOG_LEVEL": "2",
@@ -76,8 +98,10 @@ def prepare(settings: Settings) -> Path:
             import_docs(session=session, docs=docs, author="default knowledge base")
             print(f"loaded the default knowledge base: {len(docs)} articles", flush=True)
     removed = purge_expired(settings=settings)
-    if removed.events or removed.inbox_items:
-        print(f"retention: deleted {removed.events} old events, {removed.inbox_items} questions")
+    if any(
+        (removed.events, removed.inbox_items, removed.ratings, removed.sessions, removed.handoffs)
+    ):
+        print(f"retention: deleted {removed}")
     print(
         "training the model if the training data changed (a few minutes the first time)…",
         flush=True,
@@ -106,11 +130,15 @@ class Services:
     rasa_ports: dict[str, int] = field(default_factory=dict)
 
     def _spawn(self, name: str, args: list[str]) -> None:
+        """A Rasa command (`rasa <args>`) as a child process logging to <log_dir>/<name>.log."""
+        self._spawn_command(name, [str(Path(sys.executable).parent / "rasa"), *args])
+
+    def _spawn_command(self, name: str, command: list[str]) -> None:
         env = {**os.environ, **rasa_environment(self.settings)}
         self.log_dir.mkdir(parents=True, exist_ok=True)
         log = (self.log_dir / f"{name}.log").open("ab")
         self.processes[name] = subprocess.Popen(
-            [str(Path(sys.executable).parent / "rasa"), *args],
+            command,
             cwd=PROJECT_ROOT,
             env=env,
             stdout=log,
@@ -148,14 +176,22 @@ class Services:
             ],
         )
 
+    def start_web(self) -> None:
+        """The careers page and the widget's files."""
+        self._spawn_command("web", [sys.executable, "-m", "bot", "web"])
+
     def start(self) -> None:
         self.start_actions()
         self.start_rasa()
+        self.start_web()
         self.wait_ready()
 
     def wait_ready(self, timeout: float = READY_TIMEOUT) -> None:
         token = rasa_token(self.settings)
-        checks = {"actions": f"http://127.0.0.1:{self.settings.action_port}/health"}
+        checks = {
+            "actions": f"http://127.0.0.1:{self.settings.action_port}/health",
+            "web": f"{self.settings.web_url}/healthz",
+        }
         for name, port in self.rasa_ports.items():
             checks[name] = f"http://{self.settings.rasa_host}:{port}/status?token={token}"
         deadline = time.monotonic() + timeout
@@ -206,11 +242,15 @@ def run_all(settings: Settings) -> int:
     try:
         model = prepare(settings)
         services = Services(settings=settings, model=model, log_dir=settings.var_dir / "logs")
-        print("starting the action server and the Rasa server (about a minute)…", flush=True)
+        print(
+            "starting the action server, the Rasa server and the web server (about a minute)…",
+            flush=True,
+        )
         services.start()
         print(
             "\nThe assistant is ready.\n"
-            f"  Talk to it:  curl -s -XPOST {settings.rasa_url}/webhooks/rest/webhook "
+            f"  Careers page with the chat widget:  {settings.web_url}/\n"
+            f"  REST API:    curl -s -XPOST {settings.rasa_url}/webhooks/rest/webhook "
             "-H 'Content-Type: application/json' "
             '-d \'{"sender": "me", "message": "Quels sont vos avantages ?"}\'\n'
             f"  Logs:        {services.log_dir}\n"

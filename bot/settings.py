@@ -8,6 +8,7 @@ default, so a laptop runs the assistant with no configuration at all.
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -40,6 +41,25 @@ class Settings:
     clarify_threshold: float = 0.1
     retention_days: int = 180
     cors_origins: tuple[str, ...] = ()
+    web_host: str = "127.0.0.1"
+    web_port: int = 8000
+    widget_origins: tuple[str, ...] = ()
+    public_socket_url: str | None = None
+    socketio_redis_url: str | None = None
+    privacy_url: str | None = None
+    office_hours: str = "mon-fri 09:00-18:00"
+    office_timezone: str = "Europe/Paris"
+    claim_timeout_seconds: int = 300
+    presence_seconds: int = 60
+    routing_file: Path = PROJECT_ROOT / "data" / "handoff" / "routing.yml"
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_user: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = False
+    notify_from: str = "assistant@localhost"
+    notify_emails: tuple[str, ...] = ()
+    notify_webhook_url: str | None = None
     knowledge_dir: Path = PROJECT_ROOT / "data" / "knowledge"
     models_dir: Path = PROJECT_ROOT / "models"
     var_dir: Path = PROJECT_ROOT / "var"
@@ -47,6 +67,17 @@ class Settings:
     @property
     def rasa_url(self) -> str:
         return f"http://{self.rasa_host}:{self.rasa_port}"
+
+    @property
+    def web_url(self) -> str:
+        return f"http://{self.web_host}:{self.web_port}"
+
+    @property
+    def allowed_widget_origins(self) -> tuple[str, ...]:
+        """Pages allowed to open a chat: WIDGET_ORIGINS, else the demo site's own addresses."""
+        if self.widget_origins:
+            return self.widget_origins
+        return (f"http://localhost:{self.web_port}", f"http://127.0.0.1:{self.web_port}")
 
     @property
     def action_endpoint_url(self) -> str:
@@ -88,6 +119,44 @@ def _fraction(env: Mapping[str, str], name: str, default: float) -> float:
     return value
 
 
+def _origins(env: Mapping[str, str], name: str) -> tuple[str, ...]:
+    """A comma-separated list of origins (scheme://host[:port], no path), or '*'."""
+    origins = tuple(o.strip().rstrip("/") for o in env.get(name, "").split(",") if o.strip())
+    for origin in origins:
+        if origin != "*" and not re.fullmatch(r"https?://[A-Za-z0-9.\-\[\]:]+", origin):
+            raise SettingsError(
+                f"{name}: {origin!r} is not an origin like https://careers.example.com"
+            )
+    return origins
+
+
+def _url(env: Mapping[str, str], name: str) -> str | None:
+    raw = env.get(name, "").strip()
+    if raw and not re.fullmatch(r"https?://\S+", raw):
+        raise SettingsError(f"{name} must be an http(s) URL, got {raw!r}")
+    return raw.rstrip("/") or None
+
+
+def _seconds(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or not 1 <= int(raw) <= 86400:
+        raise SettingsError(f"{name} must be a number of seconds between 1 and 86400, got {raw!r}")
+    return int(raw)
+
+
+def _office_hours(env: Mapping[str, str]) -> str:
+    from bot.handoff.hours import parse_office_hours  # the format lives with its use
+
+    text = (env.get("OFFICE_HOURS") or "mon-fri 09:00-18:00").strip()
+    try:
+        parse_office_hours(text, (env.get("OFFICE_TIMEZONE") or "Europe/Paris").strip())
+    except ValueError as error:
+        raise SettingsError(f"OFFICE_HOURS / OFFICE_TIMEZONE: {error}") from None
+    return text
+
+
 def settings_from(env: Mapping[str, str]) -> Settings:
     """Build settings from a mapping of environment variables (tests pass their own)."""
     var_dir = Path(env.get("VAR_DIR") or PROJECT_ROOT / "var")
@@ -112,6 +181,29 @@ def settings_from(env: Mapping[str, str]) -> Settings:
         clarify_threshold=clarify,
         retention_days=_days(env, "RETENTION_DAYS", 180),
         cors_origins=tuple(o.strip() for o in env.get("CORS_ORIGINS", "").split(",") if o.strip()),
+        web_host=env.get("WEB_HOST") or "127.0.0.1",
+        web_port=_int(env, "WEB_PORT", 8000),
+        widget_origins=_origins(env, "WIDGET_ORIGINS"),
+        public_socket_url=_url(env, "PUBLIC_SOCKET_URL"),
+        socketio_redis_url=env.get("SOCKETIO_REDIS_URL") or env.get("LOCK_STORE_URL") or None,
+        privacy_url=_url(env, "PRIVACY_URL"),
+        office_hours=_office_hours(env),
+        office_timezone=(env.get("OFFICE_TIMEZONE") or "Europe/Paris").strip(),
+        claim_timeout_seconds=_seconds(env, "CLAIM_TIMEOUT_SECONDS", 300),
+        presence_seconds=_seconds(env, "PRESENCE_SECONDS", 60),
+        smtp_host=env.get("SMTP_HOST") or None,
+        smtp_port=_int(env, "SMTP_PORT", 25),
+        smtp_user=env.get("SMTP_USER") or None,
+        smtp_password=env.get("SMTP_PASSWORD") or None,
+        smtp_starttls=(env.get("SMTP_STARTTLS") or "").strip().lower() in ("1", "true", "yes"),
+        notify_from=(env.get("NOTIFY_FROM") or "assistant@localhost").strip(),
+        notify_emails=tuple(
+            e.strip() for e in env.get("NOTIFY_EMAILS", "").split(",") if e.strip()
+        ),
+        notify_webhook_url=_url(env, "NOTIFY_WEBHOOK_URL"),
+        routing_file=Path(
+            env.get("ROUTING_FILE") or PROJECT_ROOT / "data" / "handoff" / "routing.yml"
+        ),
         knowledge_dir=Path(env.get("KNOWLEDGE_DIR") or PROJECT_ROOT / "data" / "knowledge"),
         models_dir=Path(env.get("MODELS_DIR") or PROJECT_ROOT / "models"),
         var_dir=var_dir,

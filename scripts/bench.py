@@ -5,12 +5,15 @@ driven over the REST channel: one client at a time, then 20 at once, each
 client holding conversations of 8 messages. Also measures the NLU pipeline
 alone (/model/parse), to see how much of the latency is NLU.
 Prints one table: training time, start-up time, latency p50/p95, messages per
-second, resident memory of each process. Figures, not a test.
+second, resident memory of each process. Then the chat widget in headless
+Chromium against our running assistant: page load to widget ready, send to
+first reply painted, and the widget's gzipped size. Figures, not a test.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import os
 import shutil
 import statistics
@@ -70,6 +73,7 @@ class Figures:
     # conversations -> (p50, p95, msg/s, errors)
     load: dict[int, tuple[float, float, float, int]] = field(default_factory=dict)
     parse_p50_ms: float | None = None  # NLU alone (/model/parse): where the time goes
+    widget: dict[str, str] = field(default_factory=dict)  # browser figures (ours only)
 
 
 def rss_mb(pid: int) -> float:
@@ -209,6 +213,8 @@ def bench_ours(workdir: Path, port: int, rounds: int) -> Figures:
             "RASA_PORT": str(port),
             "ACTION_PORT": str(port + 50),
             "RASA_TOKEN": "bench",
+            "OFFICE_HOURS": "mon-sun 00:00-24:00",
+            "WEB_PORT": str(port + 80),
         }
     )
     upgrade(url)
@@ -228,11 +234,167 @@ def bench_ours(workdir: Path, port: int, rounds: int) -> Figures:
         fig.startup_s = time.perf_counter() - start
         measure_load(fig, f"{settings.rasa_url}/webhooks/rest/webhook", OUR_MESSAGES, rounds)
         fig.parse_p50_ms = parse_latency(settings.rasa_url, "bench", OUR_MESSAGES)
+        fig.widget = measure_widget(settings.web_url)
+        fig.widget.update(asyncio.run(measure_relay(settings)))
         for name, process in services.processes.items():
             fig.rss_mb[name] = rss_mb(process.pid)
     finally:
         services.stop()
     return fig
+
+
+READY_SCRIPT = """
+new MutationObserver((changes, observer) => {
+  const host = document.getElementById('ardoise-chat');
+  if (host && host.hasAttribute('data-ready')) {
+    window.__widgetReady = performance.now();
+    observer.disconnect();
+  }
+}).observe(document, {subtree: true, childList: true, attributes: true});
+"""
+
+SEND_SCRIPT = """async (text) => {
+  const root = document.querySelector('#ardoise-chat').shadowRoot;
+  const log = root.querySelector('.log');
+  const before = log.querySelectorAll('.message.assistant').length;
+  root.querySelector('textarea').value = text;
+  const start = performance.now();
+  root.querySelector('form').requestSubmit();
+  await new Promise((resolve) => {
+    const observer = new MutationObserver(() => {
+      if (log.querySelectorAll('.message.assistant').length > before) {
+        observer.disconnect();
+        requestAnimationFrame(() => requestAnimationFrame(resolve));
+      }
+    });
+    observer.observe(log, {childList: true});
+  });
+  return performance.now() - start;
+}"""
+
+
+def measure_widget(web_url: str, visits: int = 15) -> dict[str, str]:
+    """Page load -> widget ready, and send -> first reply painted, in headless Chromium."""
+    import gzip
+
+    from playwright.sync_api import sync_playwright
+
+    from bot.web.app import widget_bundle
+
+    chromium = (
+        os.environ.get("CHROMIUM")
+        or subprocess.run(
+            [str(PROJECT_ROOT / "scripts" / "install-browser")], capture_output=True, text=True
+        ).stdout.strip()
+    )
+    ready: list[float] = []
+    painted: list[float] = []
+    with sync_playwright() as driver:
+        browser = driver.chromium.launch(
+            executable_path=chromium,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        for visit in range(visits):
+            context = browser.new_context()
+            page = context.new_page()
+            page.add_init_script(READY_SCRIPT)
+            page.goto(f"{web_url}/")
+            page.wait_for_function("window.__widgetReady !== undefined")
+            ready.append(page.evaluate("window.__widgetReady"))
+            page.locator("#ardoise-chat .launcher").click()
+            painted.append(page.evaluate(SEND_SCRIPT, OUR_MESSAGES[visit % len(OUR_MESSAGES)]))
+            context.close()
+        browser.close()
+    size = len(gzip.compress(widget_bundle(settings_from({})), 9)) / 1024
+    return {
+        "page load -> widget ready p50/p95 (ms)": f"{percentile(ready, 50):.0f} / "
+        f"{percentile(ready, 95):.0f}",
+        "send -> first reply painted p50/p95 (ms)": f"{percentile(painted, 50):.0f} / "
+        f"{percentile(painted, 95):.0f}",
+        "widget.js + socket.io client, gzipped": f"{size:.1f} KB (budget 60 KB)",
+    }
+
+
+async def measure_relay(settings, handoffs: int = 20, rounds: int = 5) -> dict[str, str]:
+    """20 live handoffs at once: recruiter -> candidate and candidate -> console latencies."""
+    import json as jsonlib
+
+    from bot.accounts import add_user
+    from tests.e2e.console_client import Recruiter
+    from tests.e2e.socket_client import Candidate
+
+    with transaction(settings.database_url) as session:
+        add_user(
+            session=session,
+            login="bench",
+            display_name="Bench Recruiter",
+            role="recruiter",
+            password="bench-password-1",
+        )
+    recruiter = Recruiter(settings.web_url)
+    recruiter.sign_in("bench", "bench-password-1")
+    candidates = [Candidate(settings.rasa_url) for _ in range(handoffs)]
+    for candidate in candidates:
+        await candidate.start()
+        await candidate.say("Je voudrais parler à un humain", language="fr")
+    ids = {h["conversation"]: h["id"] for h in recruiter.queue()}
+    for candidate in candidates:
+        await asyncio.to_thread(
+            recruiter.post, f"/console/api/handoffs/{ids[candidate.session_id]}/claim"
+        )
+        await candidate.next_message()
+    live = await recruiter.live()
+    to_candidate: list[float] = []
+    to_console: list[float] = []
+    waiting: dict[str, tuple[float, asyncio.Future]] = {}
+
+    async def read_console() -> None:
+        async for message in live:
+            data = jsonlib.loads(message.data)
+            if data.get("type") == "line" and data["line"]["text"] in waiting:
+                started, done = waiting.pop(data["line"]["text"])
+                to_console.append(time.perf_counter() - started)
+                done.set_result(None)
+
+    reader = asyncio.create_task(read_console())
+
+    async def converse(candidate: Candidate) -> None:
+        for turn in range(rounds):
+            text = f"recruiter {candidate.session_id[:6]} {turn}"
+            started = time.perf_counter()
+            await asyncio.to_thread(
+                recruiter.post,
+                f"/console/api/handoffs/{ids[candidate.session_id]}/messages",
+                {"text": text},
+            )
+            while (await candidate.next_message())["text"] != text:
+                pass
+            to_candidate.append(time.perf_counter() - started)
+            reply = f"candidate {candidate.session_id[:6]} {turn}"
+            done = asyncio.get_running_loop().create_future()
+            waiting[reply] = (time.perf_counter(), done)
+            await candidate.say(reply, language="fr")
+            await asyncio.wait_for(done, 10)
+
+    await asyncio.gather(*(converse(c) for c in candidates))
+    reader.cancel()
+    await recruiter.close_live()
+    for candidate in candidates:
+        await candidate.close()
+    ms = [1000 * x for x in to_candidate]
+    back = [1000 * x for x in to_console]
+    label = f"({handoffs} live handoffs, ms)"
+    return {
+        f"relay recruiter -> candidate p50/p95 {label}": f"{percentile(ms, 50):.0f} / "
+        f"{percentile(ms, 95):.0f}",
+        f"relay candidate -> console p50/p95 {label}": f"{percentile(back, 50):.0f} / "
+        f"{percentile(back, 95):.0f}",
+    }
+
+
+def percentile(values: list[float], p: int) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
 def table(results: list[Figures]) -> str:
@@ -274,6 +436,11 @@ def main() -> int:
         ours = bench_ours(workdir / "ours", 25105, args.rounds)
         print()
         print(table([stock, ours]))
+        print(
+            "\nchat widget (headless Chromium, new browser profile each visit) and handoff relay:"
+        )
+        for label, value in ours.widget.items():
+            print(f"  {label:<45}{value}")
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     return 0

@@ -7,19 +7,23 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
+import requests
 from sqlalchemy import create_engine, text
 
 from bot.db import session_factory, transaction
 from bot.knowledge.documents import ArticleDoc, load_directory
 from bot.knowledge.service import import_docs
 from bot.model import train
-from bot.processes import rasa_environment
+from bot.processes import Services, rasa_environment
 from bot.schema import upgrade
 from bot.settings import PROJECT_ROOT, Settings, get_settings, settings_from
 
 ARTIFACTS = PROJECT_ROOT / "tests" / "artifacts"
+SMTP_PORT = 15025
+WEBHOOK_PORT = 15099
 POSTGRES_ADMIN_URL = os.environ.get(
     "TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
 )
@@ -119,7 +123,16 @@ def trained(
             "MODELS_DIR": str(PROJECT_ROOT / "models"),
             "RASA_PORT": "15005",
             "ACTION_PORT": "15055",
+            "WEB_PORT": "15080",
             "RASA_TOKEN": "test-token",
+            # recruiters can always be on duty in tests; availability is decided by presence
+            "OFFICE_HOURS": "mon-sun 00:00-24:00",
+            # notifications go to the local SMTP server and webhook receiver (tests/e2e)
+            "SMTP_HOST": "127.0.0.1",
+            "SMTP_PORT": str(SMTP_PORT),
+            "NOTIFY_EMAILS": "recruiting@ardoise.test",
+            "NOTIFY_FROM": "assistant@ardoise.test",
+            "NOTIFY_WEBHOOK_URL": f"http://127.0.0.1:{WEBHOOK_PORT}/hook",
         }
     )
     return TrainedAssistant(settings, train(settings, env=rasa_environment(settings)))
@@ -134,3 +147,62 @@ def pytest_terminal_summary(terminalreporter) -> None:  # type: ignore[no-untype
         terminalreporter.write_sep("=", "held-out evaluation")
         for text in HELDOUT_SUMMARY:
             terminalreporter.write_line(text.split("\nmisses:")[0])
+
+
+@pytest.fixture(scope="session")
+def mailbox():
+    """The local SMTP server the running assistant's notifications go to."""
+    from tests.inbox_servers import start_smtp
+
+    controller, box = start_smtp(SMTP_PORT)
+    yield box
+    controller.stop()
+
+
+@pytest.fixture(scope="session")
+def hooks():
+    """The local webhook receiver standing in for Slack/Teams."""
+    from tests.inbox_servers import start_webhook
+
+    server, received = start_webhook(WEBHOOK_PORT)
+    yield received
+    server.shutdown()
+
+
+@dataclass
+class Assistant:
+    settings: Settings
+    services: Services
+
+    @property
+    def url(self) -> str:
+        return self.settings.rasa_url
+
+    def ask(self, sender: str, text: Any, metadata: dict | None = None) -> list[dict]:
+        body: dict[str, Any] = {"sender": sender, "message": text}
+        if metadata is not None:
+            body["metadata"] = metadata
+        response = requests.post(f"{self.url}/webhooks/rest/webhook", json=body, timeout=30)
+        response.raise_for_status()
+        return response.json()
+
+    def tracker(self, sender: str) -> dict:
+        response = requests.get(
+            f"{self.url}/conversations/{sender}/tracker",
+            params={"token": self.settings.rasa_token},
+            timeout=30,
+        )
+        response.raise_for_status()
+        return response.json()
+
+
+@pytest.fixture(scope="session")
+def assistant(trained) -> Iterator[Assistant]:
+    services = Services(
+        settings=trained.settings, model=trained.model, log_dir=trained.settings.var_dir / "logs"
+    )
+    try:
+        services.start()
+        yield Assistant(trained.settings, services)
+    finally:
+        services.stop()

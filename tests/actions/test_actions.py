@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from rasa_sdk import Tracker
-from rasa_sdk.events import ActionExecuted, SessionStarted, SlotSet
+from rasa_sdk.events import ActionExecuted, ConversationPaused, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answer import ActionAnswer
@@ -82,25 +82,70 @@ async def test_session_start_keeps_the_language_of_the_previous_session(app_env)
     assert SlotSet("language", "fr") in events
 
 
-@pytest.mark.parametrize(
-    ("intent", "response", "payload", "offer"),
-    [
-        ("request_human", "utter_request_human", {"type": "handoff", "status": "requested"}, None),
-        ("affirm", "utter_request_human", {"type": "handoff", "status": "requested"}, None),
-        (
-            "needs_human",
-            "utter_needs_human",
-            {"type": "handoff", "status": "offered", "reason": "personal"},
-            "human",
-        ),
-    ],
-)
-async def test_request_human(app_env, intent, response, payload, offer):
+@pytest.mark.parametrize("intent", ["request_human", "affirm"])
+async def test_request_human_when_nobody_is_available(app_env, intent):
     current = tracker("faq_remote")
     current.latest_message["intent"] = {"name": intent, "confidence": 0.99}
     messages, events = await run(ActionRequestHuman(), current)
-    assert [(m["response"], m["custom"]) for m in messages] == [(response, payload)]
-    assert events == [SlotSet("offer", offer)]
+    assert [m["custom"] for m in messages] == [
+        {"type": "handoff", "status": "offered", "reason": "unavailable", "callback": True}
+    ]
+    assert "disponible" in messages[0]["text"] and "e-mail" in messages[0]["text"]
+    assert events == [SlotSet("offer", None)]
+
+
+async def test_personal_matters_are_offered_a_recruiter(app_env):
+    current = tracker("faq_remote")
+    current.latest_message["intent"] = {"name": "needs_human", "confidence": 0.99}
+    messages, events = await run(ActionRequestHuman(), current)
+    assert [(m["response"], m["custom"]) for m in messages] == [
+        ("utter_needs_human", {"type": "handoff", "status": "offered", "reason": "personal"})
+    ]
+    assert events == [SlotSet("offer", "human")]
+
+
+async def test_request_human_in_office_hours_queues_and_pauses(app_env, monkeypatch):
+    from bot.accounts import add_user
+    from bot.handoff.models import Handoff
+    from bot.handoff.service import touch_presence
+    from bot.settings import get_settings
+
+    monkeypatch.setenv("OFFICE_HOURS", "mon-sun 00:00-24:00")
+    get_settings.cache_clear()
+    with transaction(app_env.database_url) as session:
+        camille = add_user(
+            session=session,
+            login="camille",
+            display_name="Camille Roux",
+            role="recruiter",
+            password="a-long-password",
+        )
+        touch_presence(session=session, user_id=camille.id)
+    current = tracker("faq_remote", language="en")
+    current.events = [
+        {
+            "event": "user",
+            "text": "Is there on-call in the platform team?",
+            "parse_data": {"intent": {"name": "faq"}},
+        },
+        {
+            "event": "bot",
+            "text": "...",
+            "data": {"custom": {"type": "answer", "article": "team-platform"}},
+        },
+    ]
+    current.latest_message["intent"] = {"name": "request_human", "confidence": 0.99}
+    messages, events = await run(ActionRequestHuman(), current)
+    payload = messages[0]["custom"]
+    assert payload["type"] == "handoff" and payload["status"] == "queued"
+    assert payload["recruiter"] == "Camille Roux"  # platform questions go to Camille
+    assert "Camille Roux" in messages[0]["text"] and payload["wait_minutes"] >= 1
+    assert events == [SlotSet("offer", None), ConversationPaused()]
+    with transaction(app_env.database_url) as session:
+        handoff = session.query(Handoff).one()
+        assert (handoff.status, handoff.routed_to, handoff.language) == ("queued", "camille", "en")
+        assert handoff.summary["asked"] == ["Is there on-call in the platform team?"]
+    get_settings.cache_clear()
 
 
 async def test_offer_and_decline(app_env):
@@ -134,3 +179,32 @@ async def test_a_request_for_a_recruiter_is_kept_with_the_question_behind_it(app
     assert [(i.text, i.conversation_id, i.language) for i in items] == [
         ("Is there a gym?", "remote-1", "en")
     ]
+
+
+async def test_out_of_office_hours_a_signed_in_recruiter_is_not_offered(app_env, monkeypatch):
+    # a schedule that excludes now: only the hour twelve hours away, on every day
+    from datetime import datetime, timezone
+
+    from bot.accounts import add_user
+    from bot.handoff.service import touch_presence
+    from bot.settings import get_settings
+
+    hour = (datetime.now(timezone.utc).hour + 12) % 24
+    monkeypatch.setenv("OFFICE_HOURS", f"mon-sun {hour:02d}:00-{hour:02d}:30")
+    monkeypatch.setenv("OFFICE_TIMEZONE", "UTC")
+    get_settings.cache_clear()
+    with transaction(app_env.database_url) as session:
+        camille = add_user(
+            session=session,
+            login="camille",
+            display_name="Camille Roux",
+            role="recruiter",
+            password="a-long-password",
+        )
+        touch_presence(session=session, user_id=camille.id)
+    current = tracker("faq_remote")
+    current.latest_message["intent"] = {"name": "request_human", "confidence": 0.99}
+    messages, events = await run(ActionRequestHuman(), current)
+    assert messages[0]["custom"]["reason"] == "unavailable"
+    assert ConversationPaused() not in events
+    get_settings.cache_clear()

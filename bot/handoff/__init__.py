@@ -1,0 +1,1 @@
+"""Human handoff: a recruiter takes over a conversation live, then hands it back."""

@@ -1,0 +1,70 @@
+"""Writing into a candidate's conversation from the console.
+
+The socket.io channel's relay route (`/webhooks/socketio/relay`, see
+bot.channels) sends the messages to the candidate's room at once (through
+Redis when there are several Rasa processes), then appends them to the
+conversation's tracker, with a resume when the recruiter hands back. The API
+token stays on the server side: browsers never see it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import aiohttp
+
+from bot.transcript import RECRUITER_ROLE
+
+
+class RelayFailed(RuntimeError):
+    """The Rasa server refused or could not be reached; the message says which."""
+
+
+class RasaRelay:
+    def __init__(self, base_url: str, token: str) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.token = token
+        self._http: aiohttp.ClientSession | None = None
+
+    async def close(self) -> None:
+        if self._http is not None:
+            await self._http.close()
+
+    def _session(self) -> aiohttp.ClientSession:
+        if self._http is None or self._http.closed:
+            self._http = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=15))
+        return self._http
+
+    async def send(
+        self, conversation_id: str, messages: list[dict[str, Any]], resume: bool = False
+    ) -> None:
+        url = f"{self.base_url}/webhooks/socketio/relay"
+        body = {"conversation_id": conversation_id, "messages": messages, "resume": resume}
+        headers = {"Authorization": f"Bearer {self.token}"}
+        try:
+            async with self._session().post(url, json=body, headers=headers) as response:
+                if response.status != 200:
+                    detail = (await response.text())[:300]
+                    raise RelayFailed(f"Rasa answered {response.status}: {detail}")
+        except aiohttp.ClientError as error:
+            raise RelayFailed(f"Rasa could not be reached: {error}") from error
+
+    async def say(
+        self,
+        conversation_id: str,
+        text: str,
+        *,
+        recruiter: str | None = None,
+        custom: dict[str, Any] | None = None,
+        resume: bool = False,
+    ) -> None:
+        message: dict[str, Any] = {"text": text}
+        if custom:
+            message["custom"] = custom
+        if recruiter is not None:
+            message["sender"] = {"role": RECRUITER_ROLE, "name": recruiter}
+        await self.send(conversation_id, [message], resume=resume)
+
+    async def resume(self, conversation_id: str) -> None:
+        """The assistant answers again from the candidate's next message (not the backlog)."""
+        await self.send(conversation_id, [], resume=True)

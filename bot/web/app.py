@@ -1,0 +1,200 @@
+"""The web server: the demo careers page and the chat widget's files.
+
+`/widget.js` is the one file a company's site includes: the socket.io client
+and the widget, wrapped together so neither leaks a global into the host
+page, with this deployment's settings (where the socket.io server is, the
+retention period, the privacy notice) filled in.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from aiohttp import web
+
+from bot.settings import LANGUAGES, Settings
+
+HERE = Path(__file__).resolve().parent
+SITE = HERE / "site"
+STATIC = HERE / "static"
+SOCKETIO_CLIENT = STATIC / "vendor" / "socket.io.min.js"
+HOSTNAME = re.compile(r"^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)$")
+SITE_FILE = re.compile(r"^[a-z0-9-]+\.svg$")
+
+settings_key = web.AppKey("settings", Settings)
+assets_key = web.AppKey("assets", dict)
+
+
+@dataclass(frozen=True)
+class Asset:
+    body: bytes
+    content_type: str
+
+    @property
+    def etag(self) -> str:
+        return '"' + hashlib.sha256(self.body).hexdigest()[:20] + '"'
+
+
+def widget_config(settings: Settings) -> dict[str, object]:
+    return {
+        "socketUrl": settings.public_socket_url,
+        "socketPort": settings.rasa_port,
+        "privacyUrl": settings.privacy_url,
+        "retentionDays": settings.retention_days,
+        "defaultLanguage": settings.default_language,
+    }
+
+
+def widget_bundle(settings: Settings) -> bytes:
+    """socket.io's client and the widget in one closure: `io` stays out of the page's globals."""
+    client = SOCKETIO_CLIENT.read_text(encoding="utf-8")
+    widget = (STATIC / "widget.js").read_text(encoding="utf-8")
+    config = json.dumps(widget_config(settings)).replace("<", "\\u003c")
+    return (
+        "(function () {\n"
+        "var module = { exports: {} }, exports = module.exports, define;\n"
+        f"{client}\n"
+        "var io = module.exports;\n"
+        f"var CONFIG = {config};\n"
+        f"{widget}\n"
+        "})();\n"
+    ).encode()
+
+
+def load_assets(settings: Settings) -> dict[str, Asset]:
+    html = "text/html; charset=utf-8"
+    assets = {
+        "/widget.js": Asset(widget_bundle(settings), "text/javascript; charset=utf-8"),
+        "/widget.css": Asset((STATIC / "widget.css").read_bytes(), "text/css; charset=utf-8"),
+        "/site.css": Asset((SITE / "site.css").read_bytes(), "text/css; charset=utf-8"),
+    }
+    for language in LANGUAGES:
+        assets[f"/{language}/"] = Asset((SITE / f"{language}.html").read_bytes(), html)
+        assets[f"/{language}/privacy"] = Asset(
+            (SITE / f"privacy-{language}.html").read_bytes(), html
+        )
+    assets["/"] = assets[f"/{settings.default_language}/"]
+    for svg in SITE.glob("*.svg"):
+        assets[f"/site/{svg.name}"] = Asset(svg.read_bytes(), "image/svg+xml")
+    return assets
+
+
+def socket_origins(settings: Settings, host_header: str) -> list[str]:
+    """Where this page's widget opens its socket (for the page's Content-Security-Policy)."""
+    if settings.public_socket_url:
+        parts = urlsplit(settings.public_socket_url)
+        ws = "wss" if parts.scheme == "https" else "ws"
+        return [f"{parts.scheme}://{parts.netloc}", f"{ws}://{parts.netloc}"]
+    hostname = host_header.rsplit(":", 1)[0] if not host_header.endswith("]") else host_header
+    if not HOSTNAME.match(hostname):
+        return []
+    return [f"http://{hostname}:{settings.rasa_port}", f"ws://{hostname}:{settings.rasa_port}"]
+
+
+def page_headers(settings: Settings, request: web.Request) -> dict[str, str]:
+    connect = " ".join(["'self'", *socket_origins(settings, request.host)])
+    return {
+        "Content-Security-Policy": (
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+            f"connect-src {connect}; frame-ancestors 'none'; base-uri 'none'; "
+            "form-action 'self'; object-src 'none'"
+        ),
+        "Referrer-Policy": "same-origin",
+        "X-Frame-Options": "DENY",
+    }
+
+
+async def serve(request: web.Request) -> web.StreamResponse:
+    assets: dict[str, Asset] = request.app[assets_key]
+    path = request.path
+    asset = assets.get(path)
+    if asset is None:
+        if f"{path}/" in assets:
+            raise web.HTTPMovedPermanently(f"{path}/")
+        raise web.HTTPNotFound(text="Page not found / Page introuvable")
+    headers = {
+        "ETag": asset.etag,
+        "Cache-Control": "no-cache",
+        "X-Content-Type-Options": "nosniff",
+    }
+    if asset.content_type.startswith("text/html"):
+        headers.update(page_headers(request.app[settings_key], request))
+    else:
+        # The widget's files are loaded by other companies' sites.
+        headers["Access-Control-Allow-Origin"] = "*"
+        headers["Cross-Origin-Resource-Policy"] = "cross-origin"
+    if request.headers.get("If-None-Match") == asset.etag:
+        return web.Response(status=304, headers=headers)
+    return web.Response(
+        body=asset.body,
+        content_type=asset.content_type.split(";")[0],
+        charset="utf-8" if "charset" in asset.content_type else None,
+        headers=headers,
+    )
+
+
+async def health(request: web.Request) -> web.Response:
+    return web.json_response({"status": "ok"})
+
+
+CONSOLE_FILES = {"console.js": "text/javascript", "console.css": "text/css"}
+
+
+async def console_file(request: web.Request) -> web.StreamResponse:
+    name = request.match_info["name"]
+    if name not in CONSOLE_FILES:
+        raise web.HTTPNotFound()
+    return web.Response(
+        body=(STATIC / name).read_bytes(),
+        content_type=CONSOLE_FILES[name],
+        charset="utf-8",
+        headers={"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"},
+    )
+
+
+@web.middleware
+async def console_headers(request: web.Request, handler: Any) -> web.StreamResponse:
+    """The consoles' pages: same-origin scripts and sockets only, never framed, not cached."""
+    response = await handler(request)
+    if request.path.startswith("/console"):
+        host = request.host if HOSTNAME.match(request.host.rsplit(":", 1)[0]) else ""
+        socket = f" ws://{host} wss://{host}" if host else ""
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            f"default-src 'self'; connect-src 'self'{socket}; frame-ancestors 'none'; "
+            "base-uri 'none'; form-action 'self'; object-src 'none'",
+        )
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+def create_app(settings: Settings) -> web.Application:
+    from bot.web.console import add_console
+
+    app = web.Application(client_max_size=64 * 1024, middlewares=[console_headers])
+    app[settings_key] = settings
+    app[assets_key] = load_assets(settings)
+    app.router.add_get("/healthz", health)
+    app.router.add_get("/console/static/{name}", console_file)
+    add_console(app, settings)
+    app.router.add_get("/{path:.*}", serve)
+    return app
+
+
+def run(settings: Settings) -> None:
+    web.run_app(
+        create_app(settings),
+        host=settings.web_host,
+        port=settings.web_port,
+        print=lambda text: print(text, flush=True),
+        access_log=None,
+    )

@@ -1,0 +1,318 @@
+// The recruiter console: live queue, conversation detail, claim, live chat, hand back.
+// Every text from candidates or colleagues is put in the page with textContent.
+"use strict";
+
+(function () {
+  var csrf = document.querySelector('meta[name="csrf"]').content;
+  var me = null;
+  var handoffs = [];
+  var selected = null;      // conversation id
+  var detail = null;        // last detail payload
+  var socket = null;
+
+  var queueList = document.getElementById("queue");
+  var queueCount = document.getElementById("queue-count");
+  var queueEmpty = document.getElementById("queue-empty");
+  var main = document.getElementById("detail");
+  var link = document.getElementById("link");
+
+  var STATUS = {
+    queued: "en attente", claimed: "en cours", returned: "rendue à l'assistant",
+    closed: "close", callback: "non prise à temps"
+  };
+  var REASON = {
+    request_human: "demande un humain", affirm: "a accepté un recruteur",
+    needs_human: "situation personnelle", not_helpful: "réponses insuffisantes"
+  };
+
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (key) {
+      if (key === "text") { node.textContent = attrs[key]; }
+      else if (attrs[key] !== null && attrs[key] !== undefined) { node.setAttribute(key, attrs[key]); }
+    });
+    (children || []).forEach(function (child) { if (child) { node.appendChild(child); } });
+    return node;
+  }
+
+  function api(method, path, body) {
+    var options = { method: method, credentials: "same-origin", headers: { "X-CSRF-Token": csrf } };
+    if (body !== undefined) {
+      options.headers["Content-Type"] = "application/json";
+      options.body = JSON.stringify(body);
+    }
+    return fetch(path, options).then(function (response) {
+      if (response.status === 401) { window.location.href = "/console/login"; }
+      return response.json().then(function (data) { return { status: response.status, data: data }; });
+    });
+  }
+
+  function minutesSince(iso) {
+    return Math.max(0, Math.round((Date.now() - Date.parse(iso)) / 60000));
+  }
+
+  function waiting(h) {
+    return h.status === "queued" ? "attend depuis " + minutesSince(h.requested_at) + " min" :
+      "prise par " + (h.claimed_by || "?");
+  }
+
+  // ------------------------------------------------------------ queue
+
+  function loadQueue() {
+    return api("GET", "/console/api/queue").then(function (reply) {
+      handoffs = reply.data.handoffs || [];
+      renderQueue();
+      if (selected) { loadDetail(selected, false); }
+    });
+  }
+
+  function renderQueue() {
+    queueList.textContent = "";
+    var queued = handoffs.filter(function (h) { return h.status === "queued"; }).length;
+    queueCount.textContent = String(queued);
+    queueEmpty.hidden = handoffs.length > 0;
+    handoffs.forEach(function (h) {
+      var asked = (h.summary && h.summary.asked) || [];
+      var button = el("button", { type: "button", "class": "item " + h.status, "data-conversation": h.conversation,
+        "aria-current": h.conversation === selected ? "true" : null }, [
+        el("span", { "class": "tags" }, [
+          el("span", { "class": "lang", text: h.language.toUpperCase() }),
+          el("span", { "class": "status", text: STATUS[h.status] || h.status }),
+          h.topic ? el("span", { "class": "topic", text: h.topic }) : null,
+          h.routed_to ? el("span", { "class": "routed", text: "→ " + h.routed_to }) : null
+        ]),
+        el("span", { "class": "wait", text: waiting(h) }),
+        el("span", { "class": "preview", text: asked.length ? asked[asked.length - 1] : (REASON[h.reason] || h.reason) })
+      ]);
+      button.addEventListener("click", function () { loadDetail(h.conversation, true); });
+      queueList.appendChild(el("li", {}, [button]));
+    });
+  }
+
+  // ------------------------------------------------------------ detail
+
+  function loadDetail(conversation, focus) {
+    selected = conversation;
+    return api("GET", "/console/api/conversations/" + encodeURIComponent(conversation)).then(function (reply) {
+      if (reply.status !== 200) { return; }
+      detail = reply.data;
+      renderDetail();
+      renderQueue();
+      if (focus) { main.focus(); }
+    });
+  }
+
+  function current() {
+    return detail && detail.handoffs.length ? detail.handoffs[0] : null;
+  }
+
+  function lineElement(line) {
+    var who = line.sender === "candidate" ? "Candidat·e" :
+      line.sender === "recruiter" ? (line.author || "Recruteur") + " (recrutement)" : "Assistant";
+    return el("li", { "class": "line " + line.sender }, [
+      el("span", { "class": "by", text: who }),
+      el("span", { "class": "time", text: new Date(line.at * 1000).toLocaleTimeString() }),
+      el("p", { "class": "text", text: line.text })
+    ]);
+  }
+
+  function summaryList(title, items) {
+    return el("div", { "class": "summary-part" }, [
+      el("h4", { text: title }),
+      items && items.length ? el("ul", {}, items.map(function (item) { return el("li", { text: item }); })) :
+        el("p", { "class": "empty", text: "—" })
+    ]);
+  }
+
+  function renderDetail() {
+    var h = current();
+    main.textContent = "";
+    if (!h) { return; }
+    var mine = me && h.status === "claimed" && h.claimed_by_id === me.id;
+    var summary = h.summary || {};
+    var actions = el("div", { "class": "actions" });
+    var feedback = el("p", { "class": "feedback", role: "alert" });
+    if (h.status === "queued") {
+      var claimButton = el("button", { type: "button", "class": "primary claim", text: "Prendre la conversation" });
+      claimButton.addEventListener("click", function () {
+        claimButton.disabled = true;
+        api("POST", "/console/api/handoffs/" + h.id + "/claim").then(function (reply) {
+          if (reply.status === 409) {
+            feedback.textContent = "Déjà prise par " + (reply.data.by || "quelqu'un d'autre") + ".";
+          } else if (reply.status !== 200) {
+            feedback.textContent = reply.data.error || "Erreur";
+          }
+          return loadQueue();
+        });
+      });
+      actions.appendChild(claimButton);
+    } else if (h.status === "claimed" && !mine) {
+      actions.appendChild(el("p", { "class": "holder", text: "Prise en charge par " + (h.claimed_by || "?") + "." }));
+    } else if (mine) {
+      [["return", "Rendre à l'assistant"], ["close", "Clore"]].forEach(function (spec) {
+        var button = el("button", { type: "button", "class": spec[0], text: spec[1] });
+        button.addEventListener("click", function () {
+          api("POST", "/console/api/handoffs/" + h.id + "/" + spec[0]).then(function (reply) {
+            if (reply.status !== 200) { feedback.textContent = reply.data.error || "Erreur"; }
+            return loadQueue();
+          });
+        });
+        actions.appendChild(button);
+      });
+    }
+    var transcript = el("ol", { "class": "transcript", id: "transcript", "aria-live": "polite" },
+      detail.transcript.map(lineElement));
+    main.appendChild(el("section", { "class": "head", "aria-labelledby": "detail-title" }, [
+      el("h2", { id: "detail-title", text: "Conversation " + h.conversation.slice(0, 8) + "… · " + h.language.toUpperCase() }),
+      el("p", { "class": "meta", text: (STATUS[h.status] || h.status) + " · " + (REASON[h.reason] || h.reason) +
+        (h.topic ? " · " + h.topic : "") + " · " + waiting(h) }),
+      actions, feedback
+    ]));
+    main.appendChild(el("section", { "class": "summary", "aria-label": "Résumé de l'assistant" }, [
+      summaryList("Demandé", summary.asked), summaryList("Répondu", summary.answered),
+      summaryList("Manque", summary.missing)
+    ]));
+    main.appendChild(el("section", { "class": "chat", "aria-label": "Transcription" }, [transcript]));
+    if (mine) {
+      var input = el("textarea", { id: "reply", rows: "3", maxlength: "2000" });
+      var form = el("form", { "class": "composer" }, [
+        el("label", { "for": "reply", text: "Votre message au candidat" }), input,
+        el("button", { type: "submit", "class": "primary", text: "Envoyer" })
+      ]);
+      form.addEventListener("submit", function (event) {
+        event.preventDefault();
+        var text = input.value.trim();
+        if (!text) { return; }
+        api("POST", "/console/api/handoffs/" + h.id + "/messages", { text: text }).then(function (reply) {
+          if (reply.status === 200) { input.value = ""; } else { feedback.textContent = reply.data.error || "Erreur"; }
+        });
+      });
+      input.addEventListener("keydown", function (event) {
+        if (event.key === "Enter" && !event.shiftKey) { event.preventDefault(); form.requestSubmit(); }
+      });
+      main.appendChild(form);
+    }
+    var notesList = el("ul", { "class": "notes" }, detail.notes.map(function (n) {
+      return el("li", {}, [el("span", { "class": "by", text: n.author }), el("p", { text: n.text })]);
+    }));
+    var noteInput = el("textarea", { id: "note", rows: "2", maxlength: "4000" });
+    var noteForm = el("form", { "class": "note-form" }, [
+      el("label", { "for": "note", text: "Note interne (invisible du candidat)" }), noteInput,
+      el("button", { type: "submit", text: "Ajouter la note" })
+    ]);
+    noteForm.addEventListener("submit", function (event) {
+      event.preventDefault();
+      api("POST", "/console/api/conversations/" + encodeURIComponent(h.conversation) + "/notes",
+        { text: noteInput.value }).then(function (reply) {
+        if (reply.status === 200) { noteInput.value = ""; } else { feedback.textContent = reply.data.error || "Erreur"; }
+      });
+    });
+    main.appendChild(el("section", { "class": "notes-box", "aria-label": "Notes internes" }, [
+      el("h3", { text: "Notes internes" }), notesList, noteForm
+    ]));
+    transcript.scrollTop = transcript.scrollHeight;
+  }
+
+  // ------------------------------------------------------------ callbacks
+
+  var CALLBACK_STATUS = { "new": "nouvelle", in_progress: "en cours", done: "traitée" };
+
+  function loadCallbacks() {
+    return api("GET", "/console/api/callbacks").then(function (reply) {
+      var list = document.getElementById("callbacks");
+      var items = reply.data.callbacks || [];
+      list.textContent = "";
+      document.getElementById("callbacks-count").textContent =
+        String(items.filter(function (c) { return c.status === "new"; }).length);
+      items.forEach(function (c) {
+        var select = el("select", { "aria-label": "Statut de la demande de " + c.name, "class": "callback-status" });
+        Object.keys(CALLBACK_STATUS).forEach(function (key) {
+          var option = el("option", { value: key, text: CALLBACK_STATUS[key] });
+          if (key === c.status) { option.selected = true; }
+          select.appendChild(option);
+        });
+        select.addEventListener("change", function () {
+          api("POST", "/console/api/callbacks/" + c.id, { status: select.value }).then(loadCallbacks);
+        });
+        list.appendChild(el("li", { "class": "callback " + c.status, "data-id": String(c.id) }, [
+          el("p", { "class": "who-line" }, [
+            el("strong", { text: c.name }), document.createTextNode(" · "),
+            el("a", { href: "mailto:" + encodeURIComponent(c.email).replace("%40", "@"), text: c.email }),
+            document.createTextNode(" · " + c.language.toUpperCase())
+          ]),
+          el("p", { "class": "question", text: c.question }),
+          select
+        ]));
+      });
+    });
+  }
+
+  // ------------------------------------------------------------ search
+
+  document.getElementById("search").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var params = new URLSearchParams(new FormData(event.target));
+    api("GET", "/console/api/search?" + params.toString()).then(function (reply) {
+      var results = document.getElementById("results");
+      results.textContent = "";
+      if (reply.status !== 200) {
+        results.appendChild(el("li", { "class": "error", text: reply.data.error || "Erreur" }));
+        return;
+      }
+      if (!reply.data.handoffs.length) { results.appendChild(el("li", { "class": "empty", text: "Aucun résultat." })); }
+      reply.data.handoffs.forEach(function (h) {
+        var button = el("button", { type: "button", "class": "item " + h.status }, [
+          el("span", { "class": "tags" }, [
+            el("span", { "class": "lang", text: h.language.toUpperCase() }),
+            el("span", { "class": "status", text: STATUS[h.status] || h.status })
+          ]),
+          el("span", { "class": "wait", text: new Date(h.requested_at).toLocaleString() }),
+          el("span", { "class": "preview", text: ((h.summary && h.summary.asked) || []).slice(-1)[0] || h.reason })
+        ]);
+        button.addEventListener("click", function () { loadDetail(h.conversation, true); });
+        results.appendChild(el("li", {}, [button]));
+      });
+    });
+  });
+
+  // ------------------------------------------------------------ live
+
+  function connect(delay) {
+    var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
+    socket = new WebSocket(scheme + window.location.host + "/console/ws");
+    socket.addEventListener("open", function () {
+      link.textContent = "En direct";
+      link.className = "link live";
+      loadQueue();
+      loadCallbacks();
+    });
+    socket.addEventListener("message", function (event) {
+      var message = JSON.parse(event.data);
+      if (message.type === "queue") { loadQueue(); }
+      else if (message.type === "callbacks") { loadCallbacks(); }
+      else if (message.type === "line" && message.conversation === selected && detail) {
+        detail.transcript.push(message.line);
+        var list = document.getElementById("transcript");
+        if (list) { list.appendChild(lineElement(message.line)); list.scrollTop = list.scrollHeight; }
+      } else if (message.type === "notes" && message.conversation === selected) {
+        loadDetail(selected, false);
+      }
+    });
+    socket.addEventListener("close", function () {
+      link.textContent = "Reconnexion…";
+      link.className = "link down";
+      var next = Math.min((delay || 500) * 2, 5000);
+      window.setTimeout(function () { connect(next); }, next);
+    });
+  }
+
+  document.getElementById("logout").addEventListener("click", function () {
+    api("POST", "/console/logout").then(function () { window.location.href = "/console/login"; });
+  });
+
+  window.setInterval(renderQueue, 15000);
+  api("GET", "/console/api/me").then(function (reply) {
+    me = reply.data;
+    connect(500);
+  });
+})();

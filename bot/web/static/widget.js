@@ -1,0 +1,870 @@
+// The Ardoise Labs chat widget. Served as /widget.js inside a closure that
+// provides `io` (the socket.io client) and `CONFIG` (bot/web/app.py).
+// No framework, no innerHTML: every text from the server or the candidate is
+// put in the page as text; links are made only for http, https and mailto.
+"use strict";
+
+var script = document.currentScript ||
+  document.querySelector('script[src*="widget.js"]');
+if (!script || window.__ardoiseChatLoaded) { return; }
+window.__ardoiseChatLoaded = true;
+
+var MAX_CHARS = 2000;
+var STORAGE_KEY = "ardoise-chat";
+var ASSET_BASE = new URL(script.src, document.baseURI);
+
+var TEXTS = {
+  fr: {
+    open: "Discuter avec l'assistant",
+    close: "Fermer le chat",
+    title: "Ardoise Labs",
+    subtitle: "Assistant virtuel · Recrutement",
+    language: "Langue de l'assistant",
+    newConversation: "Nouvelle conversation",
+    human: "Parler à un recruteur",
+    humanMessage: "Je voudrais parler à une personne de l'équipe recrutement.",
+    label: "Votre message",
+    placeholder: "Posez votre question…",
+    send: "Envoyer",
+    notice: "Je suis l'assistant virtuel d'Ardoise Labs : un programme automatique, pas une personne. " +
+      "Vos messages sont conservés {days} jours pour vous répondre et améliorer nos réponses. " +
+      "Ne partagez pas d'informations sensibles. Un recruteur peut prendre le relais à tout moment.",
+    privacy: "Données personnelles",
+    understood: "J'ai compris",
+    footer: "Assistant virtuel (IA)",
+    typing: "L'assistant écrit…",
+    offline: "Connexion perdue : vos messages partiront dès son retour.",
+    you: "Vous",
+    assistant: "Assistant",
+    recruiter: "{name} · recrutement",
+    joined: "{name} (recrutement) a rejoint la conversation.",
+    left: "{name} (recrutement) a quitté la conversation. L'assistant reprend la main.",
+    helpful: "Réponse utile",
+    notHelpful: "Réponse pas utile",
+    thanks: "Merci pour votre retour.",
+    pending: "Envoi en cours",
+    failed: "Message non envoyé : {error}",
+    tooLong: "Message trop long : {max} caractères au plus.",
+    suggestions: "Suggestions",
+    conversation: "Conversation avec l'assistant",
+    unread: "{n} nouveau(x) message(s)",
+    newTab: "(s'ouvre dans un nouvel onglet)",
+    callbackYes: "Être recontacté·e par e-mail",
+    callbackNo: "Non merci",
+    callbackTitle: "Demande de réponse par e-mail",
+    callbackName: "Votre nom",
+    callbackEmail: "Votre adresse e-mail",
+    callbackQuestion: "Votre question",
+    callbackConsent: "J'accepte qu'Ardoise Labs conserve mon nom, mon adresse e-mail et ma question pour " +
+      "qu'un recruteur me réponde, pendant {days} jours au plus, puis les supprime.",
+    callbackSend: "Envoyer ma demande",
+    callbackCancel: "Annuler",
+    callbackErrors: {
+      name: "Indiquez votre nom.", email: "Cette adresse e-mail n'est pas valide.",
+      question: "Écrivez votre question.", consent: "Cochez la case pour que nous puissions garder vos coordonnées.",
+      form: "La demande n'a pas pu être envoyée. Réessayez."
+    }
+  },
+  en: {
+    open: "Chat with our assistant",
+    close: "Close the chat",
+    title: "Ardoise Labs",
+    subtitle: "Virtual assistant · Careers",
+    language: "Assistant's language",
+    newConversation: "New conversation",
+    human: "Talk to a recruiter",
+    humanMessage: "I'd like to talk to a person from the recruiting team.",
+    label: "Your message",
+    placeholder: "Ask your question…",
+    send: "Send",
+    notice: "I'm Ardoise Labs' virtual assistant: an automated program, not a person. " +
+      "Your messages are kept for {days} days to answer you and improve our answers. " +
+      "Please don't share sensitive information. A recruiter can take over at any time.",
+    privacy: "Privacy notice",
+    understood: "Got it",
+    footer: "Virtual assistant (AI)",
+    typing: "The assistant is typing…",
+    offline: "Connection lost: your messages will be sent as soon as it is back.",
+    you: "You",
+    assistant: "Assistant",
+    recruiter: "{name} · recruiter",
+    joined: "{name} (recruiter) joined the conversation.",
+    left: "{name} (recruiter) left the conversation. The assistant is back.",
+    helpful: "Helpful answer",
+    notHelpful: "Not helpful",
+    thanks: "Thanks for your feedback.",
+    pending: "Sending",
+    failed: "Message not sent: {error}",
+    tooLong: "Message too long: {max} characters at most.",
+    suggestions: "Suggestions",
+    conversation: "Conversation with the assistant",
+    unread: "{n} new message(s)",
+    newTab: "(opens in a new tab)",
+    callbackYes: "Get an answer by e-mail",
+    callbackNo: "No thanks",
+    callbackTitle: "Ask for an answer by e-mail",
+    callbackName: "Your name",
+    callbackEmail: "Your e-mail address",
+    callbackQuestion: "Your question",
+    callbackConsent: "I agree that Ardoise Labs keeps my name, e-mail address and question so that a " +
+      "recruiter can answer me, for at most {days} days, after which they are deleted.",
+    callbackSend: "Send my request",
+    callbackCancel: "Cancel",
+    callbackErrors: {
+      name: "Please give your name.", email: "This e-mail address is not valid.",
+      question: "Please write your question.", consent: "Please tick the box so we may keep your details.",
+      form: "The request could not be sent. Please try again."
+    }
+  }
+};
+
+// ------------------------------------------------------------------ state
+
+function loadState() {
+  try {
+    var saved = JSON.parse(window.localStorage.getItem(STORAGE_KEY) || "{}");
+    return saved && typeof saved === "object" ? saved : {};
+  } catch (e) {
+    return {};
+  }
+}
+
+var state = loadState();
+state.outbox = Array.isArray(state.outbox) ? state.outbox : [];
+var pageLanguage = pickLanguage(script.getAttribute("data-lang") ||
+  document.documentElement.lang || CONFIG.defaultLanguage);
+var lang = state.chosenLanguage ? pickLanguage(state.chosenLanguage) : pageLanguage;
+
+function save() {
+  try {
+    window.localStorage.setItem(STORAGE_KEY, JSON.stringify(state));
+  } catch (e) { /* private mode or full: the conversation still works, unsaved */ }
+}
+
+function pickLanguage(value) {
+  var code = String(value || "").slice(0, 2).toLowerCase();
+  return TEXTS[code] ? code : "fr";
+}
+
+function t(key, values) {
+  var text = TEXTS[lang][key];
+  Object.keys(values || {}).forEach(function (name) {
+    text = text.split("{" + name + "}").join(String(values[name]));
+  });
+  return text;
+}
+
+function newId() {
+  if (window.crypto && window.crypto.randomUUID) { return window.crypto.randomUUID(); }
+  var bytes = new Uint8Array(16);
+  window.crypto.getRandomValues(bytes);
+  return Array.prototype.map.call(bytes, function (b) {
+    return (b + 256).toString(16).slice(1);
+  }).join("");
+}
+
+function privacyUrl() {
+  var given = script.getAttribute("data-privacy-url") || CONFIG.privacyUrl ||
+    new URL("/" + lang + "/privacy", ASSET_BASE).href;
+  return safeUrl(given) || "#";
+}
+
+function socketUrl() {
+  var given = script.getAttribute("data-server") || CONFIG.socketUrl;
+  if (given) { return given; }
+  var url = new URL(ASSET_BASE.href);
+  url.port = String(CONFIG.socketPort);
+  return url.origin;
+}
+
+// ------------------------------------------------------------ DOM helpers
+
+function el(tag, attributes, children) {
+  var node = document.createElement(tag);
+  Object.keys(attributes || {}).forEach(function (name) {
+    if (name === "text") { node.textContent = attributes[name]; }
+    else if (attributes[name] !== null && attributes[name] !== undefined) {
+      node.setAttribute(name, attributes[name]);
+    }
+  });
+  (children || []).forEach(function (child) { if (child) { node.appendChild(child); } });
+  return node;
+}
+
+function safeUrl(href) {
+  try {
+    var url = new URL(String(href), document.baseURI);
+    return ["http:", "https:", "mailto:"].indexOf(url.protocol) >= 0 ? url.href : null;
+  } catch (e) {
+    return null;
+  }
+}
+
+// **bold**, [label](url), bare http(s) and mailto addresses; everything else is text.
+var INLINE = /\*\*([^*\n]+)\*\*|\[([^\]\n]+)\]\(([^)\s]+)\)|((?:https?:\/\/|mailto:)[^\s<>()]*[^\s<>().,;:!?'"])/g;
+
+function inline(text, parent) {
+  var last = 0;
+  text.replace(INLINE, function (match, bold, label, href, bare, offset) {
+    parent.appendChild(document.createTextNode(text.slice(last, offset)));
+    if (bold) {
+      parent.appendChild(el("strong", { text: bold }));
+    } else {
+      var url = safeUrl(href || bare);
+      var shown = label || bare;
+      if (url) {
+        parent.appendChild(el("a", {
+          href: url, target: "_blank", rel: "noopener noreferrer", text: shown,
+          title: t("newTab")
+        }));
+      } else {
+        parent.appendChild(document.createTextNode(shown));
+      }
+    }
+    last = offset + match.length;
+    return match;
+  });
+  parent.appendChild(document.createTextNode(text.slice(last)));
+  return parent;
+}
+
+var BULLET = /^\s*[-*•]\s+(.*)$/;
+var NUMBERED = /^\s*\d+[.)]\s+(.*)$/;
+
+// Paragraphs (blank lines), bullet and numbered lists, line breaks.
+function rich(text) {
+  var fragment = document.createDocumentFragment();
+  String(text || "").split(/\n\s*\n/).forEach(function (block) {
+    var list = null;
+    var listKind = null;
+    var paragraph = null;
+    block.split("\n").forEach(function (line) {
+      var bullet = BULLET.exec(line);
+      var numbered = bullet ? null : NUMBERED.exec(line);
+      var item = bullet || numbered;
+      if (item) {
+        var kind = bullet ? "ul" : "ol";
+        if (!list || listKind !== kind) {
+          list = el(kind);
+          listKind = kind;
+          fragment.appendChild(list);
+        }
+        list.appendChild(inline(item[1], el("li")));
+        paragraph = null;
+        return;
+      }
+      if (!line.trim()) { return; }
+      list = null;
+      if (paragraph) {
+        paragraph.appendChild(el("br"));
+      } else {
+        paragraph = el("p");
+        fragment.appendChild(paragraph);
+      }
+      inline(line, paragraph);
+    });
+  });
+  return fragment;
+}
+
+// ------------------------------------------------------------------ view
+
+var host = document.createElement("div");
+host.id = "ardoise-chat";
+host.style.display = "none";
+var root = host.attachShadow({ mode: "open" });
+var stylesheet = el("link", { rel: "stylesheet", href: new URL("widget.css", ASSET_BASE).href });
+stylesheet.addEventListener("load", function () {
+  host.style.display = "";
+  host.setAttribute("data-ready", "true");
+});
+root.appendChild(stylesheet);
+
+var launcherLabel = el("span", { "class": "launcher-label" });
+var badge = el("span", { "class": "badge", hidden: "" });
+var launcher = el("button", {
+  type: "button", "class": "launcher", "aria-expanded": "false", "aria-controls": "panel"
+}, [chatIcon(), launcherLabel, badge]);
+
+var title = el("h2", { id: "title", text: "Ardoise Labs" });
+var subtitle = el("p", { "class": "subtitle" });
+var languageButtons = {};
+var languageGroup = el("div", { "class": "languages", role: "group" });
+Object.keys(TEXTS).forEach(function (code) {
+  languageButtons[code] = el("button", {
+    type: "button", "class": "language", lang: code, text: code.toUpperCase()
+  });
+  languageButtons[code].addEventListener("click", function () { setLanguage(code, true); });
+  languageGroup.appendChild(languageButtons[code]);
+});
+var newButton = el("button", { type: "button", "class": "icon new" }, [el("span", { "aria-hidden": "true", text: "↺" })]);
+var closeButton = el("button", { type: "button", "class": "icon close" }, [el("span", { "aria-hidden": "true", text: "×" })]);
+var header = el("header", {}, [
+  el("div", { "class": "heading" }, [title, subtitle]), languageGroup, newButton, closeButton
+]);
+
+var status = el("p", { "class": "status", role: "status" });
+var noticeText = el("p");
+var noticeLink = el("a", { target: "_blank", rel: "noopener noreferrer" });
+var noticeButton = el("button", { type: "button", "class": "understood" });
+var notice = el("div", { "class": "notice" }, [noticeText, el("p", {}, [noticeLink]), noticeButton]);
+
+var log = el("div", { "class": "log", role: "log", "aria-live": "polite", tabindex: "0" });
+var typing = el("div", { "class": "typing", hidden: "" }, [
+  el("span", { "class": "dots", "aria-hidden": "true" }, [el("span"), el("span"), el("span")]),
+  el("span", { "class": "sr" })
+]);
+
+var humanButton = el("button", { type: "button", "class": "human" });
+var inputLabel = el("label", { "for": "input", "class": "sr" });
+var input = el("textarea", { id: "input", rows: "1", maxlength: String(MAX_CHARS), autocomplete: "off" });
+var sendButton = el("button", { type: "submit", "class": "send" }, [sendIcon()]);
+var formError = el("p", { "class": "form-error", role: "alert" });
+var form = el("form", { "class": "composer" }, [
+  humanButton, el("div", { "class": "row" }, [inputLabel, input, sendButton]), formError
+]);
+var footerPrivacy = el("a", { target: "_blank", rel: "noopener noreferrer" });
+var footerText = el("span");
+var footer = el("p", { "class": "footer" }, [footerText, document.createTextNode(" · "), footerPrivacy]);
+
+var panel = el("section", { id: "panel", "class": "panel", "aria-labelledby": "title", hidden: "" }, [
+  header, status, notice, log, typing, form, footer
+]);
+var frame = el("div", { "class": "root" }, [panel, launcher]);
+root.appendChild(frame);
+
+function chatIcon() {
+  return svg("M4 4h16v11H8l-4 4z");
+}
+
+// A thumb (up; the "down" button turns it over in CSS).
+function thumbIcon() {
+  return svg("M3 10h4v11H3z M9 10l4-8c1.5 0 2.5 1 2.2 2.6L14.6 9H20a2 2 0 0 1 2 2.3l-1.4 7.5A2.5 2.5 0 0 1 18.1 21H9z");
+}
+
+function sendIcon() {
+  return svg("M3 20l18-8L3 4v6l12 2-12 2z");
+}
+
+function svg(path) {
+  var ns = "http://www.w3.org/2000/svg";
+  var icon = document.createElementNS(ns, "svg");
+  icon.setAttribute("viewBox", "0 0 24 24");
+  icon.setAttribute("aria-hidden", "true");
+  icon.setAttribute("focusable", "false");
+  var shape = document.createElementNS(ns, "path");
+  shape.setAttribute("d", path);
+  icon.appendChild(shape);
+  return icon;
+}
+
+function renderTexts() {
+  frame.setAttribute("lang", lang);
+  launcherLabel.textContent = t("open");
+  subtitle.textContent = t("subtitle");
+  languageGroup.setAttribute("aria-label", t("language"));
+  Object.keys(languageButtons).forEach(function (code) {
+    languageButtons[code].setAttribute("aria-pressed", String(code === lang));
+  });
+  newButton.setAttribute("aria-label", t("newConversation"));
+  newButton.title = t("newConversation");
+  closeButton.setAttribute("aria-label", t("close"));
+  closeButton.title = t("close");
+  noticeText.textContent = t("notice", { days: CONFIG.retentionDays });
+  noticeLink.textContent = t("privacy");
+  noticeLink.href = privacyUrl();
+  noticeButton.textContent = t("understood");
+  notice.hidden = Boolean(state.noticeSeen);
+  log.setAttribute("aria-label", t("conversation"));
+  typing.lastChild.textContent = t("typing");
+  humanButton.textContent = t("human");
+  inputLabel.textContent = t("label");
+  input.placeholder = t("placeholder");
+  sendButton.setAttribute("aria-label", t("send"));
+  footerText.textContent = t("footer");
+  footerPrivacy.textContent = t("privacy");
+  footerPrivacy.href = privacyUrl();
+  if (status.textContent) { status.textContent = t("offline"); }
+  updateBadge();
+}
+
+function setLanguage(code, chosen) {
+  lang = pickLanguage(code);
+  if (chosen) { state.chosenLanguage = lang; save(); }
+  renderTexts();
+}
+
+// ------------------------------------------------------------- messages
+
+var shown = [];          // messages the server has confirmed, in order: {from, text, el}
+var pendingEls = {};     // candidate messages not acknowledged yet, by id
+var unread = 0;
+
+function scrollDown() {
+  log.scrollTop = log.scrollHeight;
+}
+
+function candidateElement(text, id, pending) {
+  var node = el("div", { "class": "message candidate" + (pending ? " pending" : ""), "data-id": id }, [
+    el("span", { "class": "sr", text: t("you") + " : " }),
+    el("div", { "class": "bubble", text: text })
+  ]);
+  if (pending) { node.appendChild(el("span", { "class": "sr state", text: t("pending") })); }
+  return node;
+}
+
+function botElement(message, live) {
+  var fromRecruiter = message.from === "recruiter" && message.sender;
+  var name = fromRecruiter ? String(message.sender.name || "") : "";
+  var custom = message.custom && typeof message.custom === "object" ? message.custom : {};
+  var node = el("div", { "class": "message " + (fromRecruiter ? "recruiter" : "assistant") });
+  var isNotice = custom.type === "handoff" && custom.recruiter &&
+    ["claimed", "returned", "closed"].indexOf(custom.status) >= 0;
+  if (isNotice) {
+    // "Camille (recruiter) joined / left": a notice in the widget's language, not a bubble.
+    node.className = "message notice-line";
+    node.appendChild(el("p", {
+      "class": "event",
+      text: t(custom.status === "claimed" ? "joined" : "left", { name: String(custom.recruiter) })
+    }));
+  }
+  if (message.text && !isNotice) {
+    node.appendChild(el("span", {
+      "class": fromRecruiter ? "who" : "sr",
+      text: fromRecruiter ? t("recruiter", { name: name }) : t("assistant") + " : "
+    }));
+    if (fromRecruiter) { node.lastChild.setAttribute("lang", lang); }
+    node.appendChild(el("div", { "class": "bubble" + (custom.type === "error" ? " error" : "") }, [rich(message.text)]));
+  }
+  var replies = Array.isArray(message.quick_replies) ? message.quick_replies : [];
+  if (replies.length) {
+    var group = el("div", { "class": "choices", role: "group", "aria-label": t("suggestions") });
+    replies.forEach(function (reply) {
+      if (!reply || typeof reply.payload !== "string") { return; }
+      var button = el("button", { type: "button", "class": "choice", text: String(reply.title || reply.payload) });
+      button.addEventListener("click", function () {
+        sendMessage(reply.payload, String(reply.title || reply.payload));
+      });
+      group.appendChild(button);
+    });
+    node.appendChild(group);
+  }
+  if (custom.type === "answer" && typeof custom.article === "string") {
+    node.appendChild(ratingButtons(custom.article));
+  }
+  if (custom.type === "handoff" && custom.callback === true) {
+    node.appendChild(callbackOffer(node));
+  }
+  if (live && !panelOpen()) {
+    unread += 1;
+    updateBadge();
+  }
+  return node;
+}
+
+// ------------------------------------------------------------- callback
+
+function lastQuestion() {
+  var mine = log.querySelectorAll(".message.candidate .bubble");
+  for (var i = mine.length - 1; i >= 0; i--) {
+    var text = mine[i].textContent;
+    if (text && text !== t("humanMessage") && text.charAt(0) !== "/") { return text; }
+  }
+  return "";
+}
+
+function callbackOffer(messageNode) {
+  var group = el("div", { "class": "choices callback-offer", role: "group" });
+  var yes = el("button", { type: "button", "class": "choice callback-yes", text: t("callbackYes") });
+  var no = el("button", { type: "button", "class": "choice callback-no", text: t("callbackNo") });
+  yes.addEventListener("click", function () {
+    group.remove();
+    var form = callbackForm();
+    messageNode.appendChild(form);
+    form.querySelector("input").focus();
+  });
+  no.addEventListener("click", function () {
+    group.remove();
+    input.focus();
+  });
+  group.appendChild(yes);
+  group.appendChild(no);
+  return group;
+}
+
+var formCount = 0;
+
+function field(form, name, label, control) {
+  var id = "cb-" + name + "-" + formCount;
+  control.id = id;
+  control.name = name;
+  var error = el("p", { "class": "field-error", id: id + "-error" });
+  control.setAttribute("aria-describedby", id + "-error");
+  form.appendChild(el("label", { "for": id, text: label }));
+  form.appendChild(control);
+  form.appendChild(error);
+  return error;
+}
+
+function callbackForm() {
+  formCount += 1;
+  var form = el("form", { "class": "callback-form", novalidate: "" });
+  form.appendChild(el("p", { "class": "callback-title", text: t("callbackTitle") }));
+  var errors = {};
+  errors.name = field(form, "name", t("callbackName"),
+    el("input", { type: "text", maxlength: "120", autocomplete: "name", required: "" }));
+  errors.email = field(form, "email", t("callbackEmail"),
+    el("input", { type: "email", maxlength: "254", autocomplete: "email", required: "" }));
+  var question = el("textarea", { rows: "3", maxlength: "2000", required: "" });
+  question.value = lastQuestion();
+  errors.question = field(form, "question", t("callbackQuestion"), question);
+  var consent = el("input", { type: "checkbox", id: "cb-consent-" + formCount, name: "consent" });
+  errors.consent = el("p", { "class": "field-error", id: "cb-consent-" + formCount + "-error" });
+  consent.setAttribute("aria-describedby", "cb-consent-" + formCount + "-error");
+  form.appendChild(el("div", { "class": "consent" }, [
+    consent,
+    el("label", { "for": "cb-consent-" + formCount, text: t("callbackConsent", { days: CONFIG.retentionDays }) })
+  ]));
+  form.appendChild(errors.consent);
+  form.appendChild(el("p", {}, [el("a", { href: privacyUrl(), target: "_blank", rel: "noopener noreferrer", text: t("privacy") })]));
+  errors.form = el("p", { "class": "field-error", role: "alert" });
+  form.appendChild(errors.form);
+  var cancel = el("button", { type: "button", "class": "choice", text: t("callbackCancel") });
+  cancel.addEventListener("click", function () { form.remove(); input.focus(); });
+  form.appendChild(el("div", { "class": "callback-actions" }, [
+    el("button", { type: "submit", "class": "choice primary", text: t("callbackSend") }), cancel
+  ]));
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    Object.keys(errors).forEach(function (key) { errors[key].textContent = ""; });
+    if (!socket || !confirmed) { errors.form.textContent = t("callbackErrors").form; return; }
+    var data = {
+      name: form.elements.name.value, email: form.elements.email.value,
+      question: form.elements.question.value, consent: consent.checked, language: lang
+    };
+    socket.timeout(15000).emit("callback_request", data, function (error, reply) {
+      if (error || !reply) { errors.form.textContent = t("callbackErrors").form; return; }
+      if (!reply.ok) {
+        var first = null;
+        Object.keys(reply.errors || { form: 1 }).forEach(function (key) {
+          var target = errors[key] || errors.form;
+          target.textContent = t("callbackErrors")[key] || t("callbackErrors").form;
+          first = first || form.elements[key];
+        });
+        if (first && first.focus) { first.focus(); }
+        return;
+      }
+      form.remove();
+      input.focus();
+    });
+  });
+  return form;
+}
+
+var ratings = {};
+
+function ratingButtons(article) {
+  var group = el("div", { "class": "rating", role: "group", "data-article": article });
+  var thanks = el("span", { "class": "thanks", role: "status" });
+  [["up", "helpful"], ["down", "notHelpful"]].forEach(function (spec) {
+    var button = el("button", {
+      type: "button", "class": "rate " + spec[0], "data-rating": spec[0],
+      "aria-label": t(spec[1]), title: t(spec[1]),
+      "aria-pressed": String(ratings[article] === spec[0])
+    }, [thumbIcon()]);
+    button.addEventListener("click", function () {
+      if (!socket || !confirmed) { return; }
+      socket.timeout(10000).emit("feedback", { article: article, rating: spec[0], language: lang },
+        function (error, reply) {
+          if (error || !reply || !reply.ok) { return; }
+          ratings[article] = spec[0];
+          log.querySelectorAll('.rating[data-article="' + CSS.escape(article) + '"] .rate')
+            .forEach(function (other) {
+              other.setAttribute("aria-pressed", String(other.getAttribute("data-rating") === spec[0]));
+            });
+          thanks.textContent = t("thanks");
+        });
+    });
+    group.appendChild(button);
+  });
+  group.appendChild(thanks);
+  return group;
+}
+
+function sameMessage(a, b) {
+  return a.from === b.from && a.text === b.text;
+}
+
+// The server's history replaces or extends what is on screen.
+function showHistory(history) {
+  var isPrefix = shown.length <= history.length && shown.every(function (item, i) {
+    return sameMessage(item, history[i]);
+  });
+  if (!isPrefix) {
+    log.setAttribute("aria-busy", "true");
+    shown.forEach(function (item) { item.el.remove(); });
+    shown = [];
+  }
+  var pendingNodes = Object.keys(pendingEls).map(function (id) { return pendingEls[id]; });
+  pendingNodes.forEach(function (node) { node.remove(); });
+  history.slice(shown.length).forEach(function (message) {
+    var node;
+    if (message.from === "candidate") {
+      node = candidateElement(message.text, message.message_id || "", false);
+      if (message.message_id && pendingEls[message.message_id]) {
+        delete pendingEls[message.message_id];
+      }
+    } else {
+      node = botElement(message, false);
+    }
+    log.appendChild(node);
+    shown.push({ from: message.from, text: message.text, el: node });
+  });
+  var inHistory = {};
+  history.forEach(function (message) { if (message.message_id) { inHistory[message.message_id] = true; } });
+  state.outbox = state.outbox.filter(function (item) { return !inHistory[item.id]; });
+  save();
+  state.outbox.forEach(function (item) {
+    var node = pendingEls[item.id] || candidateElement(item.display || item.text, item.id, true);
+    pendingEls[item.id] = node;
+    log.appendChild(node);
+  });
+  log.removeAttribute("aria-busy");
+  scrollDown();
+}
+
+// Confirmed messages come first in the log, unsent ones after them.
+function appendConfirmed(node) {
+  log.insertBefore(node, log.querySelector(".message.pending"));
+}
+
+// A candidate message the server has received moves into the conversation.
+function promote(id) {
+  var node = pendingEls[id];
+  if (!node) { return; }
+  delete pendingEls[id];
+  node.classList.remove("pending");
+  var marker = node.querySelector(".state");
+  if (marker) { marker.remove(); }
+  appendConfirmed(node);
+  shown.push({ from: "candidate", text: node.querySelector(".bubble").textContent, el: node });
+}
+
+function onBotMessage(message) {
+  if (!message || typeof message !== "object") { return; }
+  message.from = message.from === "recruiter" ? "recruiter" : "assistant";
+  message.text = typeof message.text === "string" ? message.text : "";
+  // A reply means the oldest message in flight has arrived, even before its acknowledgement.
+  var oldest = state.outbox.filter(function (item) { return inflight[item.id]; })[0];
+  if (oldest) { promote(oldest.id); }
+  var node = botElement(message, true);
+  appendConfirmed(node);
+  shown.push({ from: message.from, text: message.text, el: node });
+  typing.hidden = true;
+  scrollDown();
+}
+
+function markFailed(item, error) {
+  var node = pendingEls[item.id];
+  delete pendingEls[item.id];
+  if (!node) { return; }
+  node.classList.remove("pending");
+  node.classList.add("failed");
+  var marker = node.querySelector(".state");
+  if (marker) { marker.remove(); }
+  node.appendChild(el("p", { "class": "failure", text: t("failed", { error: error }) }));
+}
+
+// ------------------------------------------------------------ connection
+
+var socket = null;
+var confirmed = false;
+var inflight = {};
+
+function connect() {
+  if (socket) { return; }
+  socket = io(socketUrl(), {
+    path: "/socket.io",
+    transports: ["polling", "websocket"],
+    reconnectionDelay: 500,
+    reconnectionDelayMax: 3000,
+    timeout: 8000
+  });
+  socket.on("connect", function () {
+    status.textContent = "";
+    panel.classList.remove("offline");
+    socket.emit("session_request", { session_id: state.sessionId || null });
+  });
+  socket.on("session_confirm", function (data) {
+    var id = typeof data === "string" ? data : data && data.session_id;
+    if (!id) { return; }
+    if (state.sessionId && state.sessionId !== id) {
+      // The old conversation is gone (expired or erased): start afresh.
+      shown.forEach(function (item) { item.el.remove(); });
+      shown = [];
+    }
+    state.sessionId = id;
+    save();
+    confirmed = true;
+    ratings = data && data.feedback && typeof data.feedback === "object" ? data.feedback : {};
+    showHistory(Array.isArray(data && data.history) ? data.history : []);
+    flush();
+  });
+  socket.on("bot_uttered", onBotMessage);
+  socket.on("disconnect", function (reason) {
+    confirmed = false;
+    inflight = {};
+    showOffline();
+    if (reason === "io server disconnect") { socket.connect(); }
+  });
+  socket.on("connect_error", showOffline);
+}
+
+function showOffline() {
+  status.textContent = t("offline");
+  panel.classList.add("offline");
+  typing.hidden = true;
+}
+
+function flush() {
+  if (!socket || !confirmed) { return; }
+  state.outbox.forEach(function (item) {
+    if (inflight[item.id]) { return; }
+    inflight[item.id] = true;
+    typing.hidden = false;
+    var metadata = { language: item.language };
+    if (item.display) { metadata.display = item.display; }
+    socket.timeout(60000).emit("user_uttered", {
+      message: item.text, session_id: state.sessionId, message_id: item.id, metadata: metadata
+    }, function (error, reply) {
+      delete inflight[item.id];
+      if (error) { return; }  // no answer in time: resent after the next reconnection
+      state.outbox = state.outbox.filter(function (other) { return other.id !== item.id; });
+      save();
+      if (reply && reply.ok === false) {
+        markFailed(item, reply.error || "?");
+      } else {
+        promote(item.id);
+      }
+      if (!Object.keys(inflight).length) { typing.hidden = true; }
+    });
+  });
+}
+
+function sendMessage(text, display) {
+  text = String(text || "").trim();
+  formError.textContent = "";
+  if (!text) { return false; }
+  if (text.length > MAX_CHARS) {
+    formError.textContent = t("tooLong", { max: MAX_CHARS });
+    return false;
+  }
+  var item = { id: newId(), text: text, language: lang };
+  if (display && display !== text) { item.display = display; }
+  state.outbox.push(item);
+  save();
+  var node = candidateElement(item.display || text, item.id, true);
+  pendingEls[item.id] = node;
+  log.appendChild(node);
+  scrollDown();
+  connect();
+  flush();
+  return true;
+}
+
+// ------------------------------------------------------------- behaviour
+
+function panelOpen() {
+  return !panel.hidden;
+}
+
+function updateBadge() {
+  badge.hidden = unread === 0;
+  badge.textContent = String(unread);
+  launcher.setAttribute("aria-label", unread ? t("open") + " (" + t("unread", { n: unread }) + ")" : t("open"));
+}
+
+function openPanel(focus) {
+  panel.hidden = false;
+  launcher.setAttribute("aria-expanded", "true");
+  frame.classList.add("open");
+  state.open = true;
+  save();
+  unread = 0;
+  updateBadge();
+  connect();
+  scrollDown();
+  if (focus !== false) { input.focus(); }
+}
+
+function closePanel() {
+  panel.hidden = true;
+  launcher.setAttribute("aria-expanded", "false");
+  frame.classList.remove("open");
+  state.open = false;
+  save();
+  launcher.focus();
+}
+
+launcher.addEventListener("click", function () {
+  if (panelOpen()) { closePanel(); } else { openPanel(); }
+});
+closeButton.addEventListener("click", closePanel);
+panel.addEventListener("keydown", function (event) {
+  if (event.key === "Escape") { closePanel(); }
+});
+noticeButton.addEventListener("click", function () {
+  state.noticeSeen = true;
+  save();
+  notice.hidden = true;
+  input.focus();
+});
+humanButton.addEventListener("click", function () {
+  sendMessage("/request_human", t("humanMessage"));
+});
+newButton.addEventListener("click", function () {
+  state.sessionId = null;
+  state.outbox = [];
+  save();
+  shown.forEach(function (item) { item.el.remove(); });
+  Object.keys(pendingEls).forEach(function (id) { pendingEls[id].remove(); });
+  shown = [];
+  pendingEls = {};
+  if (socket && socket.connected) {
+    confirmed = false;
+    socket.emit("session_request", { session_id: null });
+  }
+  input.focus();
+});
+form.addEventListener("submit", function (event) {
+  event.preventDefault();
+  if (sendMessage(input.value)) { input.value = ""; }
+});
+input.addEventListener("keydown", function (event) {
+  if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+    event.preventDefault();
+    if (sendMessage(input.value)) { input.value = ""; }
+  }
+});
+// Links to "#assistant" on the host page open the chat.
+document.addEventListener("click", function (event) {
+  var link = event.target && event.target.closest && event.target.closest('a[href="#assistant"]');
+  if (link) {
+    event.preventDefault();
+    openPanel();
+  }
+});
+
+renderTexts();
+// Messages typed before a reload that the server never acknowledged: shown, and sent once connected.
+state.outbox.forEach(function (item) {
+  pendingEls[item.id] = candidateElement(item.display || item.text, item.id, true);
+  log.appendChild(pendingEls[item.id]);
+});
+document.body.appendChild(host);
+if (state.open || window.location.hash === "#assistant") {
+  openPanel(false);
+} else if (state.sessionId || state.outbox.length) {
+  // A conversation is under way: keep it live (a recruiter may write) and show unread replies.
+  connect();
+}

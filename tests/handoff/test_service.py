@@ -1,0 +1,233 @@
+"""The handoff workflow on a real database: office hours, routing, queue, claim, finish."""
+
+from __future__ import annotations
+
+import threading
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.accounts import add_user
+from bot.db import transaction
+from bot.handoff.hours import parse_office_hours
+from bot.handoff.models import Handoff
+from bot.handoff.service import (
+    BadNote,
+    HandoffAlreadyClaimed,
+    HandoffNotYours,
+    add_note,
+    claim,
+    expire_unclaimed,
+    finish,
+    leave,
+    load_routes,
+    notes,
+    recruiters_online,
+    request_handoff,
+    route,
+    touch_presence,
+)
+from bot.handoff.summary import summarize
+from bot.knowledge.models import utcnow
+from bot.settings import PROJECT_ROOT
+
+
+def test_office_hours_in_paris_time():
+    hours = parse_office_hours("mon-fri 09:00-18:00", "Europe/Paris")
+    # Thursday 26 November 2026: Paris is UTC+1
+    assert hours.is_open(datetime(2026, 11, 26, 8, 0))  # 9:00 in Paris
+    assert not hours.is_open(datetime(2026, 11, 26, 7, 59))
+    assert not hours.is_open(datetime(2026, 11, 26, 17, 0))  # 18:00 in Paris
+    assert not hours.is_open(datetime(2026, 11, 28, 10, 0))  # Saturday
+    summer = parse_office_hours("mon-fri 09:00-18:00", "Europe/Paris")
+    assert summer.is_open(datetime(2026, 7, 1, 7, 0))  # 9:00 in Paris, UTC+2
+    assert parse_office_hours("sat,sun 10:00-24:00", "UTC").is_open(datetime(2026, 11, 29, 23, 59))
+    assert parse_office_hours("fri-mon 08:00-09:00", "UTC").is_open(datetime(2026, 11, 29, 8, 30))
+
+
+@pytest.mark.parametrize(
+    "text, zone",
+    [
+        ("always", "UTC"),
+        ("mon-fri 18:00-09:00", "UTC"),
+        ("xyz 09:00-10:00", "UTC"),
+        ("mon 25:00-26:00", "UTC"),
+        ("mon-fri 09:00-18:00", "Mars/Olympus"),
+    ],
+)
+def test_bad_office_hours_are_refused(text, zone):
+    with pytest.raises(ValueError):
+        parse_office_hours(text, zone)
+
+
+def test_routing_defaults_follow_the_company_file():
+    routes = load_routes(PROJECT_ROOT / "data" / "handoff" / "routing.yml")
+    assert route(["platform"], routes) == "camille"
+    assert route(["jobs", "design"], routes) == "malik"
+    assert route(["early-careers"], routes) == "ines"
+    assert route(["values"], routes) == ""
+    assert load_routes(Path("/nonexistent.yml")) == {}
+
+
+@pytest.fixture
+def staff(db_url):
+    with transaction(db_url) as session:
+        ids = {}
+        for login, name, role in (
+            ("camille", "Camille Roux", "recruiter"),
+            ("malik", "Malik Benali", "recruiter"),
+            ("hr1", "Hélène RH", "hr"),
+        ):
+            ids[login] = add_user(
+                session=session,
+                login=login,
+                display_name=name,
+                role=role,
+                password="a-long-password",
+            ).id
+    return ids
+
+
+def users(session, staff):
+    from bot.accounts import StaffUser
+
+    return {login: session.get(StaffUser, i) for login, i in staff.items()}
+
+
+def queue(db_url, staff, conversation="c1", hints=("platform",)):
+    with transaction(db_url) as session:
+        online = list(users(session, staff).values())
+        queued = request_handoff(
+            session=session,
+            conversation_id=conversation,
+            reason="request_human",
+            language="fr",
+            hints=list(hints),
+            summary={"asked": ["q"]},
+            routes={"platform": "camille"},
+            online=online,
+        )
+        return queued.handoff.id, queued.recruiter
+
+
+def test_presence_counts_recruiters_seen_recently(db_url, staff):
+    with transaction(db_url) as session:
+        for login in ("camille", "hr1"):
+            touch_presence(session=session, user_id=staff[login])
+    with transaction(db_url) as session:
+        online = recruiters_online(session=session, now=utcnow(), window=timedelta(seconds=60))
+        assert [u.login for u in online] == ["camille"]  # HR does not take conversations
+        later = recruiters_online(
+            session=session, now=utcnow() + timedelta(minutes=2), window=timedelta(seconds=60)
+        )
+        assert later == []
+        leave(session=session, user_id=staff["camille"])
+    with transaction(db_url) as session:
+        assert recruiters_online(session=session, now=utcnow(), window=timedelta(seconds=60)) == []
+
+
+def test_a_request_is_routed_and_asking_twice_changes_nothing(db_url, staff):
+    first, name = queue(db_url, staff)
+    again, _ = queue(db_url, staff)
+    assert first == again and name == "Camille Roux"
+    other, nobody = queue(db_url, staff, conversation="c2", hints=("values",))
+    assert other != first and nobody is None
+
+
+def test_exactly_one_of_two_simultaneous_claims_wins(db_url, staff):
+    handoff_id, _ = queue(db_url, staff)
+    barrier = threading.Barrier(2)
+    outcomes: dict[str, object] = {}
+
+    def try_claim(login):
+        with transaction(db_url) as session:
+            user = users(session, staff)[login]
+            barrier.wait()
+            try:
+                claim(session=session, handoff_id=handoff_id, user=user)
+                outcomes[login] = "won"
+            except HandoffAlreadyClaimed as taken:
+                outcomes[login] = taken
+
+    threads = [threading.Thread(target=try_claim, args=(who,)) for who in ("camille", "malik")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    winners = [who for who, outcome in outcomes.items() if outcome == "won"]
+    assert len(winners) == 1
+    loser = next(o for o in outcomes.values() if o != "won")
+    assert isinstance(loser, HandoffAlreadyClaimed)
+    assert loser.by == {"camille": "Camille Roux", "malik": "Malik Benali"}[winners[0]]
+
+
+def test_only_the_holder_hands_back_and_then_it_is_over(db_url, staff):
+    handoff_id, _ = queue(db_url, staff)
+    with transaction(db_url) as session:
+        people = users(session, staff)
+        claim(session=session, handoff_id=handoff_id, user=people["camille"])
+        with pytest.raises(HandoffNotYours):
+            finish(session=session, handoff_id=handoff_id, user=people["malik"], status="returned")
+        done = finish(
+            session=session, handoff_id=handoff_id, user=people["camille"], status="returned"
+        )
+        assert done.status == "returned" and done.ended_at is not None
+        with pytest.raises(HandoffAlreadyClaimed):
+            claim(session=session, handoff_id=handoff_id, user=people["malik"])
+
+
+def test_unclaimed_handoffs_expire_once(db_url, staff):
+    handoff_id, _ = queue(db_url, staff)
+    with transaction(db_url) as session:
+        assert expire_unclaimed(session=session, older_than=utcnow() - timedelta(minutes=5)) == []
+        expired = expire_unclaimed(session=session, older_than=utcnow() + timedelta(seconds=1))
+        assert [h.id for h in expired] == [handoff_id]
+        assert expire_unclaimed(session=session, older_than=utcnow() + timedelta(seconds=1)) == []
+        assert session.get(Handoff, handoff_id).status == "callback"
+
+
+def test_notes(db_url, staff):
+    with transaction(db_url) as session:
+        camille = users(session, staff)["camille"]
+        add_note(session=session, conversation_id="c1", user=camille, text="  rappeler lundi  ")
+        for bad in ("", "   ", None, 42, "x" * 4001):
+            with pytest.raises(BadNote):
+                add_note(session=session, conversation_id="c1", user=camille, text=bad)
+        assert [(n.author_name, n.text) for n in notes(session=session, conversation_id="c1")] == [
+            ("Camille Roux", "rappeler lundi")
+        ]
+
+
+def test_the_summary_says_what_was_asked_answered_and_missing(kb_url):
+    events = [
+        {
+            "event": "user",
+            "text": "Quel est le salaire pour un SRE ?",
+            "parse_data": {"intent": {"name": "faq"}},
+        },
+        {
+            "event": "bot",
+            "text": "...",
+            "data": {"custom": {"type": "answer", "article": "job-sre"}},
+        },
+        {
+            "event": "user",
+            "text": "Et une salle de sport ?",
+            "parse_data": {"intent": {"name": "out_of_scope"}},
+        },
+        {"event": "bot", "text": "...", "data": {"custom": {"type": "no_answer"}}},
+        {
+            "event": "user",
+            "text": "un humain svp",
+            "parse_data": {"intent": {"name": "request_human"}},
+        },
+    ]
+    with transaction(kb_url) as session:
+        summary, hints = summarize(
+            session=session, events=events, language="fr", reason="request_human"
+        )
+    assert summary["asked"] == ["Quel est le salaire pour un SRE ?", "Et une salle de sport ?"]
+    assert len(summary["answered"]) == 1 and "SRE" in summary["answered"][0]
+    assert summary["missing"] == ["Et une salle de sport ?"]
+    assert "platform" in hints

@@ -1,0 +1,75 @@
+"""Staff accounts: validated, passwords hashed with scrypt, checked in constant work."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.accounts import (
+    AccountError,
+    StaffUser,
+    add_user,
+    authenticate,
+    hash_password,
+    verify_password,
+)
+from bot.db import transaction
+
+
+def test_passwords_are_salted_hashes_that_verify():
+    first, second = hash_password("correct horse battery"), hash_password("correct horse battery")
+    assert first != second and first.startswith("scrypt$")
+    assert "correct horse" not in first
+    assert verify_password("correct horse battery", first)
+    assert not verify_password("correct horse battery!", first)
+    assert not verify_password("x", "garbage") and not verify_password("x", "md5$abc")
+
+
+def test_add_and_authenticate(db_url):
+    with transaction(db_url) as session:
+        add_user(
+            session=session,
+            login="Camille",
+            display_name="Camille Roux",
+            role="recruiter",
+            password="a-long-password",
+        )
+    with transaction(db_url) as session:
+        user = authenticate(session=session, login="camille", password="a-long-password")
+        assert user is not None and user.display_name == "Camille Roux"
+        assert authenticate(session=session, login="camille", password="wrong-password") is None
+        assert authenticate(session=session, login="nobody", password="a-long-password") is None
+        assert session.query(StaffUser).one().password_hash.startswith("scrypt$")
+
+
+@pytest.mark.parametrize(
+    "login, name, role, password, error",
+    [
+        ("x", "X", "recruiter", "a-long-password", "login"),
+        ("bad login", "X", "recruiter", "a-long-password", "login"),
+        ("camille", "", "recruiter", "a-long-password", "display name"),
+        ("camille", "C", "admin", "a-long-password", "role"),
+        ("camille", "C", "recruiter", "short", "password"),
+    ],
+)
+def test_bad_accounts_are_refused(db_url, login, name, role, password, error):
+    with transaction(db_url) as session, pytest.raises(AccountError, match=error):
+        add_user(session=session, login=login, display_name=name, role=role, password=password)
+
+
+def test_logins_are_unique(db_url):
+    with transaction(db_url) as session:
+        add_user(
+            session=session,
+            login="camille",
+            display_name="C",
+            role="hr",
+            password="a-long-password",
+        )
+    with transaction(db_url) as session, pytest.raises(AccountError, match="taken"):
+        add_user(
+            session=session,
+            login="CAMILLE",
+            display_name="C",
+            role="hr",
+            password="a-long-password",
+        )

@@ -1,0 +1,51 @@
+"""Chat session ids: issued by the server, resumed only when known."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.db import transaction
+from bot.sessions import SESSION_ID, ChatSession, is_issued, open_session
+
+
+def test_a_new_session_gets_a_random_id(db_url):
+    with transaction(db_url) as session:
+        first, is_new = open_session(session=session, requested=None)
+        second, _ = open_session(session=session, requested=None)
+    assert is_new and SESSION_ID.match(first) and first != second
+
+
+def test_a_known_id_is_resumed_and_its_last_use_updated(db_url):
+    with transaction(db_url) as session:
+        issued, _ = open_session(session=session, requested=None)
+        seen = session.get(ChatSession, issued).last_seen_at
+    with transaction(db_url) as session:
+        resumed, is_new = open_session(session=session, requested=issued)
+        assert session.get(ChatSession, issued).last_seen_at >= seen
+    assert (resumed, is_new) == (issued, False)
+
+
+@pytest.mark.parametrize(
+    "requested",
+    [
+        "x" * 32,  # well-formed but never issued
+        "not-an-id",
+        "",
+        "<script>alert(1)</script>",
+        "a" * 10_000,
+        12345,
+        {"session_id": "nested"},
+        ["list"],
+    ],
+)
+def test_an_id_the_server_did_not_issue_gets_a_fresh_session(db_url, requested):
+    with transaction(db_url) as session:
+        given, is_new = open_session(session=session, requested=requested)
+    assert is_new and given != requested and SESSION_ID.match(given)
+
+
+def test_is_issued(db_url):
+    with transaction(db_url) as session:
+        issued, _ = open_session(session=session, requested=None)
+        assert is_issued(session=session, session_id=issued)
+        assert not is_issued(session=session, session_id="y" * 32)
