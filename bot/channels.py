@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import hmac
+import json
 import logging
 import time
 import uuid
@@ -38,7 +39,13 @@ from rasa.core.channels.channel import (
 from rasa.core.channels.rest import RestInput
 from rasa.core.channels.socketio import SocketBlueprint
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
-from rasa.shared.core.events import ActionExecuted, BotUttered, ConversationResumed
+from rasa.shared.core.events import (
+    ActionExecuted,
+    BotUttered,
+    ConversationResumed,
+    Event,
+    UserUttered,
+)
 from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -48,6 +55,7 @@ from bot.db import transaction
 from bot.feedback import BadFeedback, rate_answer, ratings_of
 from bot.handoff.callbacks import BadCallback
 from bot.handoff.live import callback_confirmation, store_callback
+from bot.handoff.service import in_handoff
 from bot.sessions import open_session
 from bot.settings import LANGUAGES, Settings, get_settings, rasa_token
 from bot.transcript import RECRUITER_ROLE, lines, widget_message
@@ -233,6 +241,23 @@ def socket_message(message: Mapping[str, Any]) -> dict[str, Any]:
     if is_recruiter and isinstance(sender, Mapping):
         out["sender"] = {"role": RECRUITER_ROLE, "name": str(sender.get("name") or "")}
     return out
+
+
+def _insert_events(store: Any, conversation_id: str, events: list[Event]) -> None:
+    with store.session_scope() as session:
+        for event in events:
+            data = event.as_dict()
+            session.add(
+                store.SQLEvent(
+                    sender_id=conversation_id,
+                    type_name=event.type_name,
+                    timestamp=data.get("timestamp"),
+                    intent_name=((data.get("parse_data") or {}).get("intent") or {}).get("name"),
+                    action_name=data.get("name"),
+                    data=json.dumps(data),
+                )
+            )
+        session.commit()
 
 
 class CandidateSocketOutput(OutputChannel):
@@ -451,6 +476,13 @@ class CandidateSocketIOInput(InputChannel):
             message_id = message_id or uuid.uuid4().hex
             if self.recent.seen(conversation_id, message_id):
                 return {"ok": True, "message_id": message_id, "duplicate": True}
+            if await asyncio.to_thread(in_handoff, database_url, conversation_id):
+                # A recruiter has (or is about to have) the conversation: the message is
+                # for them. Stored at once, without the NLU the assistant would not use.
+                await self._remember_candidate(
+                    webhook.sanic_app, conversation_id, text, message_id, metadata
+                )
+                return {"ok": True, "message_id": message_id}
             output = CandidateSocketOutput(sio, self.bot_message_evt)
             try:
                 await on_new_message(
@@ -554,21 +586,49 @@ class CandidateSocketIOInput(InputChannel):
         messages: list[dict[str, Any]],
         resume: bool,
     ) -> None:
-        """Append messages (and a resume) to the conversation, under its lock."""
-        if app is None:
+        """Append messages (and a resume) to the conversation."""
+        events: list[Event] = []
+        for message in messages:
+            data = {"custom": message["custom"]} if message.get("custom") else {}
+            metadata = {"sender": message["sender"]} if message.get("sender") else {}
+            events.append(BotUttered(message.get("text"), data, metadata))
+        if resume:
+            events += [ConversationResumed(), ActionExecuted(ACTION_LISTEN_NAME)]
+        await self._append(app, conversation_id, events)
+
+    async def _remember_candidate(
+        self,
+        app: Sanic | None,
+        conversation_id: str,
+        text: str,
+        message_id: str,
+        metadata: dict[str, Any],
+    ) -> None:
+        event = UserUttered(
+            text, input_channel=self.name(), message_id=message_id, metadata=metadata or None
+        )
+        await self._append(app, conversation_id, [event])
+
+    async def _append(self, app: Sanic | None, conversation_id: str, events: list[Event]) -> None:
+        """Add events to a conversation under its lock, without replaying its whole tracker.
+
+        With Rasa's SQL tracker store the rows are inserted through its own table
+        mapping (what its `save` does for new events); other stores get the
+        tracker loaded, updated and saved.
+        """
+        if app is None or not events:
             return
         agent = app.ctx.agent
+        store = agent.tracker_store
+        while hasattr(store, "_tracker_store"):  # unwrap Rasa's fail-safe/awaitable wrappers
+            store = store._tracker_store
         async with agent.lock_store.lock(conversation_id):
-            tracker = await agent.tracker_store.retrieve(conversation_id)
-            if tracker is None:
+            if hasattr(store, "SQLEvent") and hasattr(store, "session_scope"):
+                await asyncio.to_thread(_insert_events, store, conversation_id, events)
                 return
-            for message in messages:
-                data = {"custom": message["custom"]} if message.get("custom") else {}
-                metadata = {"sender": message["sender"]} if message.get("sender") else {}
-                tracker.update(BotUttered(message.get("text"), data, metadata))
-            if resume:
-                tracker.update(ConversationResumed())
-                tracker.update(ActionExecuted(ACTION_LISTEN_NAME))
+            tracker = await agent.tracker_store.get_or_create_tracker(conversation_id)
+            for event in events:
+                tracker.update(event)
             await agent.tracker_store.save(tracker)
 
     async def _is_paused(self, app: Sanic | None, conversation_id: str) -> bool:

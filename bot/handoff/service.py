@@ -18,6 +18,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot.accounts import StaffUser
+from bot.db import transaction
 from bot.handoff.models import OPEN_STATUSES, Handoff, HandoffNote, Presence
 from bot.knowledge.models import utcnow
 
@@ -99,6 +100,12 @@ def open_handoff(*, session: Session, conversation_id: str) -> Handoff | None:
         .scalars()
         .first()
     )
+
+
+def in_handoff(database_url: str, conversation_id: str) -> bool:
+    """Whether a recruiter has, or is about to take, this conversation."""
+    with transaction(database_url) as session:
+        return open_handoff(session=session, conversation_id=conversation_id) is not None
 
 
 def wait_minutes(*, session: Session) -> int:
