@@ -78,6 +78,17 @@ class BadMessage(ValueError):
         super().__init__(error)
 
 
+def message_text(text: Any) -> str:
+    """A candidate's message: a non-empty text of reasonable size, or BadMessage."""
+    if not isinstance(text, str):
+        raise BadMessage(400, "'message' must be a text")
+    if not text.strip():
+        raise BadMessage(400, "'message' is empty")
+    if len(text) > MAX_MESSAGE_CHARS:
+        raise BadMessage(413, f"'message' is longer than {MAX_MESSAGE_CHARS} characters")
+    return text
+
+
 def read_candidate_message(body: Any) -> tuple[str, str, dict | None]:
     """Sender, text and metadata from a REST body, or BadMessage saying what is wrong."""
     if not isinstance(body, dict):
@@ -89,13 +100,7 @@ def read_candidate_message(body: Any) -> tuple[str, str, dict | None]:
         raise BadMessage(400, "'sender' must be a non-empty text")
     if len(sender) > MAX_SENDER_CHARS:
         raise BadMessage(400, f"'sender' must be at most {MAX_SENDER_CHARS} characters")
-    text = body.get("message")
-    if not isinstance(text, str):
-        raise BadMessage(400, "'message' must be a text")
-    if not text.strip():
-        raise BadMessage(400, "'message' is empty")
-    if len(text) > MAX_MESSAGE_CHARS:
-        raise BadMessage(413, f"'message' is longer than {MAX_MESSAGE_CHARS} characters")
+    text = message_text(body.get("message"))
     metadata = body.get("metadata")
     if metadata is not None and not isinstance(metadata, dict):
         raise BadMessage(400, "'metadata' must be a JSON object")
@@ -169,13 +174,7 @@ def read_socket_message(data: Any) -> tuple[str, str | None, dict[str, Any]]:
     """
     if not isinstance(data, Mapping):
         raise BadMessage(400, "a message must be an object with a 'message' text")
-    text = data.get("message")
-    if not isinstance(text, str):
-        raise BadMessage(400, "'message' must be a text")
-    if not text.strip():
-        raise BadMessage(400, "'message' is empty")
-    if len(text) > MAX_MESSAGE_CHARS:
-        raise BadMessage(413, f"'message' is longer than {MAX_MESSAGE_CHARS} characters")
+    text = message_text(data.get("message"))
     message_id = data.get("message_id")
     if not (isinstance(message_id, str) and 0 < len(message_id) <= MAX_MESSAGE_ID_CHARS):
         message_id = None

@@ -250,6 +250,7 @@ def run_all(settings: Settings) -> int:
         print(
             "\nThe assistant is ready.\n"
             f"  Careers page with the chat widget:  {settings.web_url}/\n"
+            f"  Recruiter console:  {settings.web_url}/console  (python -m bot users add)\n"
             f"  REST API:    curl -s -XPOST {settings.rasa_url}/webhooks/rest/webhook "
             "-H 'Content-Type: application/json' "
             '-d \'{"sender": "me", "message": "Quels sont vos avantages ?"}\'\n'

@@ -104,15 +104,12 @@ async def test_personal_matters_are_offered_a_recruiter(app_env):
     assert events == [SlotSet("offer", "human")]
 
 
-async def test_request_human_in_office_hours_queues_and_pauses(app_env, monkeypatch):
+def recruiter_on_duty(database_url: str) -> None:
+    """Camille, signed in to the console."""
     from bot.accounts import add_user
-    from bot.handoff.models import Handoff
     from bot.handoff.service import touch_presence
-    from bot.settings import get_settings
 
-    monkeypatch.setenv("OFFICE_HOURS", "mon-sun 00:00-24:00")
-    get_settings.cache_clear()
-    with transaction(app_env.database_url) as session:
+    with transaction(database_url) as session:
         camille = add_user(
             session=session,
             login="camille",
@@ -121,6 +118,15 @@ async def test_request_human_in_office_hours_queues_and_pauses(app_env, monkeypa
             password="a-long-password",
         )
         touch_presence(session=session, user_id=camille.id)
+
+
+async def test_request_human_in_office_hours_queues_and_pauses(app_env, monkeypatch):
+    from bot.handoff.models import Handoff
+    from bot.settings import get_settings
+
+    monkeypatch.setenv("OFFICE_HOURS", "mon-sun 00:00-24:00")
+    get_settings.cache_clear()
+    recruiter_on_duty(app_env.database_url)
     current = tracker("faq_remote", language="en")
     current.events = [
         {
@@ -185,23 +191,13 @@ async def test_out_of_office_hours_a_signed_in_recruiter_is_not_offered(app_env,
     # a schedule that excludes now: only the hour twelve hours away, on every day
     from datetime import datetime, timezone
 
-    from bot.accounts import add_user
-    from bot.handoff.service import touch_presence
     from bot.settings import get_settings
 
     hour = (datetime.now(timezone.utc).hour + 12) % 24
     monkeypatch.setenv("OFFICE_HOURS", f"mon-sun {hour:02d}:00-{hour:02d}:30")
     monkeypatch.setenv("OFFICE_TIMEZONE", "UTC")
     get_settings.cache_clear()
-    with transaction(app_env.database_url) as session:
-        camille = add_user(
-            session=session,
-            login="camille",
-            display_name="Camille Roux",
-            role="recruiter",
-            password="a-long-password",
-        )
-        touch_presence(session=session, user_id=camille.id)
+    recruiter_on_duty(app_env.database_url)
     current = tracker("faq_remote")
     current.latest_message["intent"] = {"name": "request_human", "confidence": 0.99}
     messages, events = await run(ActionRequestHuman(), current)
