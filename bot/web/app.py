@@ -76,8 +76,10 @@ def load_assets(settings: Settings) -> dict[str, Asset]:
     }
     for language in LANGUAGES:
         assets[f"/{language}/"] = Asset((SITE / f"{language}.html").read_bytes(), html)
+        # The notice states this deployment's retention period.
+        notice = (SITE / f"privacy-{language}.html").read_text(encoding="utf-8")
         assets[f"/{language}/privacy"] = Asset(
-            (SITE / f"privacy-{language}.html").read_bytes(), html
+            notice.replace("{{retention_days}}", str(settings.retention_days)).encode(), html
         )
     assets["/"] = assets[f"/{settings.default_language}/"]
     for svg in SITE.glob("*.svg"):
