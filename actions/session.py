@@ -8,6 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.language import declared_language
 from bot.settings import LANGUAGES
 
 
@@ -19,8 +20,7 @@ class ActionSessionStart(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         metadata = tracker.get_slot("session_started_metadata") or {}
-        declared = str(metadata.get("language") or "").lower()[:2]
-        language = declared if declared in LANGUAGES else tracker.get_slot("language")
+        language = declared_language(metadata.get("language")) or tracker.get_slot("language")
         # Unknown language (no page hint, first visit): say it in both.
         response = f"utter_disclosure_{language}" if language in LANGUAGES else "utter_disclosure"
         dispatcher.utter_message(response=response)

@@ -56,8 +56,9 @@ from bot.feedback import BadFeedback, rate_answer, ratings_of
 from bot.handoff.callbacks import BadCallback
 from bot.handoff.live import callback_confirmation, store_callback
 from bot.handoff.service import in_handoff
+from bot.language import declared_language
 from bot.sessions import open_session
-from bot.settings import LANGUAGES, Settings, get_settings, rasa_token
+from bot.settings import Settings, get_settings, rasa_token
 from bot.transcript import RECRUITER_ROLE, lines, widget_message
 
 # This module is what the Rasa server loads from credentials.yml: the place to
@@ -115,8 +116,8 @@ APOLOGY = {
 
 def _apology(sender: str, metadata: dict | None) -> list[dict[str, Any]]:
     """What the candidate sees when the assistant produced no reply (a part of it is down)."""
-    language = str((metadata or {}).get("language") or "")[:2].lower()
-    text = APOLOGY.get(language) or f"{APOLOGY['fr']} / {APOLOGY['en']}"
+    language = declared_language((metadata or {}).get("language"))
+    text = APOLOGY[language] if language else f"{APOLOGY['fr']} / {APOLOGY['en']}"
     logger.error("no reply for %s: is the action server up?", sender)
     return [
         {"recipient_id": sender, "text": text},
@@ -181,9 +182,9 @@ def read_socket_message(data: Any) -> tuple[str, str | None, dict[str, Any]]:
     given = data.get("metadata") or data.get("customData") or {}
     metadata: dict[str, Any] = {}
     if isinstance(given, Mapping):
-        language = given.get("language")
-        if isinstance(language, str) and language[:2].lower() in LANGUAGES:
-            metadata["language"] = language[:2].lower()
+        language = declared_language(given.get("language"))
+        if language:
+            metadata["language"] = language
         display = given.get("display")
         if isinstance(display, str) and display.strip():
             metadata["display"] = display.strip()[:MAX_DISPLAY_CHARS]
@@ -509,11 +510,8 @@ class CandidateSocketIOInput(InputChannel):
             if not conversation_id:
                 return {"ok": False, "errors": {"form": "send session_request first"}}
             language = (
-                str((data or {}).get("language") or "")[:2].lower()
-                if isinstance(data, Mapping)
-                else ""
-            )
-            language = language if language in LANGUAGES else self.settings.default_language
+                declared_language(data.get("language")) if isinstance(data, Mapping) else None
+            ) or self.settings.default_language
             try:
                 expected = await asyncio.to_thread(
                     store_callback, self.settings, conversation_id, data, language
@@ -528,7 +526,7 @@ class CandidateSocketIOInput(InputChannel):
                     "expected": expected.isoformat(),
                 },
             }
-            await self._remember(webhook.sanic_app, conversation_id, message)
+            await self._remember_all(webhook.sanic_app, conversation_id, [message], resume=False)
             await CandidateSocketOutput(sio, self.bot_message_evt).send_response(
                 conversation_id, message
             )
@@ -551,7 +549,7 @@ class CandidateSocketIOInput(InputChannel):
                 if isinstance(article, str)
                 else None
             )
-            language = str(data.get("language") or "")[:2].lower()
+            language = declared_language(data.get("language")) or ""
 
             def store() -> None:
                 with transaction(database_url) as session:
@@ -560,7 +558,7 @@ class CandidateSocketIOInput(InputChannel):
                         conversation_id=conversation_id,
                         article_id=article,
                         rating=data.get("rating"),
-                        language=language if language in LANGUAGES else "",
+                        language=language,
                         question=question,
                     )
 
@@ -572,12 +570,6 @@ class CandidateSocketIOInput(InputChannel):
 
         return webhook
 
-    async def _remember(
-        self, app: Sanic | None, conversation_id: str, message: dict[str, Any]
-    ) -> None:
-        """Store a message the channel itself sends, so the history shows it."""
-        await self._remember_all(app, conversation_id, [message], resume=False)
-
     async def _remember_all(
         self,
         app: Sanic | None,
@@ -585,7 +577,7 @@ class CandidateSocketIOInput(InputChannel):
         messages: list[dict[str, Any]],
         resume: bool,
     ) -> None:
-        """Append messages (and a resume) to the conversation."""
+        """Append messages the channel sent (and a resume), so the history shows them."""
         events: list[Event] = []
         for message in messages:
             data = {"custom": message["custom"]} if message.get("custom") else {}

@@ -119,10 +119,15 @@ class LanguageGuesser:
         return LanguageGuess(None, abs(odds))
 
 
+def declared_language(value: object) -> str | None:
+    """A language a page or a client states ("fr", "en-GB"...), if it is one we speak."""
+    code = str(value or "").strip().lower()[:2]
+    return code if code in LANGUAGES else None
+
+
 def choose_language(*, metadata: Mapping | None, text: str, guesser: LanguageGuesser) -> str | None:
     """The page's language when it says one, else a confident guess from the text."""
-    if isinstance(metadata, Mapping):
-        declared = str(metadata.get("language") or "").strip().lower()[:2]
-        if declared in LANGUAGES:
-            return declared
-    return guesser.guess(text or "").language
+    declared = (
+        declared_language(metadata.get("language")) if isinstance(metadata, Mapping) else None
+    )
+    return declared or guesser.guess(text or "").language

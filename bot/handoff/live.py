@@ -48,8 +48,7 @@ def request_live_handoff(
             routes=load_routes(settings.routing_file),
             online=online,
         )
-        is_new = queued.handoff.requested_at >= now
-    if is_new:
+    if queued.created:
         asked = "\n".join(f"- {q}" for q in summary.get("asked", [])) or "-"
         notify_in_background(
             settings,

@@ -127,6 +127,7 @@ class Queued:
     handoff: Handoff
     recruiter: str | None  # display name of the routed recruiter, when online
     wait_minutes: int
+    created: bool  # False when the conversation was already waiting or taken
 
 
 def request_handoff(
@@ -144,7 +145,7 @@ def request_handoff(
     existing = open_handoff(session=session, conversation_id=conversation_id)
     wait = wait_minutes(session=session)
     if existing is not None:
-        return Queued(existing, _name(session, existing.routed_to), wait)
+        return Queued(existing, _name(session, existing.routed_to), wait, created=False)
     login = route(hints, routes)
     by_login = {u.login: u for u in online}
     routed = by_login.get(login)
@@ -162,7 +163,7 @@ def request_handoff(
     )
     session.add(handoff)
     session.flush()
-    return Queued(handoff, routed.display_name if routed else None, wait)
+    return Queued(handoff, routed.display_name if routed else None, wait, created=True)
 
 
 def _name(session: Session, login: str) -> str | None:

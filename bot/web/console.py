@@ -442,13 +442,17 @@ def add_console(app: web.Application, settings: Settings) -> None:
         data["conversation"] = conversation_id
         return web.json_response(data)
 
-    def handoff_id(request: web.Request) -> int:
-        raw = request.match_info["handoff"]
+    def path_number(request: web.Request, key: str, what: str) -> int:
+        """A row id from the URL; anything else is a 404 naming what was not found."""
+        raw = request.match_info[key]
         if not raw.isdigit() or len(raw) > 12:
             raise web.HTTPNotFound(
-                text=json.dumps({"error": "unknown handoff"}), content_type="application/json"
+                text=json.dumps({"error": f"unknown {what}"}), content_type="application/json"
             )
         return int(raw)
+
+    def handoff_id(request: web.Request) -> int:
+        return path_number(request, "handoff", "handoff")
 
     @require(("recruiter",))
     async def claim_route(
@@ -594,13 +598,11 @@ def add_console(app: web.Application, settings: Settings) -> None:
     async def callback_status(
         request: web.Request, user: StaffUser, websession: Any
     ) -> web.StreamResponse:
-        raw = request.match_info["callback"]
-        if not raw.isdigit() or len(raw) > 12:
-            return web.json_response({"error": "unknown callback request"}, status=404)
+        number = path_number(request, "callback", "callback request")
         data = await body(request)
         try:
             await console.db(
-                lambda s: set_status(session=s, callback_id=int(raw), status=data.get("status"))
+                lambda s: set_status(session=s, callback_id=number, status=data.get("status"))
             )
         except BadCallback as error:
             return web.json_response({"error": str(error)}, status=400)
