@@ -18,6 +18,8 @@ from bot.inbox import record_question
 from bot.knowledge import RETRIEVAL_INTENT
 from bot.knowledge.search import index_cache
 from bot.knowledge.service import ArticleNotFound, published_answer, titles
+from bot.records.live import live_answer
+from bot.records.service import local_today
 from bot.settings import Settings
 
 CHOOSE_ARTICLE_INTENT = "choose_article"
@@ -172,9 +174,17 @@ def respond(
                         article_id=best.article_id,
                         confidence=best.confidence,
                     )
+                # Event dates and open positions come from HR's current records.
+                answer = live_answer(
+                    session=session,
+                    article_id=found.article_id,
+                    language=found.language,
+                    today=local_today(settings.office_timezone),
+                    answer=found.answer,
+                )
                 return Reply(
                     kind="answer",
-                    text=_answer_text(found.answer, found.links),
+                    text=_answer_text(answer, found.links),
                     buttons=[article_button(s.article_id, s.title) for s in found.related],
                     payload={
                         "type": "answer",

@@ -83,12 +83,53 @@ def cmd_kb_list(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_kb_status(settings: Settings, args: argparse.Namespace) -> int:
+    """Which articles differ between the knowledge files and the database (exit 1 if any)."""
+    from bot.knowledge.diff import snapshot_diff
+
+    folder = Path(args.dir or settings.knowledge_dir)
+    files = {doc.id: doc for doc in load_directory(folder)}
+    upgrade(settings.database_url)
+    with transaction(settings.database_url) as session:
+        database = {doc.id: doc for doc in all_docs(session=session)}
+    only_files = sorted(set(files) - set(database))
+    only_database = sorted(set(database) - set(files))
+    differ = sorted(i for i in set(files) & set(database) if files[i] != database[i])
+    for article_id in only_files:
+        print(f"only in the files:    {article_id} ({files[article_id].topic})")
+    for article_id in only_database:
+        print(f"only in the database: {article_id} ({database[article_id].topic})")
+    for article_id in differ:
+        changes = snapshot_diff(
+            {"topic": database[article_id].topic, **database[article_id].to_dict()},
+            {"topic": files[article_id].topic, **files[article_id].to_dict()},
+        )
+        fields = ", ".join(change["field"] for change in changes)
+        print(f"differs:              {article_id} ({fields})")
+    if only_files or only_database or differ:
+        print(
+            f"{len(only_files) + len(only_database) + len(differ)} article(s) out of sync "
+            f"between {folder} and the database: `kb import` applies the files, "
+            "`kb export` writes the database"
+        )
+        return 1
+    print(f"in sync: {len(files)} articles")
+    return 0
+
+
 def cmd_model_train(settings: Settings, args: argparse.Namespace) -> int:
     from bot.processes import prepare
 
     # The database may be new: schema and default knowledge base first.
-    print(prepare(settings))
+    print(prepare(settings, prefer_deployed=False))
     return 0
+
+
+def cmd_model_build(settings: Settings, args: argparse.Namespace) -> int:
+    """The process behind the workspace's retrain button (see bot/retraining.py)."""
+    from bot.retraining import run_build
+
+    return run_build(settings, args.build)
 
 
 def cmd_model_path(settings: Settings, args: argparse.Namespace) -> int:
@@ -188,6 +229,7 @@ def build_parser() -> argparse.ArgumentParser:
         ("validate", cmd_kb_validate, "check the knowledge files"),
         ("import", cmd_kb_import, "load the knowledge files into the database"),
         ("export", cmd_kb_export, "write the database's articles to the knowledge files"),
+        ("status", cmd_kb_status, "compare the knowledge files with the database"),
     ):
         sub = kb.add_parser(name, help=text)
         sub.add_argument("--dir", help="knowledge folder (default: KNOWLEDGE_DIR)")
@@ -210,6 +252,9 @@ def build_parser() -> argparse.ArgumentParser:
     model.add_parser("path", help="print the current model's path").set_defaults(
         func=cmd_model_path
     )
+    building = model.add_parser("build", help="run a build started from the HR workspace")
+    building.add_argument("build", type=int)
+    building.set_defaults(func=cmd_model_build)
 
     privacy = groups.add_parser("privacy", help="candidates' data").add_subparsers(
         dest="command", required=True

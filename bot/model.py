@@ -13,6 +13,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from bot.db import transaction
@@ -35,23 +36,26 @@ class TrainingFailed(RuntimeError):
     """`rasa train` did not produce a model; the message holds the end of its output."""
 
 
-def _files(root: Path) -> list[Path]:
+def _files(root: Path, config: Path) -> list[tuple[str, Path]]:
+    """(name, file) pairs; the training config is named config.yml whichever file it is."""
     found = []
     for name in TRAINING_INPUTS:
-        path = root / name
+        path = config if name == "config.yml" else root / name
         if path.is_file():
-            found.append(path)
+            found.append((name, path))
         elif path.is_dir():
             found.extend(
-                p for p in sorted(path.rglob("*")) if p.is_file() and p.suffix in (".yml", ".py")
+                (str(p.relative_to(root)), p)
+                for p in sorted(path.rglob("*"))
+                if p.is_file() and p.suffix in (".yml", ".py")
             )
     return found
 
 
 def fingerprint(settings: Settings, root: Path = PROJECT_ROOT) -> str:
     digest = hashlib.sha256()
-    for path in _files(root):
-        digest.update(str(path.relative_to(root)).encode())
+    for name, path in _files(root, settings.training_config):
+        digest.update(name.encode())
         digest.update(path.read_bytes())
     with transaction(settings.database_url) as session:
         examples = sorted(
@@ -66,17 +70,40 @@ def model_path(settings: Settings, root: Path = PROJECT_ROOT) -> Path:
     return settings.models_dir / f"{MODEL_PREFIX}{fingerprint(settings, root)}.tar.gz"
 
 
-def train(settings: Settings, *, env: dict[str, str], root: Path = PROJECT_ROOT) -> Path:
-    """Train with `rasa train` in a child process unless the model already exists."""
-    target = model_path(settings, root)
+def fingerprint_of(model_file: str | Path | None) -> str | None:
+    """The training-data fingerprint in a model's file name, if it is one of ours."""
+    if not model_file:
+        return None
+    name = Path(model_file).name
+    if not (name.startswith(MODEL_PREFIX) and name.endswith(".tar.gz")):
+        return None
+    return name.removeprefix(MODEL_PREFIX).removesuffix(".tar.gz")
+
+
+def train(
+    settings: Settings,
+    *,
+    env: dict[str, str],
+    root: Path = PROJECT_ROOT,
+    out_dir: Path | None = None,
+    log: Path | None = None,
+    on_output: Callable[[str], None] | None = None,
+) -> Path:
+    """Train with `rasa train` in a child process unless the model already exists.
+
+    `out_dir` (default: the models folder) receives the model; `on_output`
+    sees the output as it comes, for progress.
+    """
+    out_dir = out_dir or settings.models_dir
+    target = out_dir / model_path(settings, root).name
     if target.exists():
         return target
-    settings.models_dir.mkdir(parents=True, exist_ok=True)
+    out_dir.mkdir(parents=True, exist_ok=True)
     command = [
         str(Path(sys.executable).parent / "rasa"),
         "train",
         "--config",
-        "config.yml",
+        str(settings.training_config),
         "--domain",
         "domain.yml",
         "--data",
@@ -84,17 +111,28 @@ def train(settings: Settings, *, env: dict[str, str], root: Path = PROJECT_ROOT)
         "data/rules",
         "data/stories",
         "--out",
-        str(settings.models_dir),
+        str(out_dir),
         "--fixed-model-name",
         target.name.removesuffix(".tar.gz"),
     ]
-    log = settings.var_dir / "train.log"
+    log = log or settings.var_dir / "train.log"
     log.parent.mkdir(parents=True, exist_ok=True)
-    with log.open("w") as out:
-        result = subprocess.run(
-            command, cwd=root, env={**os.environ, **env}, stdout=out, stderr=subprocess.STDOUT
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            command,
+            cwd=root,
+            env={**os.environ, **env},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
         )
-    if result.returncode != 0 or not target.exists():
+        stream = process.stdout
+        for chunk in iter(lambda: stream.read1(65536), b""):  # type: ignore[union-attr]
+            out.write(chunk)
+            out.flush()
+            if on_output is not None:
+                on_output(chunk.decode("utf-8", errors="replace"))
+        returncode = process.wait()
+    if returncode != 0 or not target.exists():
         tail = log.read_text(errors="replace")[-3000:]
-        raise TrainingFailed(f"rasa train failed (exit {result.returncode}); see {log}\n{tail}")
+        raise TrainingFailed(f"rasa train failed (exit {returncode}); see {log}\n{tail}")
     return target

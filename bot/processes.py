@@ -22,8 +22,11 @@ from sqlalchemy.engine import make_url
 from bot.db import transaction
 from bot.knowledge.documents import load_directory
 from bot.knowledge.service import article_count, import_docs
-from bot.model import train
+from bot.model import model_path, train
 from bot.privacy import purge_expired
+from bot.records.defaults import prepare_records
+from bot.records.service import local_today
+from bot.retraining import deployed_model
 from bot.schema import upgrade
 from bot.settings import PROJECT_ROOT, Settings, rasa_token
 
@@ -46,6 +49,8 @@ def rasa_environment(settings: Settings) -> dict[str, str]:
         "LOCK_STORE_DB": "0",
         "VAR_DIR": str(settings.var_dir),
         "MODELS_DIR": str(settings.models_dir),
+        "TRAINING_CONFIG": str(settings.training_config),
+        "RASA_SERVERS": ",".join(settings.rasa_servers),
         "KNOWLEDGE_DIR": str(settings.knowledge_dir),
         "DEFAULT_LANGUAGE": settings.default_language,
         "ANSWER_THRESHOLD": str(settings.answer_threshold),
@@ -89,19 +94,34 @@ def rasa_environment(settings: Settings) -> dict[str, str]:
     return env
 
 
-def prepare(settings: Settings) -> Path:
-    """Schema up to date, default knowledge base loaded into an empty database, model trained."""
+def prepare(settings: Settings, *, prefer_deployed: bool = True) -> Path:
+    """Schema up to date, default knowledge base loaded into an empty database, a model.
+
+    The model is the one for the current training data; failing that (HR
+    changed example questions without retraining yet) the one HR last put
+    live; failing that, a new training.
+    """
     upgrade(settings.database_url)
     with transaction(settings.database_url) as session:
         if article_count(session=session) == 0:
             docs = load_directory(settings.knowledge_dir)
             import_docs(session=session, docs=docs, author="default knowledge base")
             print(f"loaded the default knowledge base: {len(docs)} articles", flush=True)
+        prepare_records(session=session, today=local_today(settings.office_timezone))
     removed = purge_expired(settings=settings)
     if any(
         (removed.events, removed.inbox_items, removed.ratings, removed.sessions, removed.handoffs)
     ):
         print(f"retention: deleted {removed}")
+    if prefer_deployed and not model_path(settings).exists():
+        deployed = deployed_model(settings)
+        if deployed is not None:
+            print(
+                f"serving {deployed.name}, the model last put live from the HR workspace "
+                "(the knowledge base changed since: retrain from the workspace)",
+                flush=True,
+            )
+            return deployed
     print(
         "training the model if the training data changed (a few minutes the first time)…",
         flush=True,
@@ -251,6 +271,7 @@ def run_all(settings: Settings) -> int:
             "\nThe assistant is ready.\n"
             f"  Careers page with the chat widget:  {settings.web_url}/\n"
             f"  Recruiter console:  {settings.web_url}/console  (python -m bot users add)\n"
+            f"  HR workspace:       {settings.web_url}/console/hr  (an account with --role hr)\n"
             f"  REST API:    curl -s -XPOST {settings.rasa_url}/webhooks/rest/webhook "
             "-H 'Content-Type: application/json' "
             '-d \'{"sender": "me", "message": "Quels sont vos avantages ?"}\'\n'

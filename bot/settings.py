@@ -63,10 +63,17 @@ class Settings:
     knowledge_dir: Path = PROJECT_ROOT / "data" / "knowledge"
     models_dir: Path = PROJECT_ROOT / "models"
     var_dir: Path = PROJECT_ROOT / "var"
+    training_config: Path = PROJECT_ROOT / "config.yml"
+    rasa_servers: tuple[str, ...] = ()
 
     @property
     def rasa_url(self) -> str:
         return f"http://{self.rasa_host}:{self.rasa_port}"
+
+    @property
+    def serving_rasa_urls(self) -> tuple[str, ...]:
+        """Every Rasa process a new model must reach: RASA_SERVERS, else this one."""
+        return self.rasa_servers or (self.rasa_url,)
 
     @property
     def web_url(self) -> str:
@@ -146,6 +153,10 @@ def _seconds(env: Mapping[str, str], name: str, default: int) -> int:
     return int(raw)
 
 
+def _urls(env: Mapping[str, str], name: str) -> tuple[str, ...]:
+    return tuple(url for part in env.get(name, "").split(",") if (url := _url({name: part}, name)))
+
+
 def _office_hours(env: Mapping[str, str]) -> str:
     from bot.handoff.hours import parse_office_hours  # the format lives with its use
 
@@ -207,6 +218,8 @@ def settings_from(env: Mapping[str, str]) -> Settings:
         knowledge_dir=Path(env.get("KNOWLEDGE_DIR") or PROJECT_ROOT / "data" / "knowledge"),
         models_dir=Path(env.get("MODELS_DIR") or PROJECT_ROOT / "models"),
         var_dir=var_dir,
+        training_config=Path(env.get("TRAINING_CONFIG") or PROJECT_ROOT / "config.yml"),
+        rasa_servers=_urls(env, "RASA_SERVERS"),
     )
 
 

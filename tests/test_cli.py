@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import yaml
+
+from bot.db import transaction
+from bot.knowledge.documents import load_directory
+from bot.knowledge.editing import add_example_question, save_from_editor
 from bot.settings import PROJECT_ROOT
 
 
@@ -77,3 +83,63 @@ def test_bad_settings_are_reported_plainly(tmp_path):
     )
     assert env_result.returncode == 2
     assert "DEFAULT_LANGUAGE must be one of fr, en" in env_result.stderr
+
+
+def test_kb_status_compares_files_and_database(tmp_path):
+    assert cli(tmp_path, "kb", "import").returncode == 0
+    synced = cli(tmp_path, "kb", "status")
+    assert synced.returncode == 0, synced.stdout + synced.stderr
+    assert synced.stdout.startswith("in sync: ")
+
+    # the browser changes the database ...
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    parking = {
+        "id": "parking",
+        "topic": "offices",
+        "team": "workplace",
+        "fr": {
+            "title": "Parking",
+            "answer": "20 places.",
+            "questions": [f"parking {n} ?" for n in range(10)],
+        },
+        "en": {
+            "title": "Parking",
+            "answer": "20 spaces.",
+            "questions": [f"car park {n}?" for n in range(10)],
+        },
+    }
+    with transaction(url) as session:
+        add_example_question(session, "remote-work", "fr", "Télétravail le lundi ?", "hr")
+        save_from_editor(session, parking, article_id=None, author="hr", expected_revision=None)
+    # ... and someone edits the files
+    folder = tmp_path / "kb"
+    shutil.copytree(PROJECT_ROOT / "data" / "knowledge", folder)
+    culture = folder / "culture.yml"
+    culture.write_text(culture.read_text().replace("title: Dress code", "title: What to wear"))
+    extra = next(d for d in load_directory(folder) if d.id == "dress-code").to_dict()
+    extra["id"] = "dress-code-events"
+    for language in ("fr", "en"):
+        extra[language]["questions"] = [f"{language} event outfit {n}?" for n in range(10)]
+    (folder / "extra.yml").write_text(yaml.safe_dump({"topic": "extra", "articles": [extra]}))
+
+    result = cli(tmp_path, "kb", "status", "--dir", str(folder))
+    assert result.returncode == 1, result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    assert "only in the files:    dress-code-events (extra)" in lines
+    assert "only in the database: parking (offices)" in lines
+    assert "differs:              dress-code (en.title)" in lines
+    assert "differs:              remote-work (fr.questions)" in lines
+    assert "4 article(s) out of sync" in lines[-1]
+
+    # export writes what the browser changed; then files and database agree
+    out = tmp_path / "exported"
+    assert cli(tmp_path, "kb", "export", "--dir", str(out)).returncode == 0
+    assert cli(tmp_path, "kb", "status", "--dir", str(out)).returncode == 0
+
+
+def test_kb_status_with_broken_files(tmp_path):
+    folder = tmp_path / "kb"
+    folder.mkdir()
+    (folder / "broken.yml").write_text("topic: x\narticles:\n  - id: a\n")
+    result = cli(tmp_path, "kb", "status", "--dir", str(folder))
+    assert result.returncode == 2 and "broken.yml" in result.stderr

@@ -5,10 +5,13 @@ from __future__ import annotations
 from alembic import context
 
 import bot.accounts  # noqa: F401  (registers the staff accounts table)
+import bot.audit  # noqa: F401  (registers the audit log)
+import bot.builds  # noqa: F401  (registers the model builds)
 import bot.feedback  # noqa: F401  (registers the feedback table)
 import bot.handoff.models  # noqa: F401  (registers the handoff tables)
 import bot.inbox  # noqa: F401  (registers the inbox tables)
 import bot.knowledge.models  # noqa: F401  (registers the knowledge tables)
+import bot.records.models  # noqa: F401  (registers the events and job positions)
 import bot.sessions  # noqa: F401  (registers the chat sessions table)
 import bot.web.auth  # noqa: F401  (registers the console sessions table)
 from bot.db import Base, make_engine

@@ -54,7 +54,9 @@ def widget_config(settings: Settings) -> dict[str, object]:
 def widget_bundle(settings: Settings) -> bytes:
     """socket.io's client and the widget in one closure: `io` stays out of the page's globals."""
     client = SOCKETIO_CLIENT.read_text(encoding="utf-8")
-    widget = (STATIC / "widget.js").read_text(encoding="utf-8")
+    widget = (STATIC / "richtext.js").read_text(encoding="utf-8") + (
+        STATIC / "widget.js"
+    ).read_text(encoding="utf-8")
     config = json.dumps(widget_config(settings)).replace("<", "\\u003c")
     return (
         "(function () {\n"
@@ -145,7 +147,28 @@ async def health(request: web.Request) -> web.Response:
     return web.json_response({"status": "ok"})
 
 
-CONSOLE_FILES = {"console.js": "text/javascript", "console.css": "text/css"}
+CONSOLE_FILES = {
+    "console.js": "text/javascript",
+    "console.css": "text/css",
+    "workspace.js": "text/javascript",
+    "workspace.css": "text/css",
+    "charts.js": "text/javascript",
+    "richtext.js": "text/javascript",
+}
+
+
+def console_asset(name: str) -> bytes:
+    if name == "richtext.js":
+        # The widget's renderer, on its own: one global, French link titles.
+        shared = (STATIC / name).read_text(encoding="utf-8")
+        return (
+            "(function () {\n"
+            'function t() { return "s\u2019ouvre dans un nouvel onglet"; }\n'
+            f"{shared}\n"
+            "window.ArdoiseRichText = { rich: rich };\n"
+            "})();\n"
+        ).encode()
+    return (STATIC / name).read_bytes()
 
 
 async def console_file(request: web.Request) -> web.StreamResponse:
@@ -153,7 +176,7 @@ async def console_file(request: web.Request) -> web.StreamResponse:
     if name not in CONSOLE_FILES:
         raise web.HTTPNotFound()
     return web.Response(
-        body=(STATIC / name).read_bytes(),
+        body=console_asset(name),
         content_type=CONSOLE_FILES[name],
         charset="utf-8",
         headers={"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"},
@@ -180,14 +203,16 @@ async def console_headers(request: web.Request, handler: Any) -> web.StreamRespo
 
 
 def create_app(settings: Settings) -> web.Application:
-    from bot.web.console import add_console
+    from bot.web.console import add_console, gate_key
+    from bot.web.workspace import add_workspace
 
-    app = web.Application(client_max_size=64 * 1024, middlewares=[console_headers])
+    app = web.Application(client_max_size=256 * 1024, middlewares=[console_headers])
     app[settings_key] = settings
     app[assets_key] = load_assets(settings)
     app.router.add_get("/healthz", health)
     app.router.add_get("/console/static/{name}", console_file)
     add_console(app, settings)
+    add_workspace(app, settings, app[gate_key])
     app.router.add_get("/{path:.*}", serve)
     return app
 

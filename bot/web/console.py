@@ -50,7 +50,8 @@ from bot.handoff.service import (
 from bot.knowledge.models import utcnow
 from bot.settings import LANGUAGES, Settings, rasa_token
 from bot.transcript import lines
-from bot.web.auth import SESSION_COOKIE, csrf_ok, end_session, session_user, start_session
+from bot.web.auth import SESSION_COOKIE, csrf_ok, end_session, start_session
+from bot.web.staff import StaffGate, detached
 
 logger = logging.getLogger(__name__)
 
@@ -64,6 +65,7 @@ LOGIN_CSRF_COOKIE = "ardoise_login_csrf"
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 staff_key = web.AppKey("staff", object)
+gate_key = web.AppKey("gate", StaffGate)
 
 
 class Console:
@@ -288,45 +290,9 @@ def add_console(app: web.Application, settings: Settings) -> None:
     app[staff_key] = console
     secure = settings.web_url.startswith("https")
 
-    async def staff(request: web.Request) -> tuple[StaffUser, Any] | None:
-        token = request.cookies.get(SESSION_COOKIE)
-        found = await console.db(lambda s: _detached(session_user(session=s, token=token), s))
-        return found
-
-    def require(roles: tuple[str, ...] = ("recruiter", "hr"), page: bool = False) -> Callable:
-        def wrap(handler: Callable) -> Handler:
-            async def guarded(request: web.Request) -> web.StreamResponse:
-                found = await staff(request)
-                if found is None:
-                    if page:
-                        raise web.HTTPFound("/console/login")
-                    return web.json_response({"error": "sign in first"}, status=401)
-                user, websession = found
-                if user.role not in roles:
-                    return web.json_response({"error": "not allowed for your role"}, status=403)
-                if request.method not in ("GET", "HEAD") and not csrf_ok(
-                    websession.csrf_token, request.headers.get("X-CSRF-Token")
-                ):
-                    return web.json_response({"error": "missing or wrong CSRF token"}, status=403)
-                return await handler(request, user, websession)
-
-            return guarded
-
-        return wrap
-
-    async def body(request: web.Request) -> dict[str, Any]:
-        try:
-            data = await request.json()
-        except (json.JSONDecodeError, UnicodeDecodeError):
-            raise web.HTTPBadRequest(
-                text=json.dumps({"error": "the body must be JSON"}), content_type="application/json"
-            ) from None
-        if not isinstance(data, dict):
-            raise web.HTTPBadRequest(
-                text=json.dumps({"error": "the body must be a JSON object"}),
-                content_type="application/json",
-            )
-        return data
+    gate = StaffGate(console.db)
+    app[gate_key] = gate
+    staff, require, body = gate.staff, gate.require, gate.body
 
     # -------------------------------------------------------- sign-in
 
@@ -353,12 +319,12 @@ def add_console(app: web.Application, settings: Settings) -> None:
         login_name = str(form.get("login") or "")[:64]
         password = str(form.get("password") or "")[:1024]
 
-        def check(session: Session) -> str | None:
+        def check(session: Session) -> tuple[str, str] | None:
             user = authenticate(session=session, login=login_name, password=password)
-            return start_session(session=session, user=user) if user else None
+            return (start_session(session=session, user=user), user.role) if user else None
 
-        token = await console.db(check)
-        if token is None:
+        signed_in = await console.db(check)
+        if signed_in is None:
             response = _page(
                 "Console · Sign in",
                 _login_form(
@@ -368,7 +334,9 @@ def add_console(app: web.Application, settings: Settings) -> None:
             )
             _set_login_csrf(response, fresh, secure)
             return response
-        response = web.HTTPFound("/console")
+        token, role = signed_in
+        # HR lands on its workspace; recruiters on the live queue.
+        response = web.HTTPFound("/console/hr" if role == "hr" else "/console")
         response.set_cookie(
             SESSION_COOKIE, token, httponly=True, samesite="Strict", secure=secure, path="/console"
         )
@@ -442,14 +410,7 @@ def add_console(app: web.Application, settings: Settings) -> None:
         data["conversation"] = conversation_id
         return web.json_response(data)
 
-    def path_number(request: web.Request, key: str, what: str) -> int:
-        """A row id from the URL; anything else is a 404 naming what was not found."""
-        raw = request.match_info[key]
-        if not raw.isdigit() or len(raw) > 12:
-            raise web.HTTPNotFound(
-                text=json.dumps({"error": f"unknown {what}"}), content_type="application/json"
-            )
-        return int(raw)
+    path_number = gate.path_number
 
     def handoff_id(request: web.Request) -> int:
         return path_number(request, "handoff", "handoff")
@@ -461,7 +422,7 @@ def add_console(app: web.Application, settings: Settings) -> None:
         number = handoff_id(request)
         try:
             handoff = await console.db(
-                lambda s: _detached(claim(session=s, handoff_id=number, user=user), s)
+                lambda s: detached(claim(session=s, handoff_id=number, user=user), s)
             )
         except HandoffNotFound:
             return web.json_response({"error": "unknown handoff"}, status=404)
@@ -491,7 +452,7 @@ def add_console(app: web.Application, settings: Settings) -> None:
             )
         try:
             handoff = await console.db(
-                lambda s: _detached(claimed_handoff(session=s, handoff_id=number, user=user), s)
+                lambda s: detached(claimed_handoff(session=s, handoff_id=number, user=user), s)
             )
         except (HandoffNotFound, HandoffNotYours):
             return web.json_response({"error": "this conversation is not yours"}, status=409)
@@ -509,7 +470,7 @@ def add_console(app: web.Application, settings: Settings) -> None:
             number = handoff_id(request)
             try:
                 handoff = await console.db(
-                    lambda s: _detached(
+                    lambda s: detached(
                         finish(session=s, handoff_id=number, user=user, status=status), s
                     )
                 )
@@ -659,17 +620,6 @@ def add_console(app: web.Application, settings: Settings) -> None:
     router.add_get("/console/api/callbacks", callback_list)
     router.add_post("/console/api/callbacks/{callback}", callback_status)
     router.add_get("/console/ws", live)
-
-
-def _detached(value: Any, session: Session) -> Any:
-    """Load what the caller will read after the session closes."""
-    if value is None:
-        return None
-    items = value if isinstance(value, tuple) else (value,)
-    for item in items:
-        session.refresh(item)
-        session.expunge(item)
-    return value
 
 
 async def _tell(

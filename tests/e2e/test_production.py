@@ -3,6 +3,8 @@ locks, two Rasa processes sharing the same conversations."""
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 import redis
 import requests
@@ -11,6 +13,7 @@ from sqlalchemy import create_engine, text
 from bot.db import transaction
 from bot.knowledge.service import import_docs
 from bot.processes import Services
+from bot.retraining import DeployFailed, load_everywhere, serving_models
 from bot.schema import upgrade
 from bot.settings import settings_from
 from tests.e2e.conftest import new_sender, payloads
@@ -32,6 +35,9 @@ def production(trained, default_docs, tmp_path_factory):
     with transaction(url) as session:
         import_docs(session=session, docs=default_docs, author="tests")
     root = tmp_path_factory.mktemp("production")
+    models = root / "models"
+    models.mkdir()
+    shutil.copy2(trained.model, models / trained.model.name)
     settings = settings_from(
         {
             "DATABASE_URL": url,
@@ -41,9 +47,11 @@ def production(trained, default_docs, tmp_path_factory):
             "ACTION_PORT": "16055",
             "WEB_PORT": "16080",
             "RASA_TOKEN": "prod-test-token",
+            "MODELS_DIR": str(models),
+            "RASA_SERVERS": "http://127.0.0.1:16005,http://127.0.0.1:16006",
         }
     )
-    services = Services(settings=settings, model=trained.model, log_dir=root / "logs")
+    services = Services(settings=settings, model=models / trained.model.name, log_dir=root / "logs")
     try:
         services.start_actions()
         services.start_rasa("rasa-a", 16005)
@@ -141,3 +149,22 @@ async def test_socket_messages_cross_processes_through_redis(production):
         ]
     finally:
         await elsewhere.close()
+
+
+def test_a_retrained_model_reaches_every_rasa_process(production):
+    settings, services, url = production
+    before = serving_models(settings)
+    assert set(before) == {"http://127.0.0.1:16005", "http://127.0.0.1:16006"}
+    broken = settings.models_dir / "assistant-broken.tar.gz"
+    broken.write_bytes(b"not a model")
+    with pytest.raises(DeployFailed, match="could not load"):
+        load_everywhere(settings, broken)
+    assert serving_models(settings) == before  # a failed load changes nothing
+    retrained = settings.models_dir / "assistant-0000000000000002.tar.gz"
+    shutil.copy2(services.model, retrained)
+    seconds = load_everywhere(settings, retrained)
+    assert set(seconds) == set(before)
+    assert set(serving_models(settings).values()) == {retrained.name}
+    sender = new_sender()
+    for port in (16005, 16006):
+        assert any(p.get("type") == "answer" for p in payloads(ask(port, sender, "remote work?")))

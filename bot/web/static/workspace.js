@@ -1,0 +1,947 @@
+// The HR workspace: articles, inbox, events and positions, model, dashboard, audit log.
+// Everything HR, candidates or colleagues typed goes into the page with textContent only.
+"use strict";
+
+(function () {
+  var csrf = document.querySelector('meta[name="csrf"]').content;
+  var role = document.querySelector('meta[name="role"]').content;
+  var view = document.getElementById("view");
+  var badge = document.getElementById("model-badge");
+  var API = "/console/api/hr";
+  var LANGS = ["fr", "en"];
+  var LANG_NAMES = { fr: "Français", en: "English" };
+  var REASONS = {
+    no_answer: "« je ne sais pas »", clarify: "réponse hésitante (choix proposé)",
+    low_confidence: "réponse peu sûre", not_helpful: "jugée inutile (pouce bas)",
+    human_request: "demande d'un humain", callback: "question laissée pour rappel"
+  };
+  var BUILD_STATUS = {
+    queued: "en file", training: "entraînement", checking: "vérification",
+    awaiting_confirmation: "à confirmer", deploying: "mise en ligne", live: "en ligne",
+    failed: "échec", rejected: "refusé", superseded: "remplacé"
+  };
+  var EVENT_KINDS = {
+    open_house: "Portes ouvertes", team_coffee: "Café équipe",
+    reverse_qa: "Questions inversées", hackathon: "Ardoise Hack"
+  };
+  var poll = null;
+  var generation = 0;  // bumped at every navigation: late answers for an old view are dropped
+
+  function stillHere() {
+    var mine = generation;
+    return function () { return mine === generation; };
+  }
+
+  // ------------------------------------------------------------ helpers
+
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (key) {
+      if (key === "text") { node.textContent = attrs[key]; }
+      else if (attrs[key] !== null && attrs[key] !== undefined && attrs[key] !== false) {
+        node.setAttribute(key, attrs[key] === true ? "" : attrs[key]);
+      }
+    });
+    (children || []).forEach(function (child) {
+      if (child === null || child === undefined) { return; }
+      node.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
+    });
+    return node;
+  }
+
+  function api(method, path, body) {
+    var options = { method: method, credentials: "same-origin", headers: { "X-CSRF-Token": csrf } };
+    if (body !== undefined) {
+      options.headers["Content-Type"] = "application/json";
+      options.body = JSON.stringify(body);
+    }
+    return fetch(path, options).then(function (response) {
+      if (response.status === 401) { window.location.href = "/console/login"; }
+      return response.json().catch(function () { return { error: "réponse illisible (" + response.status + ")" }; })
+        .then(function (data) { return { status: response.status, ok: response.ok, data: data }; });
+    }, function () {
+      return { status: 0, ok: false, data: { error: "serveur injoignable : réessayez" } };
+    });
+  }
+
+  function day(iso) {
+    if (!iso) { return "—"; }
+    var d = new Date(iso);
+    return isNaN(d) ? iso : d.toLocaleDateString("fr-FR");
+  }
+
+  function when(iso) {
+    if (!iso) { return "—"; }
+    var d = new Date(iso);
+    return isNaN(d) ? iso : d.toLocaleString("fr-FR", { dateStyle: "short", timeStyle: "short" });
+  }
+
+  function percent(value) {
+    return value === null || value === undefined ? "—" : (value * 100).toFixed(1).replace(".", ",") + " %";
+  }
+
+  function title(text) {
+    view.textContent = "";
+    var heading = el("h2", { text: text });
+    view.appendChild(heading);
+    return heading;
+  }
+
+  function notice(text, kind) {
+    return el("p", { "class": "notice " + (kind || ""), role: kind === "error" ? "alert" : "status", text: text });
+  }
+
+  var FIELD_NAMES = {
+    id: "Identifiant", topic: "Thème", team: "Équipe", status: "Statut", tags: "Étiquettes", related: "Articles liés",
+    links: "Liens", reviewed: "Revu le", title: "Titre", answer: "Réponse", questions: "Questions d'exemple",
+    question: "Question", item_ids: "Éléments", article: "Article"
+  };
+
+  // "en.questions.3" -> "Questions d'exemple (anglais) n° 4": HR reads field names, not paths.
+  function fieldName(path) {
+    var parts = String(path || "").split(".");
+    var language = parts[0] === "fr" ? " (français)" : parts[0] === "en" ? " (anglais)" : "";
+    if (language) { parts.shift(); }
+    var name = FIELD_NAMES[parts[0]] || parts[0];
+    var index = parts.length > 1 && /^\d+$/.test(parts[1]) ? " n° " + (Number(parts[1]) + 1) : "";
+    return name + language + index;
+  }
+
+  function problemsList(problems) {
+    return el("ul", { "class": "problems", role: "alert" }, (problems || []).map(function (p) {
+      return el("li", { "data-field": p.field || "", text: (p.field ? fieldName(p.field) + " : " : "") + p.message });
+    }));
+  }
+
+  function field(label, control, hint) {
+    var id = control.id || ("f-" + Math.random().toString(36).slice(2));
+    control.id = id;
+    return el("div", { "class": "field" }, [
+      el("label", { "for": id, text: label }), control,
+      hint ? el("p", { "class": "hint", text: hint }) : null
+    ]);
+  }
+
+  function input(name, value, attrs) {
+    var node = el("input", Object.assign({ name: name }, attrs || {}));
+    node.value = value === null || value === undefined ? "" : String(value);
+    return node;
+  }
+
+  function textarea(name, value, rows, attrs) {
+    var node = el("textarea", Object.assign({ name: name, rows: String(rows || 4) }, attrs || {}));
+    node.value = value || "";
+    return node;
+  }
+
+  function select(name, options, value) {
+    var node = el("select", { name: name }, Object.keys(options).map(function (key) {
+      return el("option", { value: key, text: options[key] });
+    }));
+    node.value = value || "";
+    return node;
+  }
+
+  function button(text, handler, kind) {
+    var node = el("button", { type: "button", "class": kind || "", text: text });
+    node.addEventListener("click", handler);
+    return node;
+  }
+
+  // A button that asks once more in place (no native dialog): "Sure? Yes / No".
+  function confirming(text, question, handler, kind) {
+    var box = el("span", { "class": "confirming" });
+    var first = button(text, function () {
+      first.hidden = true;
+      var yes = button("Oui, " + text.toLowerCase(), function () { box.textContent = ""; box.appendChild(first); first.hidden = false; handler(); }, "primary");
+      var no = button("Non", function () { box.textContent = ""; box.appendChild(first); first.hidden = false; first.focus(); }, "quiet");
+      box.appendChild(el("span", { "class": "ask", role: "alert", text: question }));
+      box.appendChild(yes);
+      box.appendChild(no);
+      yes.focus();
+    }, kind);
+    box.appendChild(first);
+    return box;
+  }
+
+  // ------------------------------------------------------------ router
+
+  var routes = {
+    articles: showArticles, article: showEditor, "new": showEditor, inbox: showInbox,
+    records: showRecords, model: showModel, dashboard: showDashboard, audit: showAudit
+  };
+
+  function route() {
+    generation += 1;
+    if (poll) { clearInterval(poll); poll = null; }
+    var hash = decodeURIComponent(window.location.hash.slice(1)) || (role === "hr" ? "articles" : "dashboard");
+    var parts = hash.split("/");
+    var name = parts[0];
+    if (role !== "hr" && name !== "dashboard") { name = "dashboard"; }
+    document.querySelectorAll(".tabs a").forEach(function (a) {
+      var current = a.getAttribute("data-tab") === (name === "article" || name === "new" ? "articles" : name);
+      if (current) { a.setAttribute("aria-current", "page"); } else { a.removeAttribute("aria-current"); }
+    });
+    (routes[name] || showArticles)(parts.slice(1).join("/"), name);
+    view.focus();
+  }
+
+  // ------------------------------------------------------------ articles
+
+  function showArticles() {
+    title("Articles de la base de connaissances");
+    var params = new URLSearchParams(sessionStorage.getItem("ws-article-filters") || "");
+    var form = el("form", { "class": "filters", role: "search" });
+    var q = input("q", params.get("q"), { type: "search", maxlength: "200", placeholder: "mot, question, identifiant…" });
+    var topic = input("topic", params.get("topic"), { maxlength: "64", list: "topics" });
+    var language = select("language", { "": "toutes", fr: "français incomplet", en: "anglais incomplet" }, params.get("language"));
+    var status = select("status", { "": "tous", published: "publié", draft: "brouillon" }, params.get("status"));
+    var stale = el("input", { type: "checkbox", name: "stale", id: "stale" });
+    stale.checked = params.get("stale") === "1";
+    form.appendChild(field("Chercher", q));
+    form.appendChild(field("Thème", topic));
+    form.appendChild(field("Langue", language));
+    form.appendChild(field("Statut", status));
+    form.appendChild(el("div", { "class": "field check" }, [stale, el("label", { "for": "stale", text: "à revoir seulement (plus de 6 mois)" })]));
+    form.appendChild(el("button", { type: "submit", text: "Filtrer" }));
+    var create = el("a", { href: "#new", "class": "button primary", text: "Nouvel article" });
+    view.appendChild(el("div", { "class": "bar" }, [form, create]));
+    var list = el("div", { "class": "table-wrap" });
+    view.appendChild(list);
+    function load() {
+      var query = new URLSearchParams();
+      if (q.value.trim()) { query.set("q", q.value.trim()); }
+      if (topic.value.trim()) { query.set("topic", topic.value.trim()); }
+      if (language.value) { query.set("language", language.value); }
+      if (status.value) { query.set("status", status.value); }
+      if (stale.checked) { query.set("stale", "1"); }
+      sessionStorage.setItem("ws-article-filters", query.toString());
+      list.textContent = "";
+      var here = stillHere();
+      api("GET", API + "/articles?" + query.toString()).then(function (reply) {
+        if (!here()) { return; }
+        if (!reply.ok) { list.appendChild(notice(reply.data.error, "error")); return; }
+        renderArticleTable(list, reply.data.articles || []);
+      });
+    }
+    form.addEventListener("submit", function (event) { event.preventDefault(); load(); });
+    load();
+  }
+
+  function renderArticleTable(container, articles) {
+    var topics = {};
+    articles.forEach(function (a) { topics[a.topic] = true; });
+    container.appendChild(el("datalist", { id: "topics" }, Object.keys(topics).sort().map(function (t) {
+      return el("option", { value: t });
+    })));
+    container.appendChild(el("p", { "class": "meta", text: articles.length + " article(s)" }));
+    if (!articles.length) { container.appendChild(el("p", { "class": "empty", text: "Aucun article ne correspond." })); return; }
+    var rows = articles.map(function (a) {
+      var titles = a.titles || {};
+      var counts = a.question_counts || {};
+      var flags = [];
+      if (a.stale) { flags.push(el("span", { "class": "flag stale", text: "à revoir" })); }
+      (a.missing_languages || []).forEach(function (l) { flags.push(el("span", { "class": "flag", text: l + " manquant" })); });
+      return el("tr", { "data-article": a.id }, [
+        el("td", {}, [el("a", { href: "#article/" + encodeURIComponent(a.id), text: titles.fr || titles.en || a.id }),
+          el("div", { "class": "sub", text: a.id })]),
+        el("td", { text: a.topic }),
+        el("td", {}, [el("span", { "class": "status " + a.status, text: a.status === "published" ? "publié" : "brouillon" })]),
+        el("td", {}, [document.createTextNode(day(a.reviewed_on)), el("div", {}, flags)]),
+        el("td", { text: LANGS.map(function (l) { return l + " " + (counts[l] || 0); }).join(" · ") }),
+        el("td", { text: (a.last_author || "—") + " · " + day(a.updated_at) })
+      ]);
+    });
+    container.appendChild(el("table", { "class": "grid" }, [
+      el("thead", {}, [el("tr", {}, ["Article", "Thème", "Statut", "Revu le", "Exemples", "Dernière modif."].map(function (h) {
+        return el("th", { scope: "col", text: h });
+      }))]),
+      el("tbody", {}, rows)
+    ]));
+  }
+
+  function blankArticle() {
+    return { id: "", topic: "", team: "", status: "draft", tags: [], related: [], links: [], reviewed: "",
+      fr: { title: "", answer: "", questions: [] }, en: { title: "", answer: "", questions: [] } };
+  }
+
+  function showEditor(articleId, name) {
+    var creating = name === "new";
+    title(creating ? "Nouvel article" : "Article " + articleId);
+    if (creating) {
+      var prefill = JSON.parse(sessionStorage.getItem("ws-new-article") || "null");
+      sessionStorage.removeItem("ws-new-article");
+      var doc = blankArticle();
+      if (prefill) { doc[prefill.language].questions = [prefill.question]; }
+      renderEditor(doc, null, prefill ? prefill.items : [], true);
+      return;
+    }
+    var here = stillHere();
+    api("GET", API + "/articles/" + encodeURIComponent(articleId)).then(function (reply) {
+      if (!here()) { return; }
+      if (!reply.ok) { view.appendChild(notice(reply.data.error, "error")); return; }
+      renderEditor(reply.data.article, reply.data.revision, [], false);
+    });
+  }
+
+  function lines(text) {
+    return text.split("\n").map(function (l) { return l.trim(); }).filter(Boolean);
+  }
+
+  function commaList(text) {
+    return text.split(",").map(function (l) { return l.trim(); }).filter(Boolean);
+  }
+
+  function renderEditor(doc, revision, fromInbox, creating) {
+    var form = el("form", { "class": "editor", novalidate: true });
+    var problems = el("div", { "class": "problems-box" });
+    var common = el("fieldset", { "class": "common" }, [el("legend", { text: "Article" })]);
+    var id = input("id", doc.id, { maxlength: "64", required: true, readonly: creating ? null : true, pattern: "[a-z0-9][a-z0-9-]*" });
+    common.appendChild(field("Identifiant", id, creating ? "minuscules, chiffres et tirets, ex. remote-policy" : null));
+    var topic = input("topic", doc.topic, { maxlength: "64", required: true });
+    common.appendChild(field("Thème", topic));
+    var team = input("team", doc.team, { maxlength: "64", required: true });
+    common.appendChild(field("Équipe responsable", team));
+    var status = select("status", { draft: "brouillon", published: "publié" }, doc.status);
+    common.appendChild(field("Statut", status));
+    var reviewed = input("reviewed", doc.reviewed || "", { type: "date" });
+    common.appendChild(field("Revu le", reviewed));
+    var tags = input("tags", (doc.tags || []).join(", "), { maxlength: "500" });
+    common.appendChild(field("Étiquettes", tags, "séparées par des virgules"));
+    var related = input("related", (doc.related || []).join(", "), { maxlength: "500" });
+    common.appendChild(field("Articles liés", related, "identifiants séparés par des virgules"));
+    var links = textarea("links", (doc.links || []).map(function (l) {
+      return [l.url, l.fr || "", l.en || ""].join(" | ");
+    }).join("\n"), 3);
+    common.appendChild(field("Liens", links, "un par ligne : adresse | libellé français | libellé anglais"));
+    form.appendChild(common);
+
+    var columns = el("div", { "class": "languages" });
+    var texts = {};
+    LANGS.forEach(function (lang) {
+      var text = doc[lang] || { title: "", answer: "", questions: [] };
+      var set = el("fieldset", { "class": "language", lang: lang }, [el("legend", { text: LANG_NAMES[lang] })]);
+      texts[lang] = {
+        title: input(lang + ".title", text.title, { maxlength: "200", id: "f-" + lang + "-title" }),
+        answer: textarea(lang + ".answer", text.answer, 8, { maxlength: "2000", id: "f-" + lang + "-answer" }),
+        questions: textarea(lang + ".questions", (text.questions || []).join("\n"), 10, { id: "f-" + lang + "-questions" })
+      };
+      set.appendChild(field("Titre", texts[lang].title));
+      set.appendChild(field("Réponse", texts[lang].answer, "**gras**, listes « - », [libellé](https://…) ; pas de HTML"));
+      var count = el("span", { "class": "hint" });
+      function recount() { count.textContent = lines(texts[lang].questions.value).length + " question(s) d'exemple"; }
+      texts[lang].questions.addEventListener("input", recount);
+      recount();
+      set.appendChild(field("Questions d'exemple (une par ligne)", texts[lang].questions));
+      set.appendChild(count);
+      var shown = el("div", { "class": "chat-preview", "aria-live": "polite" });
+      set.appendChild(button("Aperçu dans le chat", function () { preview(lang, shown); }));
+      set.appendChild(shown);
+      columns.appendChild(set);
+    });
+    form.appendChild(columns);
+
+    function collect() {
+      var data = {
+        id: id.value.trim(), topic: topic.value.trim(), team: team.value.trim(), status: status.value,
+        tags: commaList(tags.value), related: commaList(related.value),
+        links: lines(links.value).map(function (line) {
+          var parts = line.split("|").map(function (p) { return p.trim(); });
+          var link = { url: parts[0] };
+          if (parts[1]) { link.fr = parts[1]; }
+          if (parts[2]) { link.en = parts[2]; }
+          return link;
+        }),
+        reviewed: reviewed.value || null
+      };
+      LANGS.forEach(function (lang) {
+        data[lang] = { title: texts[lang].title.value, answer: texts[lang].answer.value, questions: lines(texts[lang].questions.value) };
+      });
+      return data;
+    }
+
+    function showProblems(list) {
+      problems.textContent = "";
+      form.querySelectorAll("[aria-invalid]").forEach(function (node) { node.removeAttribute("aria-invalid"); });
+      if (!list || !list.length) { return; }
+      problems.appendChild(el("p", { "class": "error", text: "À corriger avant d'enregistrer :" }));
+      problems.appendChild(problemsList(list));
+      list.forEach(function (p) {
+        var name = String(p.field || "").replace(/"/g, "");
+        var target = form.querySelector('[name="' + name + '"]') || form.querySelector('[name="' + name.replace(/\.\d+(\..*)?$/, "") + '"]');
+        if (target) { target.setAttribute("aria-invalid", "true"); }
+      });
+      problems.focus();
+    }
+
+    function preview(lang, shown) {
+      api("POST", API + "/preview", Object.assign(collect(), { language: lang })).then(function (reply) {
+        shown.textContent = "";
+        if (!reply.ok) { shown.appendChild(problemsList(reply.data.problems || [{ message: reply.data.error }])); return; }
+        var bubble = el("div", { "class": "bubble" });
+        bubble.appendChild(window.ArdoiseRichText.rich(reply.data.text));
+        shown.appendChild(bubble);
+        var buttons = reply.data.buttons || [];
+        if (buttons.length) {
+          shown.appendChild(el("div", { "class": "chips" }, buttons.map(function (b) { return el("span", { "class": "chip", text: b.title }); })));
+        }
+      });
+    }
+
+    var saved = el("div", { "aria-live": "polite" });
+    var save = el("button", { type: "submit", "class": "primary", text: creating ? "Créer l'article" : "Enregistrer" });
+    var actions = el("div", { "class": "actions" }, [save, saved]);
+    if (!creating) {
+      actions.appendChild(confirming("Supprimer", "Supprimer cet article ? Ses révisions restent dans l'historique.", function () {
+        api("DELETE", API + "/articles/" + encodeURIComponent(doc.id) + "?revision=" + encodeURIComponent(revision)).then(function (reply) {
+          if (reply.ok) { window.location.hash = "#articles"; return; }
+          showProblems(reply.data.problems || [{ message: reply.data.error }]);
+        });
+      }, "danger"));
+    }
+    problems.setAttribute("tabindex", "-1");
+    form.appendChild(problems);
+    form.appendChild(actions);
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      save.disabled = true;
+      saved.textContent = "";
+      var data = collect();
+      data.expected_revision = revision;
+      if (fromInbox && fromInbox.length) { data.from_inbox = fromInbox; }
+      var request = creating ? api("POST", API + "/articles", data) : api("PUT", API + "/articles/" + encodeURIComponent(doc.id), data);
+      request.then(function (reply) {
+        save.disabled = false;
+        if (reply.status === 422) { showProblems(reply.data.problems); return; }
+        if (reply.status === 409) {
+          showProblems([{ message: "Quelqu'un a enregistré cet article entre-temps (" + ((reply.data.conflict || {}).author || "?") +
+            ") : rechargez la page pour repartir de sa version." }]);
+          return;
+        }
+        if (!reply.ok) { showProblems([{ message: reply.data.error }]); return; }
+        showProblems([]);
+        revision = reply.data.revision;
+        saved.appendChild(notice(reply.data.action === "unchanged" ? "Aucun changement." :
+          "Enregistré (révision " + reply.data.revision + "). Le texte des réponses publiées est en ligne tout de suite." +
+          (reply.data.retrain_needed ? " Les questions d'exemple ont changé : pensez à réentraîner le modèle." : "")));
+        refreshBadge();
+        if (creating) { window.location.hash = "#article/" + encodeURIComponent(reply.data.article_id); }
+        else { loadRevisions(doc.id, history); }
+      });
+    });
+    view.appendChild(form);
+    var history = el("section", { "class": "history", "aria-labelledby": "history-title" });
+    if (!creating) {
+      view.appendChild(history);
+      loadRevisions(doc.id, history);
+    }
+  }
+
+  function loadRevisions(articleId, section) {
+    api("GET", API + "/articles/" + encodeURIComponent(articleId) + "/revisions").then(function (reply) {
+      section.textContent = "";
+      section.appendChild(el("h3", { id: "history-title", text: "Historique des révisions" }));
+      if (!reply.ok) { section.appendChild(notice(reply.data.error, "error")); return; }
+      var revisions = reply.data.revisions || [];  // newest first
+      section.appendChild(el("ol", { "class": "revisions", reversed: true }, revisions.map(function (r, index) {
+        var changes = el("ul", { "class": "changes" }, (r.changes || []).map(renderChange));
+        var item = el("li", { "data-revision": String(r.number) }, [
+          el("p", { "class": "rev-head" }, [
+            el("strong", { text: "Révision " + r.number }),
+            " · " + (r.action || "") + " · " + (r.author || "?") + " · " + when(r.created_at)
+          ]),
+          changes
+        ]);
+        if (index > 0) {
+          item.appendChild(confirming("Restaurer cette révision", "Une nouvelle révision reprendra ce contenu.", function () {
+            api("POST", API + "/articles/" + encodeURIComponent(articleId) + "/revisions/" + r.number + "/restore", {}).then(function (answer) {
+              if (!answer.ok) { item.appendChild(problemsList(answer.data.problems || [{ message: answer.data.error }])); return; }
+              route();
+            });
+          }));
+        }
+        return item;
+      })));
+    });
+  }
+
+  function renderChange(change) {
+    var item = el("li", {}, [el("span", { "class": "field-name", text: change.field }), " " + (change.summary || "")]);
+    if (change.words && change.words.length) {
+      item.appendChild(el("p", { "class": "words" }, change.words.map(function (step) {
+        return el(step.op === "insert" ? "ins" : step.op === "delete" ? "del" : "span", { text: step.text });
+      })));
+    }
+    if (change.added && change.added.length) {
+      item.appendChild(el("ul", { "class": "added" }, change.added.map(function (q) { return el("li", {}, [el("ins", { text: stringify(q) })]); })));
+    }
+    if (change.removed && change.removed.length) {
+      item.appendChild(el("ul", { "class": "removed" }, change.removed.map(function (q) { return el("li", {}, [el("del", { text: stringify(q) })]); })));
+    }
+    if (change.kind === "value") {
+      item.appendChild(el("p", {}, [el("del", { text: stringify(change.before) }), " → ", el("ins", { text: stringify(change.after) })]));
+    }
+    return item;
+  }
+
+  function stringify(value) {
+    if (value === null || value === undefined || value === "") { return "∅"; }
+    return typeof value === "string" ? value : JSON.stringify(value);
+  }
+
+  // ------------------------------------------------------------ inbox
+
+  var articleChoices = null;
+
+  function loadArticleChoices() {
+    if (articleChoices) { return Promise.resolve(articleChoices); }
+    return api("GET", API + "/articles").then(function (reply) {
+      articleChoices = (reply.data.articles || []).map(function (a) {
+        return { id: a.id, title: (a.titles || {}).fr || a.id };
+      });
+      return articleChoices;
+    });
+  }
+
+  function showInbox() {
+    title("À traiter : ce que les candidats ont demandé");
+    var form = el("form", { "class": "filters" });
+    var reason = select("reason", Object.assign({ "": "toutes les raisons" }, REASONS), "");
+    var language = select("language", { "": "toutes", fr: "français", en: "anglais" }, "");
+    form.appendChild(field("Raison", reason));
+    form.appendChild(field("Langue", language));
+    form.appendChild(el("button", { type: "submit", text: "Filtrer" }));
+    view.appendChild(form);
+    var list = el("div", { "class": "groups" });
+    view.appendChild(list);
+    function load() {
+      var query = new URLSearchParams();
+      if (reason.value) { query.set("reason", reason.value); }
+      if (language.value) { query.set("language", language.value); }
+      var here = stillHere();
+      Promise.all([api("GET", API + "/inbox?" + query.toString()), loadArticleChoices()]).then(function (results) {
+        if (!here()) { return; }
+        var reply = results[0];
+        list.textContent = "";
+        if (!reply.ok) { list.appendChild(notice(reply.data.error, "error")); return; }
+        var groups = reply.data.groups || [];
+        if (!groups.length) { list.appendChild(el("p", { "class": "empty", text: "Rien à traiter. Bravo !" })); return; }
+        groups.forEach(function (g) { list.appendChild(renderGroup(g, load)); });
+      });
+    }
+    form.addEventListener("submit", function (event) { event.preventDefault(); load(); });
+    load();
+  }
+
+  function renderGroup(group, reload) {
+    var reasons = Object.keys(group.reasons || {}).map(function (r) {
+      return el("span", { "class": "tag", text: (REASONS[r] || r) + " × " + group.reasons[r] });
+    });
+    var card = el("article", { "class": "group", "data-items": group.item_ids.join(" ") }, [
+      el("p", { "class": "group-head" }, [
+        el("span", { "class": "count", text: String(group.count) }),
+        el("q", { "class": "question", text: group.text })
+      ]),
+      el("div", { "class": "tags" }, [el("span", { "class": "tag", text: String(group.language || "").toUpperCase() })].concat(reasons)),
+      el("p", { "class": "meta", text: "vu du " + day(group.first_seen) + " au " + day(group.last_seen) })
+    ]);
+    var variants = group.variants || [];
+    if (variants.length > 1) {
+      card.appendChild(el("details", {}, [el("summary", { text: "Formulations (" + variants.length + ")" }),
+        el("ul", {}, variants.map(function (v) { return el("li", { text: v.text + (v.count > 1 ? " × " + v.count : "") }); }))]));
+    }
+    var question = input("question", group.placeholder ? "" : group.text, { maxlength: "300" });
+    var choice = el("select", { name: "article" }, [el("option", { value: "", text: "— choisir un article —" })].concat(
+      (articleChoices || []).map(function (a) { return el("option", { value: a.id, text: a.title + " (" + a.id + ")" }); })));
+    choice.value = group.suggested_article || "";
+    var result = el("div", { "aria-live": "polite" });
+    var add = el("form", { "class": "add-example" }, [
+      field("Question d'exemple (" + String(group.language || "").toUpperCase() + ")", question), field("Article", choice),
+      el("button", { type: "submit", "class": "primary", text: "Ajouter comme exemple" })
+    ]);
+    add.addEventListener("submit", function (event) {
+      event.preventDefault();
+      if (!choice.value) { result.textContent = ""; result.appendChild(notice("Choisissez l'article.", "error")); return; }
+      api("POST", API + "/inbox/add", { items: group.item_ids, article: choice.value, question: question.value }).then(function (reply) {
+        result.textContent = "";
+        if (!reply.ok) { result.appendChild(problemsList(reply.data.problems || [{ message: reply.data.error }])); return; }
+        card.replaceWith(notice("Ajouté à « " + choice.value + " ». Le modèle doit être réentraîné pour l'apprendre."));
+        refreshBadge();
+      });
+    });
+    card.appendChild(add);
+    card.appendChild(el("div", { "class": "actions" }, [
+      button("Nouvel article à partir de cette question", function () {
+        sessionStorage.setItem("ws-new-article", JSON.stringify({ question: question.value, language: group.language === "en" ? "en" : "fr", items: group.item_ids }));
+        window.location.hash = "#new";
+      }),
+      button("Ignorer", function () {
+        api("POST", API + "/inbox/dismiss", { items: group.item_ids }).then(function (reply) {
+          if (reply.ok) { card.remove(); } else { result.appendChild(notice(reply.data.error, "error")); }
+        });
+      }, "quiet")
+    ]));
+    card.appendChild(result);
+    return card;
+  }
+
+  // ------------------------------------------------------------ events and positions
+
+  function showRecords() {
+    title("Événements et postes ouverts");
+    view.appendChild(el("p", { "class": "meta", text: "L'assistant cite ces dates et ces postes tels qu'ils sont ici, dès leur enregistrement." }));
+    var events = el("section", { "aria-labelledby": "events-title" }, [el("h3", { id: "events-title", text: "Prochains événements" })]);
+    var jobs = el("section", { "aria-labelledby": "jobs-title" }, [el("h3", { id: "jobs-title", text: "Postes" })]);
+    view.appendChild(events);
+    view.appendChild(jobs);
+    loadRecords("events", events);
+    loadRecords("jobs", jobs);
+  }
+
+  var TEAMS = { platform: "Platform", data_ml: "Data & ML", product_engineering: "Product engineering", mobile: "Mobile",
+    design: "Design", customer_success: "Customer success", sales: "Sales", people: "People" };
+  var RECORD_FIELDS = {
+    events: [
+      ["kind", "Type", "select", EVENT_KINDS], ["date", "Date", "date"], ["end_date", "Jusqu'au (plusieurs jours)", "date"],
+      ["start_time", "Début", "time"], ["end_time", "Fin", "time"],
+      ["place_fr", "Lieu (fr)", "text"], ["place_en", "Lieu (en)", "text"], ["note_fr", "Note (fr)", "text"], ["note_en", "Note (en)", "text"],
+      ["status", "Statut", "select", { scheduled: "prévu", cancelled: "annulé" }]
+    ],
+    jobs: [
+      ["title_fr", "Intitulé (fr)", "text"], ["title_en", "Intitulé (en)", "text"], ["team", "Équipe", "select", TEAMS],
+      ["location_fr", "Lieu (fr)", "text"], ["location_en", "Lieu (en)", "text"],
+      ["salary_min", "Salaire min. (€ brut/an)", "number"], ["salary_max", "Salaire max. (€ brut/an)", "number"],
+      ["salary_note_fr", "Précision salaire (fr)", "text"], ["salary_note_en", "Précision salaire (en)", "text"],
+      ["article_id", "Article lié", "text"],
+      ["status", "Statut", "select", { open: "ouvert", closed: "pourvu / fermé" }]
+    ]
+  };
+
+  function recordForm(kind, record, done) {
+    var form = el("form", { "class": "record-form" });
+    var controls = {};
+    RECORD_FIELDS[kind].forEach(function (spec) {
+      var value = record ? record[spec[0]] : "";
+      var control = spec[2] === "select" ? select(spec[0], spec[3], value || Object.keys(spec[3])[0]) :
+        input(spec[0], value, { type: spec[2], maxlength: "500" });
+      controls[spec[0]] = control;
+      form.appendChild(field(spec[1], control));
+    });
+    var problems = el("div", { "aria-live": "polite" });
+    form.appendChild(el("div", { "class": "actions" }, [el("button", { type: "submit", "class": "primary", text: record ? "Enregistrer" : "Ajouter" }),
+      button("Annuler", function () { done(false); }, "quiet")]));
+    form.appendChild(problems);
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var data = {};
+      Object.keys(controls).forEach(function (key) { data[key] = controls[key].value.trim() === "" ? null : controls[key].value; });
+      var request = record ? api("PUT", API + "/" + kind + "/" + encodeURIComponent(record.id), data) : api("POST", API + "/" + kind, data);
+      request.then(function (reply) {
+        problems.textContent = "";
+        if (!reply.ok) {
+          var errors = reply.data.errors || {};
+          var list = Object.keys(errors).map(function (k) { return { field: k, message: errors[k] }; });
+          problems.appendChild(problemsList(list.length ? list : [{ message: reply.data.error }]));
+          return;
+        }
+        done(true);
+      });
+    });
+    return form;
+  }
+
+  function loadRecords(kind, section) {
+    var head = section.querySelector("h3");
+    section.textContent = "";
+    section.appendChild(head);
+    var here = stillHere();
+    api("GET", API + "/" + kind).then(function (reply) {
+      if (!here()) { return; }
+      if (!reply.ok) { section.appendChild(notice(reply.data.error, "error")); return; }
+      var rows = reply.data[kind] || [];
+      var editor = el("div", {});
+      section.appendChild(button(kind === "events" ? "Ajouter un événement" : "Ajouter un poste", function () {
+        editor.textContent = "";
+        editor.appendChild(recordForm(kind, null, function (changed) { if (changed) { loadRecords(kind, section); } else { editor.textContent = ""; } }));
+      }));
+      section.appendChild(editor);
+      var columns = kind === "events" ?
+        [["kind", function (r) { return EVENT_KINDS[r.kind] || r.kind; }],
+          ["date", function (r) { return day(r.date) + (r.end_date ? " → " + day(r.end_date) : ""); }],
+          ["start", function (r) { return (r.start_time || "") + (r.end_time ? "–" + r.end_time : ""); }], ["place", function (r) { return r.place_fr || r.place_en || ""; }],
+          ["status", function (r) { return r.status === "cancelled" ? "annulé" : "prévu"; }]] :
+        [["title", function (r) { return r.title_fr || r.title_en; }], ["team", function (r) { return TEAMS[r.team] || r.team; }],
+          ["location", function (r) { return r.location_fr || r.location_en; }],
+          ["salary", function (r) { return r.salary_min ? r.salary_min + "–" + r.salary_max + " €" : ""; }],
+          ["status", function (r) { return r.status === "open" ? "ouvert" : "fermé"; }]];
+      var labels = kind === "events" ? ["Type", "Date", "Heure", "Lieu", "Statut", ""] : ["Poste", "Équipe", "Lieu", "Salaire", "Statut", ""];
+      var body = el("tbody", {}, rows.map(function (r) {
+        var row = el("tr", { "data-record": String(r.id) }, columns.map(function (c) { return el("td", { text: c[1](r) || "" }); }));
+        row.appendChild(el("td", {}, [button("Modifier", function () {
+          editor.textContent = "";
+          editor.appendChild(recordForm(kind, r, function (changed) { if (changed) { loadRecords(kind, section); } else { editor.textContent = ""; } }));
+          editor.querySelector("input, select").focus();
+        }), confirming("Supprimer", "Supprimer cet enregistrement ?", function () {
+          api("DELETE", API + "/" + kind + "/" + encodeURIComponent(r.id)).then(function () { loadRecords(kind, section); });
+        }, "quiet")]));
+        return row;
+      }));
+      section.appendChild(el("div", { "class": "table-wrap" }, [el("table", { "class": "grid" }, [
+        el("thead", {}, [el("tr", {}, labels.map(function (l) { return el("th", { scope: "col", text: l }); }))]), body])]));
+    });
+  }
+
+  // ------------------------------------------------------------ model
+
+  function refreshBadge() {
+    if (role !== "hr") { badge.hidden = true; return; }
+    api("GET", API + "/model").then(function (reply) {
+      if (!reply.ok) { return; }
+      var state = reply.data;
+      badge.className = "link " + (state.up_to_date ? "live" : "down");
+      badge.textContent = state.running ? "Entraînement en cours" : state.up_to_date ? "Modèle à jour" : "Modèle à réentraîner";
+    });
+  }
+
+  function showModel() {
+    title("Modèle de compréhension");
+    var body = el("div", { "class": "model" });
+    view.appendChild(body);
+    var here = stillHere();
+    function load() {
+      api("GET", API + "/model").then(function (reply) {
+        if (!here()) { return; }
+        body.textContent = "";
+        if (!reply.ok) { body.appendChild(notice(reply.data.error, "error")); return; }
+        renderModel(body, reply.data, load);
+        var busy = reply.data.running || (reply.data.builds || []).some(function (b) { return b.status === "deploying"; });
+        if (busy && !poll) { poll = setInterval(load, 2000); }
+        if (!busy && poll) { clearInterval(poll); poll = null; refreshBadge(); }
+      });
+    }
+    load();
+  }
+
+  function renderModel(body, state, reload) {
+    var servers = Object.keys(state.serving || {});
+    body.appendChild(el("p", { id: "model-state", "class": "state " + (state.up_to_date ? "ok" : "stale"),
+      text: state.up_to_date ? "Le modèle en ligne connaît toutes les questions d'exemple actuelles." :
+        "Des questions d'exemple ont changé depuis le dernier entraînement : le modèle en ligne n'est plus à jour." }));
+    body.appendChild(el("ul", { "class": "servers" }, servers.map(function (url) {
+      return el("li", { text: url + " : " + (state.serving[url] || "injoignable") });
+    })));
+    var retrain = button("Réentraîner", function () {
+      retrain.disabled = true;
+      api("POST", API + "/model/retrain", {}).then(function (reply) {
+        if (!reply.ok) { body.appendChild(notice(reply.data.error, "error")); retrain.disabled = false; return; }
+        reload();
+      });
+    }, "primary");
+    retrain.id = "retrain";
+    retrain.disabled = !!state.running;
+    body.appendChild(el("div", { "class": "actions" }, [retrain,
+      el("span", { "class": "hint", text: "L'entraînement tourne à part (plusieurs minutes) ; l'assistant continue de répondre avec le modèle actuel." })]));
+    if (state.running) { body.appendChild(renderBuild(state.running, reload, true)); }
+    body.appendChild(el("h3", { text: "Derniers entraînements" }));
+    body.appendChild(el("div", { "class": "builds" }, (state.builds || []).filter(function (b) {
+      return !state.running || b.id !== state.running.id;
+    }).map(function (b) { return renderBuild(b, reload, false); })));
+  }
+
+  var KINDS = { in_scope: "questions couvertes (bon article)", unknown: "sujets inconnus (pas d'article)", off_topic: "hors sujet (pas d'article)" };
+
+  function checkLabel(key) {
+    var parts = key.split(" ");
+    return parts[0].toUpperCase() + " · " + (KINDS[parts[1]] || parts[1]);
+  }
+
+  function refreshInboxCount() {
+    if (role !== "hr") { return; }
+    api("GET", API + "/inbox").then(function (reply) {
+      var count = document.getElementById("inbox-count");
+      var total = (reply.data.groups || []).reduce(function (sum, g) { return sum + g.count; }, 0);
+      count.textContent = String(total);
+      count.hidden = !reply.ok || total === 0;
+      count.setAttribute("aria-label", total + " question(s) à traiter");
+    });
+  }
+
+  function renderBuild(build, reload, current) {
+    var card = el("article", { "class": "build " + build.status, "data-build": String(build.id), "data-status": build.status }, [
+      el("p", { "class": "build-head" }, [el("strong", { text: "Entraînement n° " + build.id }), " · " + (BUILD_STATUS[build.status] || build.status) +
+        " · demandé par " + build.requested_by + " le " + when(build.created_at)])
+    ]);
+    if (current || build.status === "training" || build.status === "checking") {
+      var bar = el("progress", { max: "1", value: String(build.progress || 0), "aria-label": "Progression" });
+      card.appendChild(el("p", { "class": "stage" }, [bar, " " + Math.round((build.progress || 0) * 100) + " % · " + (build.stage || "")]));
+    }
+    if (build.accuracy_new !== null && build.accuracy_new !== undefined) {
+      card.appendChild(el("p", { "class": "accuracy", text: "Questions de contrôle : nouveau modèle " + percent(build.accuracy_new) +
+        ", modèle en ligne " + percent(build.accuracy_serving) }));
+      var check = build.check || {};
+      if (check["new"]) {
+        var keys = Object.keys(check["new"]);
+        card.appendChild(el("table", { "class": "grid small" }, [
+          el("thead", {}, [el("tr", {}, [el("th", { text: "Langue et type" }), el("th", { text: "Nouveau" }), el("th", { text: "En ligne" })])]),
+          el("tbody", {}, keys.map(function (k) {
+            var before = (check.serving || {})[k];
+            var after = check["new"][k];
+            return el("tr", { "class": before !== undefined && after < before ? "drop" : "" }, [
+              el("td", { text: checkLabel(k) }), el("td", { text: percent(after) }), el("td", { text: percent(before) })]);
+          }))
+        ]));
+      }
+    }
+    if (build.error) { card.appendChild(el("pre", { "class": "error-text", text: build.error })); }
+    if (build.status === "awaiting_confirmation") {
+      card.appendChild(notice("La précision baisse par rapport au modèle en ligne (" + percent(build.accuracy_serving) + " → " +
+        percent(build.accuracy_new) + "). Mettez-le en ligne seulement si vous acceptez cette baisse.", "warning"));
+      var result = el("div", { "aria-live": "polite" });
+      card.appendChild(el("div", { "class": "actions" }, [
+        button("Mettre en ligne malgré la baisse", function (event) {
+          event.target.disabled = true;
+          api("POST", API + "/model/builds/" + build.id + "/confirm", {}).then(function (reply) {
+            if (!reply.ok) { result.appendChild(notice(reply.data.error, "error")); }
+            reload();
+          });
+        }, "primary"),
+        button("Refuser", function () {
+          api("POST", API + "/model/builds/" + build.id + "/reject", {}).then(function () { reload(); });
+        })
+      ]));
+      card.appendChild(result);
+    }
+    if (build.status === "live") {
+      card.appendChild(el("p", { "class": "meta", text: "En ligne depuis le " + when(build.deployed_at) + (build.confirmed_by ? " (" + build.confirmed_by + ")" : "") }));
+    }
+    return card;
+  }
+
+  // ------------------------------------------------------------ dashboard
+
+  function isoDay(d) {
+    return d.getFullYear() + "-" + String(d.getMonth() + 1).padStart(2, "0") + "-" + String(d.getDate()).padStart(2, "0");
+  }
+
+  function showDashboard() {
+    title("Tableau de bord");
+    var today = new Date();
+    var start = new Date(today.getTime() - 29 * 86400000);
+    var form = el("form", { "class": "filters" });
+    var from = input("from", sessionStorage.getItem("ws-from") || isoDay(start), { type: "date", required: true });
+    var to = input("to", sessionStorage.getItem("ws-to") || isoDay(today), { type: "date", required: true });
+    form.appendChild(field("Du", from));
+    form.appendChild(field("Au", to));
+    form.appendChild(el("button", { type: "submit", text: "Afficher" }));
+    var csv = el("a", { "class": "button", href: "#", download: "", text: "Exporter en CSV" });
+    view.appendChild(el("div", { "class": "bar" }, [form, csv]));
+    var body = el("div", { "class": "dashboard" });
+    view.appendChild(body);
+    function load() {
+      sessionStorage.setItem("ws-from", from.value);
+      sessionStorage.setItem("ws-to", to.value);
+      var query = "from=" + encodeURIComponent(from.value) + "&to=" + encodeURIComponent(to.value);
+      csv.setAttribute("href", API + "/analytics.csv?" + query);
+      body.textContent = "";
+      var here = stillHere();
+      api("GET", API + "/analytics?" + query).then(function (reply) {
+        if (!here()) { return; }
+        if (!reply.ok) { body.appendChild(notice(reply.data.error, "error")); return; }
+        renderDashboard(body, reply.data);
+      });
+    }
+    form.addEventListener("submit", function (event) { event.preventDefault(); load(); });
+    load();
+  }
+
+  function chart(container, heading, draw) {
+    var box = el("figure", { "class": "chart" }, [el("figcaption", { text: heading })]);
+    var area = el("div", { "class": "chart-area" });
+    box.appendChild(area);
+    container.appendChild(box);
+    draw(area);
+  }
+
+  function renderDashboard(body, data) {
+    var totals = data.totals || {};
+    var claim = totals.time_to_claim || {};
+    var kpis = [
+      ["Conversations", totals.conversations], ["Messages des candidats", totals.candidate_messages],
+      ["Sans humain (containment)", percent(totals.containment)], ["Taux de « je ne sais pas »", percent(totals.dont_know_rate)],
+      ["Taux de passage à un humain", percent(totals.handoff_rate)],
+      ["Délai de prise en charge (médiane)", claim.median_seconds === null || claim.median_seconds === undefined ? "—" : Math.round(claim.median_seconds / 60) + " min"],
+      ["Demandes de rappel", totals.callback_requests]
+    ];
+    body.appendChild(el("div", { "class": "kpis" }, kpis.map(function (k) {
+      return el("div", { "class": "kpi" }, [el("span", { "class": "kpi-label", text: k[0] }), el("strong", { text: k[1] === undefined || k[1] === null ? "—" : String(k[1]) })]);
+    })));
+    var days = data.days || [];
+    var labels = days.map(function (d) { return d.date.slice(5); });
+    var charts = el("div", { "class": "charts" });
+    body.appendChild(charts);
+    var C = window.ArdoiseCharts;
+    chart(charts, "Conversations et messages par jour", function (area) {
+      C.line(area, { labels: labels, title: "Conversations et messages par jour", series: [
+        { name: "conversations", values: days.map(function (d) { return d.conversations; }) },
+        { name: "messages des candidats", values: days.map(function (d) { return d.candidate_messages; }) }
+      ] });
+    });
+    chart(charts, "Passages à un humain et rappels par jour", function (area) {
+      C.bars(area, { labels: labels, title: "Passages à un humain et rappels par jour", series: [
+        { name: "passages à un humain", values: days.map(function (d) { return d.handoffs || 0; }) },
+        { name: "demandes de rappel", values: days.map(function (d) { return d.callback_requests || 0; }) }
+      ] });
+    });
+    chart(charts, "« Je ne sais pas » par jour", function (area) {
+      C.bars(area, { labels: labels, title: "« Je ne sais pas » par jour", series: [
+        { name: "réponses", values: days.map(function (d) { return d.answers || 0; }) },
+        { name: "« je ne sais pas »", values: days.map(function (d) { return d.no_answers || 0; }) }
+      ] });
+    });
+    var topics = data.top_topics || [];
+    chart(charts, "Thèmes les plus demandés", function (area) {
+      C.hbars(area, { title: "Thèmes les plus demandés", labels: topics.map(function (t) { return t.topic; }), values: topics.map(function (t) { return t.answers; }) });
+    });
+    var languages = data.languages || [];
+    chart(charts, "Langues des conversations", function (area) {
+      C.hbars(area, { title: "Langues des conversations", labels: languages.map(function (l) { return l.language; }), values: languages.map(function (l) { return l.conversations; }) });
+    });
+    var ratings = data.ratings || [];
+    chart(charts, "Pouces haut / bas par article", function (area) {
+      C.bars(area, { title: "Pouces haut / bas par article", labels: ratings.map(function (r) { return r.article; }), series: [
+        { name: "pouce haut", values: ratings.map(function (r) { return r.up; }) },
+        { name: "pouce bas", values: ratings.map(function (r) { return r.down; }) }
+      ] });
+    });
+  }
+
+  // ------------------------------------------------------------ audit
+
+  function showAudit() {
+    title("Journal des modifications");
+    var here = stillHere();
+    api("GET", API + "/audit").then(function (reply) {
+      if (!here()) { return; }
+      if (!reply.ok) { view.appendChild(notice(reply.data.error, "error")); return; }
+      var entries = reply.data.entries || [];
+      view.appendChild(el("div", { "class": "table-wrap" }, [el("table", { "class": "grid" }, [
+        el("thead", {}, [el("tr", {}, ["Quand", "Qui", "Quoi", "Sur", "Détail"].map(function (h) { return el("th", { scope: "col", text: h }); }))]),
+        el("tbody", {}, entries.map(function (e) {
+          return el("tr", {}, [el("td", { text: when(e.at) }), el("td", { text: e.actor }), el("td", { text: e.action }),
+            el("td", { text: e.target }), el("td", { "class": "detail-cell", text: Object.keys(e.detail || {}).length ? JSON.stringify(e.detail) : "" })]);
+        }))
+      ])]));
+    });
+  }
+
+  // ------------------------------------------------------------ start
+
+  document.getElementById("logout").addEventListener("click", function () {
+    api("POST", "/console/logout", {}).then(function () { window.location.href = "/console/login"; });
+  });
+  document.querySelectorAll('.tabs a[data-role="hr"]').forEach(function (a) { a.hidden = role !== "hr"; });
+  window.addEventListener("hashchange", function () { route(); refreshInboxCount(); });
+  refreshBadge();
+  refreshInboxCount();
+  route();
+})();

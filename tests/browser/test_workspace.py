@@ -1,0 +1,342 @@
+"""The HR workspace in a real browser, against an assistant of its own that candidates talk to.
+
+In order, as HR would: sign in, edit an answer and see the new text in the very
+next chat reply, restore the previous revision, add a question the assistant
+could not answer as an example from the inbox, retrain and put the new model
+live while a candidate keeps chatting (no message may fail), then the dashboard.
+
+The assistant here starts on the project's trained model; its retraining uses
+tests/fixtures/quick-config.yml (the real pipeline, three epochs), so a
+retraining takes a minute or two and its held-out accuracy drops, which makes
+HR confirm before the model goes live.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import shutil
+import threading
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+import pytest
+import requests
+from playwright.sync_api import Browser, Page, expect
+
+from bot.accounts import add_user
+from bot.db import transaction
+from bot.knowledge.documents import load_directory
+from bot.knowledge.service import import_docs
+from bot.processes import Services
+from bot.records.defaults import prepare_records
+from bot.records.service import local_today
+from bot.schema import upgrade
+from bot.settings import PROJECT_ROOT, Settings, settings_from
+from tests.browser.conftest import screenshot
+from tests.e2e.socket_client import Candidate
+
+pytestmark = [pytest.mark.e2e, pytest.mark.browser]
+
+PASSWORD = "a-long-workspace-password"
+RETRAIN_TIMEOUT = 1500  # seconds: a quick training plus two held-out checks on 2 CPUs
+
+
+@dataclass
+class Workspace:
+    settings: Settings
+    services: Services
+
+    @property
+    def web(self) -> str:
+        return self.settings.web_url
+
+    def serving(self) -> str:
+        answer = requests.get(
+            f"{self.settings.rasa_url}/webhooks/model_reload/",
+            headers={"Authorization": f"Bearer {self.settings.rasa_token}"},
+            timeout=10,
+        )
+        answer.raise_for_status()
+        return answer.json()["model_file"]
+
+
+@pytest.fixture(scope="module")
+def workspace(trained, tmp_path_factory) -> Iterator[Workspace]:
+    root = tmp_path_factory.mktemp("workspace")
+    url = f"sqlite:///{root / 'app.db'}"
+    models = root / "models"
+    models.mkdir()
+    shutil.copy2(trained.model, models / trained.model.name)
+    settings = settings_from(
+        {
+            "VAR_DIR": str(root / "var"),
+            "DATABASE_URL": url,
+            "MODELS_DIR": str(models),
+            "TRAINING_CONFIG": str(PROJECT_ROOT / "tests" / "fixtures" / "quick-config.yml"),
+            "RASA_PORT": "17105",
+            "ACTION_PORT": "17155",
+            "WEB_PORT": "17180",
+            "RASA_TOKEN": "workspace-token",
+            "OFFICE_HOURS": "mon-sun 00:00-24:00",
+        }
+    )
+    upgrade(url)
+    with transaction(url) as session:
+        import_docs(session=session, docs=load_directory(settings.knowledge_dir), author="tests")
+        prepare_records(session=session, today=local_today(settings.office_timezone))
+        add_user(
+            session=session, login="hana", display_name="Hana RH", role="hr", password=PASSWORD
+        )
+        add_user(
+            session=session,
+            login="camille",
+            display_name="Camille Roux",
+            role="recruiter",
+            password=PASSWORD,
+        )
+    services = Services(settings=settings, model=models / trained.model.name, log_dir=root / "logs")
+    try:
+        services.start()
+        yield Workspace(settings, services)
+    finally:
+        services.stop()
+
+
+class Chatter:
+    """A candidate on socket.io in a thread, asking questions back to back until stopped."""
+
+    QUESTIONS = ("Quels sont vos avantages ?", "Can I work from home?", "Comment postuler ?")
+
+    def __init__(self, url: str, origin: str) -> None:
+        self.url, self.origin = url, origin
+        self.sent = 0
+        self.failures: list[str] = []
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=lambda: asyncio.run(self._chat()), daemon=True)
+
+    async def _chat(self) -> None:
+        client = Candidate(self.url, origin=self.origin)
+        try:
+            await client.start()
+            while not self.stop.is_set():
+                text = self.QUESTIONS[self.sent % len(self.QUESTIONS)]
+                self.sent += 1
+                try:
+                    ack, replies = await client.say(text)
+                except Exception as error:  # noqa: BLE001 - every failure is counted
+                    self.failures.append(f"{text!r}: {error!r}")
+                    continue
+                if not ack.get("ok") or not replies:
+                    self.failures.append(f"{text!r}: ack {ack}, {len(replies)} replies")
+        finally:
+            await client.close()
+
+    def __enter__(self) -> Chatter:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop.set()
+        self.thread.join(90)
+
+
+def ask(workspace: Workspace, text: str, language: str = "fr") -> list[dict]:
+    async def conversation() -> list[dict]:
+        client = Candidate(workspace.settings.rasa_url, origin=workspace.web)
+        try:
+            await client.start()
+            _, replies = await client.say(text, language=language)
+            return replies
+        finally:
+            await client.close()
+
+    # Playwright's sync API keeps an event loop running in this thread: chat from another.
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, conversation()).result(120)
+
+
+@pytest.fixture
+def hr(browser: Browser, workspace: Workspace) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="fr-FR")
+    page = context.new_page()
+    page.errors = []  # type: ignore[attr-defined]
+    page.on("pageerror", lambda error: page.errors.append(str(error)))  # type: ignore[attr-defined]
+    sign_in(page, workspace, "hana")
+    yield page
+    assert page.errors == []  # type: ignore[attr-defined]
+    context.close()
+
+
+def sign_in(page: Page, workspace: Workspace, login: str) -> None:
+    page.goto(f"{workspace.web}/console/hr")
+    expect(page).to_have_url(re.compile(r"/console/login$"))
+    page.fill("#login", login)
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(re.compile(r"/console(/hr)?$"))
+
+
+def open_article(page: Page, article_id: str) -> None:
+    page.goto(f"{page.url.split('#')[0]}#article/{article_id}")
+    expect(page.locator('textarea[name="fr.answer"]')).not_to_have_value("", timeout=10_000)
+
+
+def test_hr_signs_in_and_finds_articles_flagged_for_review(hr: Page, workspace: Workspace):
+    expect(hr).to_have_url(re.compile(r"/console/hr"))
+    rows = hr.locator("tr[data-article]")
+    expect(rows.first).to_be_visible(timeout=10_000)
+    assert rows.count() == 69
+    hr.fill('input[name="q"]', "teletravail")
+    hr.click(".filters button[type=submit]")
+    expect(hr.locator('tr[data-article="remote-work"]')).to_be_visible()
+    assert hr.locator("tr[data-article]").count() < 69
+
+
+def test_an_edited_answer_is_live_in_the_next_chat_reply(hr: Page, workspace: Workspace):
+    question = "Quelle est votre politique de télétravail ?"
+    before = ask(workspace, question)
+    assert any("article" in (m.get("custom") or {}) for m in before)
+    assert "Marqueur" not in " ".join(m.get("text", "") for m in before)
+
+    open_article(hr, "remote-work")
+    answer = hr.locator('textarea[name="fr.answer"]')
+    original = answer.input_value()
+    # Markup is refused with a clear message, next to the field.
+    answer.fill("<img src=x onerror=alert(1)> Texte")
+    hr.click("form.editor button[type=submit]")
+    expect(hr.locator(".problems-box")).to_contain_text("HTML")
+    expect(answer).to_have_attribute("aria-invalid", "true")
+    answer.fill(original + "\n\n**Marqueur 42** : deux jours par semaine au bureau.")
+    # The preview shows what the chat will show.
+    hr.locator('fieldset[lang="fr"] button', has_text="Aperçu").click()
+    bubble = hr.locator('fieldset[lang="fr"] .chat-preview .bubble')
+    expect(bubble.locator("strong", has_text="Marqueur 42")).to_have_text("Marqueur 42")
+    screenshot(hr, "workspace-editor")
+    hr.click("form.editor button[type=submit]")
+    expect(hr.locator(".notice")).to_contain_text("Enregistré (révision 2)")
+
+    after = " ".join(m.get("text", "") for m in ask(workspace, question))
+    assert "**Marqueur 42** : deux jours par semaine au bureau." in after
+
+    # The history shows the change; restoring revision 1 puts the old text back live.
+    history = hr.locator('.history li[data-revision="2"]')
+    expect(history).to_contain_text("Hana RH")
+    expect(history).to_contain_text("Marqueur 42")
+    first = hr.locator('.history li[data-revision="1"]')
+    first.get_by_role("button", name="Restaurer cette révision").click()
+    first.get_by_role("button", name="Oui, restaurer cette révision").click()
+    expect(hr.locator('.history li[data-revision="3"]')).to_be_visible()
+    restored = " ".join(m.get("text", "") for m in ask(workspace, question))
+    assert "Marqueur" not in restored
+
+
+def test_validation_names_each_problem(hr: Page, workspace: Workspace):
+    open_article(hr, "meal-card")
+    hr.fill('textarea[name="en.answer"]', "   ")
+    benefits = hr.locator('textarea[name="fr.questions"]')
+    benefits.fill(benefits.input_value() + "\nCombien de jours de télétravail par semaine ?")
+    hr.click("form.editor button[type=submit]")
+    problems = hr.locator(".problems-box")
+    expect(problems.locator('[data-field="en.answer"]')).to_contain_text("Réponse (anglais)")
+    expect(problems).to_contain_text("remote-work")  # the article that already has it
+    expect(hr.locator('textarea[name="en.answer"]')).to_have_attribute("aria-invalid", "true")
+
+
+def test_a_question_the_assistant_could_not_answer_becomes_an_example(
+    hr: Page, workspace: Workspace
+):
+    unknown = "Est-ce que vous avez une salle d'escalade au bureau ?"
+    replies = ask(workspace, unknown)
+    assert any((m.get("custom") or {}).get("type") == "no_answer" for m in replies)
+    ask(workspace, "Vous avez une salle d'escalade dans vos locaux ? <img src=x onerror=alert(1)>")
+
+    hr.goto(hr.url.split("#")[0] + "#inbox")
+    group = hr.locator("article.group", has_text="escalade").first
+    expect(group).to_be_visible(timeout=10_000)
+    expect(group.locator(".count")).to_have_text("2")
+    # What candidates typed is shown as text.
+    expect(hr.locator(".groups")).to_contain_text("<img src=x onerror=alert(1)>")
+    assert hr.locator(".groups img").count() == 0
+    screenshot(hr, "workspace-inbox")
+    group.locator('select[name="article"]').select_option("benefits-overview")
+    group.get_by_role("button", name="Ajouter comme exemple").click()
+    expect(hr.locator(".notice", has_text="benefits-overview")).to_be_visible()
+    expect(hr.locator("article.group", has_text="escalade")).to_have_count(0)
+    expect(hr.locator("#model-badge")).to_have_text("Modèle à réentraîner", timeout=10_000)
+
+    open_article(hr, "benefits-overview")
+    expect(hr.locator('textarea[name="fr.questions"]')).to_have_value(re.compile("escalade"))
+
+
+def test_retraining_goes_live_while_a_candidate_keeps_chatting(hr: Page, workspace: Workspace):
+    before = workspace.serving()
+    hr.goto(hr.url.split("#")[0] + "#model")
+    expect(hr.locator("#model-state")).to_contain_text("plus à jour", timeout=10_000)
+    with Chatter(workspace.settings.rasa_url, workspace.web) as chatter:
+        hr.click("#retrain")
+        running = hr.locator("article.build").first
+        expect(running).to_have_attribute("data-status", re.compile("training|checking"))
+        deadline = time.monotonic() + RETRAIN_TIMEOUT
+        status = ""
+        while time.monotonic() < deadline:
+            status = running.get_attribute("data-status") or ""
+            if status in ("awaiting_confirmation", "live", "failed"):
+                break
+            time.sleep(2)
+            running = hr.locator("article.build").first
+        assert status in ("awaiting_confirmation", "live"), running.inner_text()
+        if status == "awaiting_confirmation":
+            # Three epochs do worse than the real model: HR sees the drop and decides.
+            expect(running).to_contain_text("La précision baisse")
+            expect(running.locator("tr.drop").first).to_be_visible()
+            screenshot(hr, "workspace-model-drop")
+            running.get_by_role("button", name="Mettre en ligne malgré la baisse").click()
+        live = hr.locator('article.build[data-status="live"]').first
+        expect(live).to_be_visible(timeout=120_000)
+        time.sleep(3)  # the candidate keeps chatting on the new model
+    assert chatter.failures == [], chatter.failures
+    assert chatter.sent >= 20
+    after = workspace.serving()
+    assert after != before and after.startswith("assistant-")
+    assert (workspace.settings.models_dir / after).is_file()
+    expect(hr.locator("#model-state")).to_contain_text("connaît toutes", timeout=10_000)
+    # The new model answers.
+    replies = ask(workspace, "Quels sont vos avantages ?")
+    assert replies and all("error" not in (m.get("text") or "") for m in replies)
+    screenshot(hr, "workspace-model")
+
+
+def test_the_dashboard_charts_the_conversations(hr: Page, workspace: Workspace):
+    hr.goto(hr.url.split("#")[0] + "#dashboard")
+    kpis = hr.locator(".kpis")
+    expect(kpis).to_contain_text("Conversations")
+    conversations = kpis.locator(".kpi", has_text="Conversations").locator("strong")
+    expect(conversations).not_to_have_text("0")
+    assert hr.locator(".charts svg").count() >= 5
+    screenshot(hr, "workspace-dashboard")
+    csv = hr.locator("a[download]").get_attribute("href")
+    cookies = {c["name"]: c["value"] for c in hr.context.cookies()}
+    answer = requests.get(f"{workspace.web}{csv}", cookies=cookies, timeout=30)
+    assert answer.status_code == 200 and answer.headers["Content-Type"].startswith("text/csv")
+    assert answer.text.startswith("section,key,figure,value")
+
+
+def test_a_recruiter_reads_the_dashboard_but_cannot_edit(browser: Browser, workspace: Workspace):
+    context = browser.new_context(viewport={"width": 1280, "height": 860})
+    page = context.new_page()
+    try:
+        sign_in(page, workspace, "camille")
+        expect(page).to_have_url(re.compile(r"/console$"))
+        page.goto(f"{workspace.web}/console/hr#articles")
+        expect(page.locator(".kpis")).to_be_visible(timeout=10_000)  # sent to the dashboard
+        assert page.locator('.tabs a[data-tab="articles"]').is_hidden()
+        status = page.evaluate(
+            """() => fetch('/console/api/hr/articles', {headers: {'X-CSRF-Token':
+                 document.querySelector('meta[name=csrf]').content}}).then(r => r.status)"""
+        )
+        assert status == 403
+    finally:
+        context.close()
