@@ -33,6 +33,7 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) scripts/bench.py
+	$(PY) scripts/bench_swap.py
 
 # Re-resolve the pinned versions after changing requirements*.in.
 lock: $(STAMP)

@@ -25,6 +25,7 @@ import json
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
 import urllib.error
@@ -55,6 +56,7 @@ from bot.settings import PROJECT_ROOT, Settings, rasa_token
 RUNNING = ("queued", "training", "checking", "deploying")
 BUILDS_FOLDER = "builds"
 LOAD_TIMEOUT = 600.0
+MAX_BUILD_SECONDS = 4 * 3600
 
 
 class BuildRefused(RuntimeError):
@@ -246,8 +248,15 @@ def running_build(session: Session) -> ModelBuild | None:
     ).scalar_one_or_none()
     if build is None:
         return None
-    never_started = build.pid is None and (utcnow() - build.created_at).total_seconds() > 60
-    if never_started or (build.pid is not None and not _pid_alive(build.pid)):
+    age = (utcnow() - build.created_at).total_seconds()
+    never_started = build.pid is None and age > 60
+    # The pid means something only on the machine that started the build; elsewhere,
+    # a build still "running" after MAX_BUILD_SECONDS is taken as dead.
+    here = (build.check or {}).get("host") in (None, socket.gethostname())
+    gone = build.pid is not None and (
+        not _pid_alive(build.pid) if here else age > MAX_BUILD_SECONDS
+    )
+    if never_started or gone:
         build.status = "failed"
         build.error = "the training process stopped unexpectedly"
         build.finished_at = utcnow()
@@ -265,7 +274,7 @@ def start_build(settings: Settings, *, author: str) -> ModelBuild:
     """Record a build and start its process; refused while another one runs."""
     with transaction(settings.database_url) as session:
         if running_build(session) is not None:
-            raise BuildRefused("a training is already under way")
+            raise BuildRefused("un entraînement est déjà en cours")
         serving = next((m for m in serving_models(settings).values() if m), None)
         build = ModelBuild(
             fingerprint=fingerprint(settings),
@@ -274,7 +283,7 @@ def start_build(settings: Settings, *, author: str) -> ModelBuild:
             requested_by=author,
             created_at=utcnow(),
             serving_model=serving,
-            check={"files": files_fingerprint(settings)},
+            check={"files": files_fingerprint(settings), "host": socket.gethostname()},
         )
         session.add(build)
         session.flush()
@@ -470,7 +479,9 @@ def deploy(settings: Settings, build_id: int, *, author: str) -> ModelBuild:
             .values(status="deploying", stage="loading the new model", confirmed_by=author)
         ).rowcount
     if not moved:
-        raise BuildRefused(f"build {build_id} is {build.status}: nothing to put live")
+        raise BuildRefused(
+            f"l'entraînement {build_id} est « {build.status} » : rien à mettre en ligne"
+        )
     source = settings.models_dir / BUILDS_FOLDER / build.model_file
     target = settings.models_dir / build.model_file
     try:
@@ -522,7 +533,7 @@ def _prune_models(settings: Settings, keep: str, kept_superseded: int = 1) -> No
 def reject(settings: Settings, build_id: int, *, author: str) -> ModelBuild:
     build = get_build(settings, build_id)
     if build.status != "awaiting_confirmation":
-        raise BuildRefused(f"build {build_id} is {build.status}: nothing to turn down")
+        raise BuildRefused(f"l'entraînement {build_id} est « {build.status} » : rien à refuser")
     _finish(settings, build_id, "rejected")
     with transaction(settings.database_url) as session:
         audit.record(
@@ -585,6 +596,6 @@ def build_json(build: ModelBuild) -> dict[str, Any]:
         "deployed_at": at(build.deployed_at),
         "accuracy_new": build.accuracy_new,
         "accuracy_serving": build.accuracy_serving,
-        "check": {k: v for k, v in (build.check or {}).items() if k != "files"},
+        "check": {k: v for k, v in (build.check or {}).items() if k not in ("files", "host")},
         "error": build.error,
     }

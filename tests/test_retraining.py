@@ -122,7 +122,7 @@ def test_a_build_that_never_started_is_failed_after_a_minute(settings):
 
 def test_only_one_build_runs_at_a_time(settings):
     _add(settings, status="training", pid=os.getpid())
-    with pytest.raises(BuildRefused, match="already under way"):
+    with pytest.raises(BuildRefused, match="déjà en cours"):
         start_build(settings, author="Hana")
 
 
@@ -165,3 +165,15 @@ def test_a_drop_is_any_lower_held_out_accuracy():
     assert not CheckResult(0.91, 0.91, {}).dropped
     assert not CheckResult(0.95, 0.91, {}).dropped
     assert not CheckResult(0.50, None, {}).dropped  # nothing to compare with
+
+
+def test_a_build_started_on_another_machine_is_trusted_until_it_is_far_too_old(settings):
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    elsewhere = {"host": "another-web-server"}
+    recent = _add(settings, status="training", pid=dead.pid, check=elsewhere)
+    with transaction(settings.database_url) as session:
+        assert running_build(session).id == recent  # its pid means nothing here
+        session.get(ModelBuild, recent).created_at = utcnow() - timedelta(hours=5)
+    with transaction(settings.database_url) as session:
+        assert running_build(session) is None

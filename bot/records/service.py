@@ -175,19 +175,23 @@ def cancel_event(*, session: Session, event_id: Any, author: str) -> Event:
     return event
 
 
-def delete_event(*, session: Session, event_id: Any, author: str) -> None:
-    """Remove an occurrence entered by mistake; the audit entry keeps what it was."""
-    event = get_event(session=session, event_id=event_id)
-    snapshot = _snapshot(event)
-    session.delete(event)
+def _delete(session: Session, record: Event | JobPosition, kind: str, author: str) -> None:
+    """Delete a record; the audit entry keeps all of it."""
+    snapshot = _snapshot(record)
+    session.delete(record)
     session.flush()
     audit.record(
         session=session,
         actor=author,
-        action="event.deleted",
-        target=f"event:{snapshot['id']}",
+        action=f"{kind}.deleted",
+        target=f"{kind}:{snapshot['id']}",
         detail={"record": snapshot},
     )
+
+
+def delete_event(*, session: Session, event_id: Any, author: str) -> None:
+    """Remove an occurrence entered by mistake; the audit entry keeps what it was."""
+    _delete(session, get_event(session=session, event_id=event_id), "event", author)
 
 
 # Job positions
@@ -288,14 +292,4 @@ def reopen_job(*, session: Session, job_id: Any, author: str) -> JobPosition:
 
 def delete_job(*, session: Session, job_id: Any, author: str) -> None:
     """Remove a position entered by mistake (a filled one is closed instead)."""
-    job = get_job(session=session, job_id=job_id)
-    snapshot = _snapshot(job)
-    session.delete(job)
-    session.flush()
-    audit.record(
-        session=session,
-        actor=author,
-        action="job.deleted",
-        target=f"job:{snapshot['id']}",
-        detail={"record": snapshot},
-    )
+    _delete(session, get_job(session=session, job_id=job_id), "job", author)

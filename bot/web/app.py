@@ -154,6 +154,7 @@ CONSOLE_FILES = {
     "workspace.css": "text/css",
     "charts.js": "text/javascript",
     "richtext.js": "text/javascript",
+    "staff.js": "text/javascript",
 }
 
 

@@ -25,6 +25,7 @@ from bot.knowledge.diff import revision_diffs
 from bot.knowledge.service import ArticleNotFound
 from bot.records import service as records
 from bot.settings import LANGUAGES, Settings
+from bot.web.problems_fr import french, french_errors, french_problems
 from bot.web.staff import Handler, StaffGate, json_error
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -50,11 +51,11 @@ def _range(request: web.Request, settings: Settings) -> tuple[date, date]:
             request.query.get("from") or (end - timedelta(days=29)).isoformat()
         )
     except ValueError:
-        raise json_error(400, "from and to must be dates like 2026-11-26") from None
+        raise json_error(400, "les dates doivent s'écrire comme 2026-11-26") from None
     if end < start:
-        raise json_error(400, "the end date is before the start date")
+        raise json_error(400, "la date de fin précède la date de début")
     if (end - start).days >= MAX_RANGE_DAYS:
-        raise json_error(400, f"choose a range of at most {MAX_RANGE_DAYS} days")
+        raise json_error(400, f"choisissez une période de {MAX_RANGE_DAYS} jours au plus")
     return start, end
 
 
@@ -112,7 +113,7 @@ def add_workspace(app: web.Application, settings: Settings, gate: StaffGate) -> 
 
         found = await db(read)
         if found is None:
-            raise json_error(404, f"no article {article_id!r}")
+            raise json_error(404, f"aucun article « {article_id} »")
         return web.json_response(found)
 
     def saving(create: bool) -> Any:
@@ -125,7 +126,7 @@ def add_workspace(app: web.Application, settings: Settings, gate: StaffGate) -> 
             expected = data.pop("expected_revision", None)
             if not create and (not isinstance(expected, int) or isinstance(expected, bool)):
                 # Without it, a save could silently overwrite a colleague's.
-                raise json_error(400, "expected_revision (the revision you edited) is required")
+                raise json_error(400, "expected_revision (la révision modifiée) est obligatoire")
             from_inbox = data.pop("from_inbox", None) or []
 
             def write(session: Session) -> dict[str, Any]:
@@ -154,11 +155,15 @@ def add_workspace(app: web.Application, settings: Settings, gate: StaffGate) -> 
             try:
                 saved = await db(write)
             except editing.ArticleInvalid as error:
-                raise json_error(422, "the article has problems", problems=error.errors) from None
+                raise json_error(
+                    422, "l'article est à corriger", problems=french_problems(error.errors)
+                ) from None
             except editing.EditConflict as error:
-                raise json_error(409, str(error), conflict=error.to_json()) from None
+                raise json_error(409, french(str(error)), conflict=error.to_json()) from None
             except inbox.UnknownInboxItem:
-                raise json_error(400, "unknown inbox items") from None
+                raise json_error(
+                    400, "ces éléments n'existent pas (ou plus) : rechargez la page"
+                ) from None
             return web.json_response(saved, status=201 if create else 200)
 
         return save
@@ -187,9 +192,11 @@ def add_workspace(app: web.Application, settings: Settings, gate: StaffGate) -> 
         try:
             await db(write)
         except ArticleNotFound:
-            raise json_error(404, f"no article {article_id!r}") from None
+            raise json_error(404, f"aucun article « {article_id} »") from None
         except editing.ArticleInvalid as error:
-            raise json_error(422, "the article cannot be deleted", problems=error.errors) from None
+            raise json_error(
+                422, "l'article ne peut pas être supprimé", problems=french_problems(error.errors)
+            ) from None
         except editing.EditConflict as error:
             raise json_error(409, str(error)) from None
         return web.json_response({"ok": True})
@@ -205,7 +212,9 @@ def add_workspace(app: web.Application, settings: Settings, gate: StaffGate) -> 
         try:
             return web.json_response(await db(read))
         except editing.ArticleInvalid as error:
-            raise json_error(422, "the article has problems", problems=error.errors) from None
+            raise json_error(
+                422, "l'article est à corriger", problems=french_problems(error.errors)
+            ) from None
 
     @require(HR)
     async def history(request: web.Request, user: StaffUser, websession: Any) -> web.StreamResponse:
@@ -216,7 +225,7 @@ def add_workspace(app: web.Application, settings: Settings, gate: StaffGate) -> 
 
         found = await db(read)
         if not found:
-            raise json_error(404, f"no revision of {article_id!r}")
+            raise json_error(404, f"aucune révision de « {article_id} »")
         return web.json_response({"revisions": found})
 
     @require(HR)
@@ -240,10 +249,12 @@ def add_workspace(app: web.Application, settings: Settings, gate: StaffGate) -> 
         try:
             return web.json_response(await db(write))
         except LookupError:
-            raise json_error(404, f"no revision {number} of {article_id!r}") from None
+            raise json_error(404, f"pas de révision {number} pour « {article_id} »") from None
         except editing.ArticleInvalid as error:
             raise json_error(
-                422, "this revision cannot be restored", problems=error.errors
+                422,
+                "cette révision ne peut pas être restaurée",
+                problems=french_problems(error.errors),
             ) from None
 
     # ------------------------------------------------------------ inbox
@@ -276,7 +287,7 @@ def add_workspace(app: web.Application, settings: Settings, gate: StaffGate) -> 
             or len(items) > 1000
             or not all(isinstance(i, str) and len(i) < 40 for i in items)
         ):
-            raise json_error(400, "items must be a list of inbox item ids")
+            raise json_error(400, "items doit être une liste d'identifiants d'éléments")
         return items
 
     @require(HR)
@@ -291,7 +302,9 @@ def add_workspace(app: web.Application, settings: Settings, gate: StaffGate) -> 
         try:
             return web.json_response({"dismissed": await db(write)})
         except inbox.UnknownInboxItem:
-            raise json_error(404, "unknown inbox items") from None
+            raise json_error(
+                404, "ces éléments n'existent pas (ou plus) : rechargez la page"
+            ) from None
 
     @require(HR)
     async def inbox_add(
@@ -301,9 +314,9 @@ def add_workspace(app: web.Application, settings: Settings, gate: StaffGate) -> 
         items = item_ids(data)
         article_id, question = data.get("article"), data.get("question")
         if not isinstance(article_id, str) or not article_id:
-            raise json_error(400, "choose the article")
+            raise json_error(400, "choisissez l'article")
         if question is not None and not isinstance(question, str):
-            raise json_error(400, "question must be a text")
+            raise json_error(400, "la question doit être un texte")
 
         def write(session: Session) -> dict[str, Any]:
             result = inbox.add_as_example(
@@ -318,11 +331,15 @@ def add_workspace(app: web.Application, settings: Settings, gate: StaffGate) -> 
         try:
             return web.json_response(await db(write))
         except (editing.ArticleInvalid, inbox.InboxActionInvalid) as error:
-            raise json_error(422, "the question cannot be added", problems=error.errors) from None
+            raise json_error(
+                422, "la question ne peut pas être ajoutée", problems=french_problems(error.errors)
+            ) from None
         except inbox.UnknownInboxItem:
-            raise json_error(404, "unknown inbox items") from None
+            raise json_error(
+                404, "ces éléments n'existent pas (ou plus) : rechargez la page"
+            ) from None
         except ArticleNotFound:
-            raise json_error(404, f"no article {article_id!r}") from None
+            raise json_error(404, f"aucun article « {article_id} »") from None
 
     # ------------------------------------------------------------ events and positions
 
@@ -370,9 +387,11 @@ def add_workspace(app: web.Application, settings: Settings, gate: StaffGate) -> 
                     status=200 if "record" in request.match_info else 201,
                 )
             except records.RecordError as error:
-                raise json_error(422, "the record has problems", errors=error.errors) from None
+                raise json_error(
+                    422, "l'enregistrement est à corriger", errors=french_errors(error.errors)
+                ) from None
             except records.RecordNotFound:
-                raise json_error(404, "no such record") from None
+                raise json_error(404, "cet enregistrement n'existe pas (ou plus)") from None
 
         @require(HR)
         async def remove(
@@ -382,7 +401,7 @@ def add_workspace(app: web.Application, settings: Settings, gate: StaffGate) -> 
             try:
                 await db(lambda s: removed(s, record_id, user.display_name))
             except records.RecordNotFound:
-                raise json_error(404, "no such record") from None
+                raise json_error(404, "cet enregistrement n'existe pas (ou plus)") from None
             return web.json_response({"ok": True})
 
         return listing, save, remove
@@ -409,11 +428,13 @@ def add_workspace(app: web.Application, settings: Settings, gate: StaffGate) -> 
             try:
                 build = await in_thread(work, settings, build_id, author=user.display_name)
             except LookupError:
-                raise json_error(404, "unknown build") from None
+                raise json_error(404, "entraînement inconnu") from None
             except retraining.BuildRefused as error:
                 raise json_error(409, str(error)) from None
             except retraining.DeployFailed as error:
-                raise json_error(502, f"the new model could not be loaded: {error}") from None
+                raise json_error(
+                    502, f"le nouveau modèle n'a pas pu être chargé : {error}"
+                ) from None
             return web.json_response(retraining.build_json(build))
 
         return act

@@ -168,7 +168,7 @@ async def test_bad_requests_get_clear_errors(web):
         assert answer.status == 413
     for path in ("/articles/nope", "/articles/nope/revisions"):
         status, data = await hr.call("GET", path)
-        assert status == 404 and "nope" in data["error"]
+        assert status == 404 and "« nope »" in data["error"]
     for path in ("/model/builds/x/confirm", "/model/builds/99/confirm", "/model/builds/99/reject"):
         status, _ = await hr.call("POST", path, {})
         assert status == 404
@@ -335,6 +335,6 @@ async def test_the_model_page_and_one_training_at_a_time(web):
             )
         )
     status, data = await hr.call("POST", "/model/retrain", {})
-    assert status == 409 and "already" in data["error"]
+    assert status == 409 and "déjà en cours" in data["error"]
     status, data = await hr.call("POST", "/model/builds/1/confirm", {})
     assert status == 409  # training, not awaiting confirmation

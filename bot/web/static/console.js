@@ -3,7 +3,6 @@
 "use strict";
 
 (function () {
-  var csrf = document.querySelector('meta[name="csrf"]').content;
   var me = null;
   var handoffs = [];
   var selected = null;      // conversation id
@@ -25,27 +24,8 @@
     needs_human: "situation personnelle", not_helpful: "réponses insuffisantes"
   };
 
-  function el(tag, attrs, children) {
-    var node = document.createElement(tag);
-    Object.keys(attrs || {}).forEach(function (key) {
-      if (key === "text") { node.textContent = attrs[key]; }
-      else if (attrs[key] !== null && attrs[key] !== undefined) { node.setAttribute(key, attrs[key]); }
-    });
-    (children || []).forEach(function (child) { if (child) { node.appendChild(child); } });
-    return node;
-  }
-
-  function api(method, path, body) {
-    var options = { method: method, credentials: "same-origin", headers: { "X-CSRF-Token": csrf } };
-    if (body !== undefined) {
-      options.headers["Content-Type"] = "application/json";
-      options.body = JSON.stringify(body);
-    }
-    return fetch(path, options).then(function (response) {
-      if (response.status === 401) { window.location.href = "/console/login"; }
-      return response.json().then(function (data) { return { status: response.status, data: data }; });
-    });
-  }
+  var el = window.ArdoiseStaff.el;
+  var api = window.ArdoiseStaff.api;
 
   function minutesSince(iso) {
     return Math.max(0, Math.round((Date.now() - Date.parse(iso)) / 60000));

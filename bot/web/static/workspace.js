@@ -3,7 +3,6 @@
 "use strict";
 
 (function () {
-  var csrf = document.querySelector('meta[name="csrf"]').content;
   var role = document.querySelector('meta[name="role"]').content;
   var view = document.getElementById("view");
   var badge = document.getElementById("model-badge");
@@ -34,35 +33,8 @@
 
   // ------------------------------------------------------------ helpers
 
-  function el(tag, attrs, children) {
-    var node = document.createElement(tag);
-    Object.keys(attrs || {}).forEach(function (key) {
-      if (key === "text") { node.textContent = attrs[key]; }
-      else if (attrs[key] !== null && attrs[key] !== undefined && attrs[key] !== false) {
-        node.setAttribute(key, attrs[key] === true ? "" : attrs[key]);
-      }
-    });
-    (children || []).forEach(function (child) {
-      if (child === null || child === undefined) { return; }
-      node.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
-    });
-    return node;
-  }
-
-  function api(method, path, body) {
-    var options = { method: method, credentials: "same-origin", headers: { "X-CSRF-Token": csrf } };
-    if (body !== undefined) {
-      options.headers["Content-Type"] = "application/json";
-      options.body = JSON.stringify(body);
-    }
-    return fetch(path, options).then(function (response) {
-      if (response.status === 401) { window.location.href = "/console/login"; }
-      return response.json().catch(function () { return { error: "réponse illisible (" + response.status + ")" }; })
-        .then(function (data) { return { status: response.status, ok: response.ok, data: data }; });
-    }, function () {
-      return { status: 0, ok: false, data: { error: "serveur injoignable : réessayez" } };
-    });
-  }
+  var el = window.ArdoiseStaff.el;
+  var api = window.ArdoiseStaff.api;
 
   function day(iso) {
     if (!iso) { return "—"; }
@@ -102,6 +74,7 @@
     var parts = String(path || "").split(".");
     var language = parts[0] === "fr" ? " (français)" : parts[0] === "en" ? " (anglais)" : "";
     if (language) { parts.shift(); }
+    if (!parts.length || !parts[0]) { return language ? "Texte" + language : "Article"; }
     var name = FIELD_NAMES[parts[0]] || parts[0];
     var index = parts.length > 1 && /^\d+$/.test(parts[1]) ? " n° " + (Number(parts[1]) + 1) : "";
     return name + language + index;
@@ -305,7 +278,11 @@
     var status = select("status", { draft: "brouillon", published: "publié" }, doc.status);
     common.appendChild(field("Statut", status));
     var reviewed = input("reviewed", doc.reviewed || "", { type: "date" });
-    common.appendChild(field("Revu le", reviewed));
+    var reviewedToday = button("Relu aujourd'hui", function () {
+      var now = new Date();
+      reviewed.value = now.getFullYear() + "-" + String(now.getMonth() + 1).padStart(2, "0") + "-" + String(now.getDate()).padStart(2, "0");
+    }, "quiet");
+    common.appendChild(el("div", {}, [field("Revu le", reviewed, "l'article est signalé « à revoir » après 6 mois"), reviewedToday]));
     var tags = input("tags", (doc.tags || []).join(", "), { maxlength: "500" });
     common.appendChild(field("Étiquettes", tags, "séparées par des virgules"));
     var related = input("related", (doc.related || []).join(", "), { maxlength: "500" });
@@ -862,6 +839,11 @@
     draw(area);
   }
 
+  function minutes(seconds) {
+    if (seconds === null || seconds === undefined) { return "—"; }
+    return seconds < 90 ? Math.round(seconds) + " s" : Math.round(seconds / 60) + " min";
+  }
+
   function renderDashboard(body, data) {
     var totals = data.totals || {};
     var claim = totals.time_to_claim || {};
@@ -869,7 +851,7 @@
       ["Conversations", totals.conversations], ["Messages des candidats", totals.candidate_messages],
       ["Sans humain (containment)", percent(totals.containment)], ["Taux de « je ne sais pas »", percent(totals.dont_know_rate)],
       ["Taux de passage à un humain", percent(totals.handoff_rate)],
-      ["Délai de prise en charge (médiane)", claim.median_seconds === null || claim.median_seconds === undefined ? "—" : Math.round(claim.median_seconds / 60) + " min"],
+      ["Délai de prise en charge (médiane / 90 %)", minutes(claim.median_seconds) + " / " + minutes(claim.p90_seconds)],
       ["Demandes de rappel", totals.callback_requests]
     ];
     body.appendChild(el("div", { "class": "kpis" }, kpis.map(function (k) {
