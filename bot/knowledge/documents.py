@@ -141,24 +141,30 @@ def _parse_links(value: Any, problems: list[str], where: str) -> tuple[Link, ...
     return tuple(links)
 
 
-def _parse_text(value: Any, language: str, problems: list[str], where: str) -> LocalizedText | None:
+def _parse_text(
+    value: Any, language: str, problems: list[str], where: str, draft: bool = False
+) -> LocalizedText | None:
+    """One language's text. A draft may be unfinished (empty texts, few examples);
+    publishing needs everything."""
     where = f"{where}: {language}"
+    if draft and value is None:
+        return LocalizedText(title="", answer="", questions=())
     if not isinstance(value, dict):
         problems.append(f"{where}: missing (every article needs {' and '.join(LANGUAGES)})")
         return None
     title, answer = _text(value.get("title")), _text(value.get("answer"))
-    if not title:
+    if not title and not draft:
         problems.append(f"{where}: title is empty")
     elif len(title) > MAX_TITLE:
         problems.append(f"{where}: title is longer than {MAX_TITLE} characters")
-    if not answer:
+    if not answer and not draft:
         problems.append(f"{where}: answer is empty")
     elif len(answer) > MAX_ANSWER:
         problems.append(f"{where}: answer is longer than {MAX_ANSWER} characters")
     elif HTML_TAG.search(answer):
         problems.append(f"{where}: answer contains HTML; use **bold**, '- ' lists and [label](url)")
     questions = _string_list(value.get("questions"), "questions", problems, where)
-    if len(questions) < MIN_QUESTIONS:
+    if len(questions) < MIN_QUESTIONS and not draft:
         problems.append(
             f"{where}: {len(questions)} example questions, at least {MIN_QUESTIONS} needed"
         )
@@ -193,7 +199,10 @@ def article_from_dict(
     status = _text(data.get("status")) or "published"
     if status not in STATUSES:
         problems.append(f"{where}: status must be one of {', '.join(STATUSES)}")
-    texts = {lang: _parse_text(data.get(lang), lang, problems, where) for lang in LANGUAGES}
+    draft = status == "draft"
+    texts = {
+        lang: _parse_text(data.get(lang), lang, problems, where, draft=draft) for lang in LANGUAGES
+    }
     doc = ArticleDoc(
         id=article_id,
         topic=topic,

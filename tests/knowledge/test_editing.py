@@ -63,6 +63,12 @@ def with_text(data: dict, language: str, **changes) -> dict:
     return {**data, language: {**data[language], **changes}}
 
 
+def accepted(kb_url: str, data, article_id: str | None = None) -> bool:
+    with transaction(kb_url) as session:
+        read_article_input(session, data, article_id=article_id)
+    return True
+
+
 def problems(kb_url: str, data, article_id: str | None = None) -> dict[str, str]:
     """{field: message} of what the editor would be told."""
     with transaction(kb_url) as session, pytest.raises(ArticleInvalid) as caught:
@@ -276,11 +282,14 @@ def test_not_an_object(kb_url, data):
     assert problems(kb_url, data) == {"": "the article must be a JSON object"}
 
 
-def test_drafts_follow_the_same_rules(kb_url):
-    # An incomplete draft would make `kb export` write files that `kb import` refuses.
-    data = with_text(parking(status="draft"), "en", questions=["only one?"])
-    assert "fr.questions" not in problems(kb_url, data)
-    assert "at least" in problems(kb_url, data)["en.questions"]
+def test_a_draft_may_be_unfinished_but_publishing_needs_everything(kb_url):
+    draft = with_text(parking(status="draft"), "en", title="", answer="", questions=["only one?"])
+    assert accepted(kb_url, draft)
+    published = {**draft, "status": "published"}
+    found = problems(kb_url, published)
+    assert "at least" in found["en.questions"] and "en.answer" in found and "en.title" in found
+    # Rules that keep the files valid apply to drafts too (`kb export` writes drafts).
+    assert "HTML" in problems(kb_url, with_text(draft, "fr", answer="<b>x</b>"))["fr.answer"]
 
 
 # --- saving, conflicts, history -------------------------------------------------------------
@@ -488,7 +497,9 @@ def test_a_template_starts_a_draft(kb_url):
     assert template["status"] == "draft"
     assert template["fr"]["questions"] == ["parking ?", "vélo ?"]
     assert template["en"] == {"title": "", "answer": "", "questions": []}
-    assert "fr.answer" in problems(kb_url, template)
+    # Saved as it is (a draft); publishing it asks for the rest.
+    assert accepted(kb_url, {**template, "id": "parking-bis", "team": "people"})
+    assert "fr.answer" in problems(kb_url, {**template, "status": "published"})
 
 
 def test_add_an_example_question(kb_url):
