@@ -22,6 +22,7 @@ from bot.retraining import (
     deployed_model,
     files_fingerprint,
     reject,
+    run_build,
     running_build,
     start_build,
 )
@@ -177,3 +178,21 @@ def test_a_build_started_on_another_machine_is_trusted_until_it_is_far_too_old(s
         session.get(ModelBuild, recent).created_at = utcnow() - timedelta(hours=5)
     with transaction(settings.database_url) as session:
         assert running_build(session) is None
+
+
+def test_a_failed_training_keeps_the_error_for_hr_and_leaves_no_model(tmp_path, db_url, models):
+    broken = tmp_path / "broken-config.yml"
+    broken.write_text(
+        "recipe: default.v1\nlanguage: fr\npipeline:\n  - name: NoSuchComponent\npolicies: []\n"
+    )
+    settings = make_settings(
+        tmp_path, database_url=db_url, MODELS_DIR=str(models), TRAINING_CONFIG=str(broken)
+    )
+    build_id = _add(settings, status="queued")
+    assert run_build(settings, build_id) == 1
+    with transaction(settings.database_url) as session:
+        build = session.get(ModelBuild, build_id)
+        assert build.status == "failed" and build.finished_at is not None
+        assert "NoSuchComponent" in build.error
+        assert build.model_file is None
+    assert [p.name for p in models.glob("**/*.tar.gz")] == ["assistant-0123456789abcdef.tar.gz"]
