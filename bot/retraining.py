@@ -352,9 +352,15 @@ class CheckResult:
 
 def _accuracy_of(model_file: Path, settings: Settings) -> tuple[float, dict[str, float]]:
     """How the model does on the held-out questions, deciding as the assistant does."""
+    import logging
+
+    import structlog
     from rasa.core.agent import Agent
 
     from bot.evaluation import accuracy, evaluate, load_questions
+
+    # Rasa logs every parse at debug level: keep the build's log readable.
+    structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.INFO))
     from bot.knowledge.search import ArticleIndex
     from bot.knowledge.service import training_examples
 
