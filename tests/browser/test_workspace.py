@@ -271,6 +271,38 @@ def test_a_question_the_assistant_could_not_answer_becomes_an_example(
     expect(hr.locator('textarea[name="fr.questions"]')).to_have_value(re.compile("escalade"))
 
 
+def test_a_cancelled_open_house_disappears_from_the_next_answer(hr: Page, workspace: Workspace):
+    question = "Quand ont lieu les prochaines portes ouvertes ?"
+    before = " ".join(m.get("text", "") for m in ask(workspace, question))
+    assert "Prochaines portes ouvertes" in before
+    hr.goto(hr.url.split("#")[0] + "#records")
+    first = hr.locator(
+        "section[aria-labelledby=events-title] tr[data-record]", has_text="Portes ouvertes"
+    ).first
+    expect(first).to_be_visible(timeout=10_000)
+    shown_date = first.locator("td").nth(1).inner_text()
+    first.get_by_role("button", name="Modifier").click()
+    form = hr.locator("form.record-form")
+    form.locator('select[name="status"]').select_option("cancelled")
+    form.locator('input[name="place_fr"]').fill("<b>Lyon</b>")
+    form.get_by_role("button", name="Enregistrer").click()
+    expect(form.locator(".problems")).to_contain_text("HTML")  # markup refused, in French
+    form.locator('input[name="place_fr"]').fill("Siège de Lyon (Part-Dieu)")
+    form.get_by_role("button", name="Enregistrer").click()
+    expect(hr.locator("form.record-form")).to_have_count(0, timeout=10_000)
+    row = hr.locator(
+        "section[aria-labelledby=events-title] tr[data-record]", has_text="Portes ouvertes"
+    ).filter(has_text=shown_date)
+    expect(row).to_contain_text("annulé")
+    screenshot(hr, "workspace-records")
+    after = " ".join(m.get("text", "") for m in ask(workspace, question))
+    listed_before = [line for line in before.split("\n") if line.startswith("- **")]
+    listed_after = [line for line in after.split("\n") if line.startswith("- **")]
+    # The cancelled (first) date is gone; the next ones move up.
+    assert listed_before[0] not in after
+    assert listed_after[0] == listed_before[1]
+
+
 def test_retraining_goes_live_while_a_candidate_keeps_chatting(hr: Page, workspace: Workspace):
     before = workspace.serving()
     hr.goto(hr.url.split("#")[0] + "#model")
