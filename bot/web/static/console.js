@@ -106,6 +106,14 @@
 
   function renderDetail() {
     var h = current();
+    // Updates re-render the view: what the recruiter was typing (and where) must survive.
+    var drafts = {};
+    var focused = document.activeElement && document.activeElement.id;
+    var same = h && main.getAttribute("data-conversation") === h.conversation;
+    ["reply", "note"].forEach(function (id) {
+      var box = document.getElementById(id);
+      if (box) { drafts[id] = { value: box.value, start: box.selectionStart, end: box.selectionEnd }; }
+    });
     main.textContent = "";
     if (!h) { return; }
     var mine = me && h.status === "claimed" && h.claimed_by_id === me.id;
@@ -191,6 +199,13 @@
       el("h3", { text: "Notes internes" }), notesList, noteForm
     ]));
     transcript.scrollTop = transcript.scrollHeight;
+    main.setAttribute("data-conversation", h.conversation);
+    Object.keys(drafts).forEach(function (id) {
+      var box = document.getElementById(id);
+      if (!same || !box || !drafts[id].value) { return; }
+      box.value = drafts[id].value;
+      if (focused === id) { box.focus(); box.setSelectionRange(drafts[id].start, drafts[id].end); }
+    });
   }
 
   // ------------------------------------------------------------ callbacks
