@@ -100,7 +100,9 @@ def test_sign_in_claim_and_chat_live(browser: Browser, assistant, ines):
         page.fill("#reply", "Bonjour, je suis Inès. <b>Je</b> vous écoute.")
         candidate.run(client.say("Vous êtes là ?", language="fr"))
         expect(page.locator("#transcript")).to_contain_text("Vous êtes là ?", timeout=5_000)
-        expect(page.locator("#reply")).to_have_value("Bonjour, je suis Inès. <b>Je</b> vous écoute.")
+        expect(page.locator("#reply")).to_have_value(
+            "Bonjour, je suis Inès. <b>Je</b> vous écoute."
+        )
         page.press("#reply", "Enter")
         message = candidate.run(client.next_message())
         assert message["text"] == "Bonjour, je suis Inès. <b>Je</b> vous écoute."

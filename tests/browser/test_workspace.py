@@ -27,7 +27,9 @@ import requests
 from playwright.sync_api import Browser, Page, expect
 
 from bot.accounts import add_user
+from bot.answering import REVIEW_BELOW
 from bot.db import transaction
+from bot.inbox import record_question
 from bot.knowledge.documents import load_directory
 from bot.knowledge.service import import_docs
 from bot.processes import Services
@@ -179,6 +181,13 @@ def sign_in(page: Page, workspace: Workspace, login: str) -> None:
     page.wait_for_url(re.compile(r"/console(/hr)?$"))
 
 
+def model_fingerprint(page: Page) -> str:
+    """The fingerprint of the current training data, as the workspace computes it."""
+    return page.evaluate(
+        "() => fetch('/console/api/hr/model').then(r => r.json()).then(m => m.fingerprint)"
+    )
+
+
 def open_article(page: Page, article_id: str) -> None:
     page.goto(f"{page.url.split('#')[0]}#article/{article_id}")
     expect(page.locator('textarea[name="fr.answer"]')).not_to_have_value("", timeout=10_000)
@@ -196,7 +205,7 @@ def test_hr_signs_in_and_finds_articles_flagged_for_review(hr: Page, workspace: 
 
 
 def test_an_edited_answer_is_live_in_the_next_chat_reply(hr: Page, workspace: Workspace):
-    question = "Quelle est votre politique de télétravail ?"
+    question = "On peut télétravailler ?"  # an example question of remote-work
     before = ask(workspace, question)
     assert any("article" in (m.get("custom") or {}) for m in before)
     assert "Marqueur" not in " ".join(m.get("text", "") for m in before)
@@ -248,23 +257,44 @@ def test_validation_names_each_problem(hr: Page, workspace: Workspace):
 def test_a_question_the_assistant_could_not_answer_becomes_an_example(
     hr: Page, workspace: Workspace
 ):
-    unknown = "Est-ce que vous avez une salle d'escalade au bureau ?"
-    replies = ask(workspace, unknown)
-    assert any((m.get("custom") or {}).get("type") == "no_answer" for m in replies)
-    ask(workspace, "Vous avez une salle d'escalade dans vos locaux ? <img src=x onerror=alert(1)>")
+    asked = [
+        "Est-ce que vous avez une salle d'escalade au bureau ?",
+        "Vous avez une salle d'escalade dans vos locaux ?",
+    ]
+    # What lands in the inbox: no answer, "did you mean", or an answer the model was unsure of.
+    kept = 0
+    for text in asked:
+        replies = [m.get("custom") or {} for m in ask(workspace, text)]
+        kept += any(
+            c.get("type") in ("no_answer", "clarify")
+            or (c.get("type") == "answer" and c.get("confidence", 1) < REVIEW_BELOW)
+            for c in replies
+        )
+    assert kept >= 1, "the model answered both questions confidently: nothing for the inbox"
+    with transaction(workspace.settings.database_url) as session:
+        record_question(
+            session=session,
+            conversation_id="markup",
+            text="<img src=x onerror=alert(1)> un parking vélo ?",
+            language="fr",
+            reason="no_answer",
+        )
 
+    fingerprint = model_fingerprint(hr)
     hr.goto(hr.url.split("#")[0] + "#inbox")
     group = hr.locator("article.group", has_text="escalade").first
     expect(group).to_be_visible(timeout=10_000)
-    expect(group.locator(".count")).to_have_text("2")
+    expect(group.locator(".count")).to_have_text(str(kept))
     # What candidates typed is shown as text.
-    expect(hr.locator(".groups")).to_contain_text("<img src=x onerror=alert(1)>")
+    expect(hr.locator(".groups")).to_contain_text("<img src=x onerror=alert(1)> un parking vélo ?")
     assert hr.locator(".groups img").count() == 0
     screenshot(hr, "workspace-inbox")
     group.locator('select[name="article"]').select_option("benefits-overview")
     group.get_by_role("button", name="Ajouter comme exemple").click()
     expect(hr.locator(".notice", has_text="benefits-overview")).to_be_visible()
     expect(hr.locator("article.group", has_text="escalade")).to_have_count(0)
+    # A new example question: the training data changed, the serving model is out of date.
+    assert model_fingerprint(hr) != fingerprint
     expect(hr.locator("#model-badge")).to_have_text("Modèle à réentraîner", timeout=10_000)
 
     open_article(hr, "benefits-overview")
@@ -272,7 +302,7 @@ def test_a_question_the_assistant_could_not_answer_becomes_an_example(
 
 
 def test_a_cancelled_open_house_disappears_from_the_next_answer(hr: Page, workspace: Workspace):
-    question = "Quand ont lieu les prochaines portes ouvertes ?"
+    question = "C'est quand les portes ouvertes ?"  # an example question of open-house
     before = " ".join(m.get("text", "") for m in ask(workspace, question))
     assert "Prochaines portes ouvertes" in before
     hr.goto(hr.url.split("#")[0] + "#records")
