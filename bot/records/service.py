@@ -91,6 +91,41 @@ def _snapshot(record: Event | JobPosition) -> dict[str, Any]:
     return data
 
 
+def _create(session: Session, record: Event | JobPosition, kind: str, author: str) -> None:
+    """Add a new record; the audit entry keeps all of it."""
+    _stamp(record, author)
+    session.add(record)
+    session.flush()
+    audit.record(
+        session=session,
+        actor=author,
+        action=f"{kind}.created",
+        target=f"{kind}:{record.id}",
+        detail={"record": _snapshot(record)},
+    )
+
+
+def _update(
+    session: Session,
+    record: Event | JobPosition,
+    kind: str,
+    values: Mapping[str, Any],
+    author: str,
+) -> None:
+    """Change what differs; nothing changed, nothing stamped nor audited."""
+    changes = _apply(record, values)
+    if changes:
+        _stamp(record, author)
+        session.flush()
+        audit.record(
+            session=session,
+            actor=author,
+            action=f"{kind}.updated",
+            target=f"{kind}:{record.id}",
+            detail={"changes": changes},
+        )
+
+
 # Events
 
 
@@ -132,29 +167,10 @@ def save_event(*, session: Session, data: Any, author: str) -> Event:
     if isinstance(data, Mapping) and data.get("id") not in (None, ""):
         event = get_event(session=session, event_id=data["id"])
         current = {f.name: getattr(event, f.name) for f in EVENT_FIELDS}
-        changes = _apply(event, event_values(data, current=current))
-        if changes:
-            _stamp(event, author)
-            session.flush()
-            audit.record(
-                session=session,
-                actor=author,
-                action="event.updated",
-                target=f"event:{event.id}",
-                detail={"changes": changes},
-            )
+        _update(session, event, "event", event_values(data, current=current), author)
         return event
     event = Event(**event_values(data))
-    _stamp(event, author)
-    session.add(event)
-    session.flush()
-    audit.record(
-        session=session,
-        actor=author,
-        action="event.created",
-        target=f"event:{event.id}",
-        detail={"record": _snapshot(event)},
-    )
+    _create(session, event, "event", author)
     return event
 
 
@@ -235,33 +251,14 @@ def save_job(*, session: Session, data: Any, author: str) -> JobPosition:
         values = job_values(data, current=current, article_exists=_article_exists(session))
         if values["sort_order"] is None:
             values["sort_order"] = job.sort_order
-        changes = _apply(job, values)
-        if changes:
-            _stamp(job, author)
-            session.flush()
-            audit.record(
-                session=session,
-                actor=author,
-                action="job.updated",
-                target=f"job:{job.id}",
-                detail={"changes": changes},
-            )
+        _update(session, job, "job", values, author)
         return job
     values = job_values(data, article_exists=_article_exists(session))
     if values["sort_order"] is None:
         last = session.execute(select(func.max(JobPosition.sort_order))).scalar()
         values["sort_order"] = (last or 0) + 1
     job = JobPosition(id=_free_job_id(session, values["title_en"]), **values)
-    _stamp(job, author)
-    session.add(job)
-    session.flush()
-    audit.record(
-        session=session,
-        actor=author,
-        action="job.created",
-        target=f"job:{job.id}",
-        detail={"record": _snapshot(job)},
-    )
+    _create(session, job, "job", author)
     return job
 
 
