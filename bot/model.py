@@ -52,11 +52,25 @@ def _files(root: Path, config: Path) -> list[tuple[str, Path]]:
     return found
 
 
-def fingerprint(settings: Settings, root: Path = PROJECT_ROOT) -> str:
+def _files_digest(settings: Settings, root: Path) -> hashlib._Hash:
     digest = hashlib.sha256()
     for name, path in _files(root, settings.training_config):
         digest.update(name.encode())
         digest.update(path.read_bytes())
+    return digest
+
+
+def files_fingerprint(settings: Settings, root: Path = PROJECT_ROOT) -> str:
+    """The part of the fingerprint only developers change: config, code, data/ files.
+
+    A model HR put live is served after a restart only while this part is the same.
+    """
+    return _files_digest(settings, root).hexdigest()[:16]
+
+
+def fingerprint(settings: Settings, root: Path = PROJECT_ROOT) -> str:
+    """Everything training reads: the files, then the knowledge base's example questions."""
+    digest = _files_digest(settings, root)
     with transaction(settings.database_url) as session:
         examples = sorted(
             (e.article_id, e.language, e.text) for e in training_examples(session=session)

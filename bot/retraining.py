@@ -20,7 +20,6 @@ error kept on the build for HR to read.
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import json
 import os
 import re
@@ -43,9 +42,8 @@ from bot.builds import ModelBuild
 from bot.db import transaction
 from bot.knowledge.models import utcnow
 from bot.model import (
-    TRAINING_INPUTS,
     TrainingFailed,
-    _files,
+    files_fingerprint,
     fingerprint,
     fingerprint_of,
     model_path,
@@ -65,21 +63,6 @@ class BuildRefused(RuntimeError):
 
 class DeployFailed(RuntimeError):
     """No new model went live; the message says which server refused and why."""
-
-
-# ----------------------------------------------------------------- fingerprints
-
-
-def files_fingerprint(settings: Settings, root: Path = PROJECT_ROOT) -> str:
-    """The part of the model fingerprint that only developers change (config, code, data/)."""
-    digest = hashlib.sha256()
-    for name, path in _files(root, settings.training_config):
-        digest.update(name.encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
-
-
-assert "config.yml" in TRAINING_INPUTS  # files_fingerprint and fingerprint read the same files
 
 
 # ----------------------------------------------------------------- progress

@@ -13,6 +13,7 @@ import pytest
 from bot.builds import ModelBuild
 from bot.db import transaction
 from bot.knowledge.models import utcnow
+from bot.model import files_fingerprint
 from bot.reload import ModelFileRefused, model_file_in
 from bot.retraining import (
     BuildRefused,
@@ -20,7 +21,6 @@ from bot.retraining import (
     TrainingProgress,
     deploy,
     deployed_model,
-    files_fingerprint,
     reject,
     run_build,
     running_build,
