@@ -255,12 +255,14 @@ def latest_builds(session: Session, limit: int = 10) -> list[ModelBuild]:
 
 def start_build(settings: Settings, *, author: str) -> ModelBuild:
     """Record a build and start its process; refused while another one runs."""
+    # Asked before the transaction: no HTTP call nor second session while it is open.
+    serving = next((m for m in serving_models(settings).values() if m), None)
+    current = fingerprint(settings)
     with transaction(settings.database_url) as session:
         if running_build(session) is not None:
             raise BuildRefused("un entraînement est déjà en cours")
-        serving = next((m for m in serving_models(settings).values() if m), None)
         build = ModelBuild(
-            fingerprint=fingerprint(settings),
+            fingerprint=current,
             status="queued",
             stage="waiting to start",
             requested_by=author,
