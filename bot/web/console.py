@@ -51,7 +51,7 @@ from bot.knowledge.models import utcnow
 from bot.settings import LANGUAGES, Settings, rasa_token
 from bot.transcript import lines
 from bot.web.auth import SESSION_COOKIE, csrf_ok, end_session, start_session
-from bot.web.staff import StaffGate, detached
+from bot.web.staff import StaffGate, detached, staff_page
 
 logger = logging.getLogger(__name__)
 
@@ -361,11 +361,7 @@ def add_console(app: web.Application, settings: Settings) -> None:
         request: web.Request, user: StaffUser, websession: Any
     ) -> web.StreamResponse:
         await console.presence(user.id)
-        body_html = (STATIC / "console.html").read_text(encoding="utf-8")
-        body_html = body_html.replace("{{csrf}}", html.escape(websession.csrf_token)).replace(
-            "{{name}}", html.escape(user.display_name)
-        )
-        return web.Response(text=body_html, content_type="text/html")
+        return staff_page(STATIC / "console.html", user, websession)
 
     # -------------------------------------------------------- API
 

@@ -9,7 +9,6 @@ recorded: article revisions, and the audit log for everything else.
 from __future__ import annotations
 
 import asyncio
-import html
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -26,7 +25,7 @@ from bot.knowledge.service import ArticleNotFound
 from bot.records import service as records
 from bot.settings import LANGUAGES, Settings
 from bot.web.problems_fr import french, french_errors, french_problems
-from bot.web.staff import Handler, StaffGate, json_error
+from bot.web.staff import Handler, StaffGate, json_error, staff_page
 
 STATIC = Path(__file__).resolve().parent / "static"
 HR = ("hr",)
@@ -63,20 +62,11 @@ def add_workspace(app: web.Application, settings: Settings, gate: StaffGate) -> 
     """Mount the workspace's page and API on the web app."""
     require, body, db = gate.require, gate.body, gate.db
 
-    async def in_thread(work: Any, *args: Any, **kwargs: Any) -> Any:
-        return await asyncio.to_thread(work, *args, **kwargs)
-
     # ------------------------------------------------------------ page
 
     @require(READERS, page=True)
     async def page(request: web.Request, user: StaffUser, websession: Any) -> web.StreamResponse:
-        document = (STATIC / "workspace.html").read_text(encoding="utf-8")
-        document = (
-            document.replace("{{csrf}}", html.escape(websession.csrf_token))
-            .replace("{{name}}", html.escape(user.display_name))
-            .replace("{{role}}", html.escape(user.role))
-        )
-        return web.Response(text=document, content_type="text/html")
+        return staff_page(STATIC / "workspace.html", user, websession)
 
     # ------------------------------------------------------------ articles
 
@@ -410,12 +400,14 @@ def add_workspace(app: web.Application, settings: Settings, gate: StaffGate) -> 
 
     @require(HR)
     async def model(request: web.Request, user: StaffUser, websession: Any) -> web.StreamResponse:
-        return web.json_response(await in_thread(retraining.model_state, settings))
+        return web.json_response(await asyncio.to_thread(retraining.model_state, settings))
 
     @require(HR)
     async def retrain(request: web.Request, user: StaffUser, websession: Any) -> web.StreamResponse:
         try:
-            build = await in_thread(retraining.start_build, settings, author=user.display_name)
+            build = await asyncio.to_thread(
+                retraining.start_build, settings, author=user.display_name
+            )
         except retraining.BuildRefused as error:
             raise json_error(409, str(error)) from None
         return web.json_response(retraining.build_json(build), status=202)
@@ -426,7 +418,7 @@ def add_workspace(app: web.Application, settings: Settings, gate: StaffGate) -> 
             build_id = gate.path_number(request, "build", "build")
             work = retraining.deploy if step == "confirm" else retraining.reject
             try:
-                build = await in_thread(work, settings, build_id, author=user.display_name)
+                build = await asyncio.to_thread(work, settings, build_id, author=user.display_name)
             except LookupError:
                 raise json_error(404, "entraînement inconnu") from None
             except retraining.BuildRefused as error:
@@ -444,7 +436,7 @@ def add_workspace(app: web.Application, settings: Settings, gate: StaffGate) -> 
     async def figures(request: web.Request) -> Any:
         start, end = _range(request, settings)
         try:
-            return await in_thread(
+            return await asyncio.to_thread(
                 analytics.compute,
                 database_url=settings.database_url,
                 tracker_store_url=settings.tracker_store_url,
