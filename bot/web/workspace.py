@@ -12,7 +12,6 @@ import asyncio
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from aiohttp import web
 from sqlalchemy.orm import Session
@@ -33,17 +32,13 @@ READERS = ("hr", "recruiter")
 MAX_RANGE_DAYS = 366
 
 
-def _today(settings: Settings) -> date:
-    return datetime.now(ZoneInfo(settings.office_timezone)).date()
-
-
 def _at(value: datetime | None) -> str | None:
     return value.isoformat() + "Z" if value else None
 
 
 def _range(request: web.Request, settings: Settings) -> tuple[date, date]:
     """The `from`/`to` dates of an analytics request (default: the last 30 days)."""
-    today = _today(settings)
+    today = records.local_today(settings.office_timezone)
     try:
         end = date.fromisoformat(request.query.get("to") or today.isoformat())
         start = date.fromisoformat(
@@ -88,7 +83,7 @@ def add_workspace(app: web.Application, settings: Settings, gate: StaffGate) -> 
                     language=language,
                     status=status,
                     stale_only=query.get("stale") == "1",
-                    today=_today(settings),
+                    today=records.local_today(settings.office_timezone),
                 )
             ]
 
@@ -341,7 +336,7 @@ def add_workspace(app: web.Application, settings: Settings, gate: StaffGate) -> 
                 found: list[Any] = records.list_events(
                     session=session,
                     upcoming_only=request.query.get("all") != "1",
-                    today=_today(settings),
+                    today=records.local_today(settings.office_timezone),
                 )
             else:
                 found = records.list_jobs(session=session)
