@@ -52,18 +52,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import (
     JSON,
-    Column,
-    Float,
-    Integer,
-    MetaData,
-    String,
-    Table,
-    Text,
     and_,
     case,
     cast,
     func,
-    inspect,
     literal,
     select,
     type_coerce,
@@ -74,6 +66,7 @@ from bot.db import transaction
 from bot.feedback import AnswerFeedback
 from bot.handoff.models import CallbackRequest, Handoff
 from bot.knowledge.models import Article
+from bot.tracker_store import EVENTS, has_events_table
 from bot.transcript import RECRUITER_ROLE
 
 MAX_DAYS = 366
@@ -83,20 +76,6 @@ UNKNOWN_LANGUAGE = "unknown"
 # The kinds of reply to a question, and the figure counting each.
 QUESTION_REPLIES = {"answer": "answers", "clarify": "clarifications", "no_answer": "no_answers"}
 UTC = ZoneInfo("UTC")
-
-# Rasa's SQL tracker store table (rasa.core.tracker_store.SQLTrackerStore.SQLEvent),
-# declared here so reading it does not import Rasa.
-EVENTS = Table(
-    "events",
-    MetaData(),
-    Column("id", Integer, primary_key=True),
-    Column("sender_id", String(255)),
-    Column("type_name", String(255)),
-    Column("timestamp", Float),
-    Column("intent_name", String(255)),
-    Column("action_name", String(255)),
-    Column("data", Text),
-)
 
 
 @dataclass(frozen=True)
@@ -298,7 +277,7 @@ class _Conversations:
 def _read_tracker(session: Session, bounds: list[datetime]) -> _Conversations:
     per_day: dict[int, Counter[str]] = defaultdict(Counter)
     result = _Conversations(per_day, set(), Counter(), {})
-    if not inspect(session.connection()).has_table(EVENTS.name):
+    if not has_events_table(session.get_bind()):
         return result  # Rasa has not stored any conversation yet
     dialect = session.get_bind().dialect.name
     lo, hi = bounds[0].timestamp(), bounds[-1].timestamp()

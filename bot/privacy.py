@@ -13,16 +13,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from sqlalchemy import delete, inspect, text
+from sqlalchemy import delete, text
 
-from bot.db import session_factory, transaction
+from bot.db import transaction
 from bot.feedback import AnswerFeedback
 from bot.handoff.models import CallbackRequest, Handoff, HandoffNote
 from bot.inbox import InboxItem
 from bot.sessions import ChatSession
 from bot.settings import Settings
-
-EVENTS_TABLE = "events"  # Rasa's SQL tracker store
+from bot.tracker_store import EVENTS_TABLE, has_events_table, tracker_engine
 
 
 @dataclass(frozen=True)
@@ -41,10 +40,6 @@ class Removed:
         )
 
 
-def _has_events_table(url: str) -> bool:
-    return inspect(session_factory(url).kw["bind"]).has_table(EVENTS_TABLE)
-
-
 def _remove(
     settings: Settings,
     events_where: str,
@@ -56,7 +51,7 @@ def _remove(
 ) -> Removed:
     """Delete matching tracker events (if Rasa ever created its table) and our rows."""
     events = 0
-    if _has_events_table(settings.tracker_store_url):
+    if has_events_table(tracker_engine(settings.tracker_store_url)):
         with transaction(settings.tracker_store_url) as session:
             result = session.execute(
                 text(f"DELETE FROM {EVENTS_TABLE} WHERE {events_where}"), params

@@ -22,11 +22,11 @@ from pathlib import Path
 from typing import Any
 
 from aiohttp import WSMsgType, web
-from sqlalchemy import inspect, select, text
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from bot.accounts import StaffUser, authenticate
-from bot.db import session_factory, transaction
+from bot.db import transaction
 from bot.handoff import messages
 from bot.handoff.callbacks import BadCallback, callbacks, set_status
 from bot.handoff.models import OPEN_STATUSES, CallbackRequest, Handoff
@@ -49,6 +49,7 @@ from bot.handoff.service import (
 )
 from bot.knowledge.models import utcnow
 from bot.settings import LANGUAGES, Settings, rasa_token
+from bot.tracker_store import EVENTS_TABLE, has_events_table, tracker_engine
 from bot.transcript import lines
 from bot.web.auth import SESSION_COOKIE, csrf_ok, end_session, start_session
 from bot.web.staff import StaffGate, detached, staff_page
@@ -56,7 +57,6 @@ from bot.web.staff import StaffGate, detached, staff_page
 logger = logging.getLogger(__name__)
 
 STATIC = Path(__file__).resolve().parent / "static"
-EVENTS_TABLE = "events"
 MAX_MESSAGE_CHARS = 2000
 WATCH_INTERVAL = 0.1
 EXPIRY_INTERVAL = 5.0
@@ -97,8 +97,8 @@ class Console:
                 self.sockets.discard(socket)
 
     def tracker_events(self, conversation_id: str) -> list[dict[str, Any]]:
-        engine = session_factory(self.settings.tracker_store_url).kw["bind"]
-        if not inspect(engine).has_table(EVENTS_TABLE):
+        engine = tracker_engine(self.settings.tracker_store_url)
+        if not has_events_table(engine):
             return []
         with engine.connect() as connection:
             rows = connection.execute(
@@ -111,7 +111,7 @@ class Console:
 
     async def watch(self) -> None:
         """Push new messages of handed-off conversations and queue changes to the consoles."""
-        engine = session_factory(self.settings.tracker_store_url).kw["bind"]
+        engine = tracker_engine(self.settings.tracker_store_url)
         last_event = await asyncio.to_thread(self._last_event_id, engine)
         last_change: datetime | None = None
         next_expiry = 0.0
@@ -150,7 +150,7 @@ class Console:
 
     @staticmethod
     def _last_event_id(engine: Any) -> int | None:
-        if not inspect(engine).has_table(EVENTS_TABLE):
+        if not has_events_table(engine):
             return None
         with engine.connect() as connection:
             return int(
@@ -647,8 +647,8 @@ def _day(value: str | None, end: bool = False) -> datetime | None:
 
 
 def _conversations_mentioning(console: Console, words: str) -> list[str]:
-    engine = session_factory(console.settings.tracker_store_url).kw["bind"]
-    if not inspect(engine).has_table(EVENTS_TABLE):
+    engine = tracker_engine(console.settings.tracker_store_url)
+    if not has_events_table(engine):
         return []
     # Rasa stores events as JSON with non-ASCII letters escaped (\u00e9): look for both forms.
     words = words.lower()
