@@ -122,12 +122,13 @@ def add_workspace(app: web.Application, settings: Settings, gate: StaffGate) -> 
                     author=user.display_name,
                     expected_revision=expected if not create else None,
                 )
-                audit.record(
-                    session=session,
-                    actor=user.display_name,
-                    action=f"article.{result.action}",
-                    target=f"article:{result.article_id}",
-                )
+                if result.action != "unchanged":  # the log keeps changes only
+                    audit.record(
+                        session=session,
+                        actor=user.display_name,
+                        action=f"article.{result.action}",
+                        target=f"article:{result.article_id}",
+                    )
                 if isinstance(from_inbox, list) and from_inbox:
                     inbox.mark_drafted(
                         session=session,

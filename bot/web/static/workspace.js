@@ -278,10 +278,7 @@
     var status = select("status", { draft: "brouillon", published: "publié" }, doc.status);
     common.appendChild(field("Statut", status));
     var reviewed = input("reviewed", doc.reviewed || "", { type: "date" });
-    var reviewedToday = button("Relu aujourd'hui", function () {
-      var now = new Date();
-      reviewed.value = now.getFullYear() + "-" + String(now.getMonth() + 1).padStart(2, "0") + "-" + String(now.getDate()).padStart(2, "0");
-    }, "quiet");
+    var reviewedToday = button("Relu aujourd'hui", function () { reviewed.value = isoDay(new Date()); }, "quiet");
     common.appendChild(el("div", {}, [field("Revu le", reviewed, "l'article est signalé « à revoir » après 6 mois"), reviewedToday]));
     var tags = input("tags", (doc.tags || []).join(", "), { maxlength: "500" });
     common.appendChild(field("Étiquettes", tags, "séparées par des virgules"));
