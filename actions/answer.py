@@ -9,8 +9,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.answering import respond
-from bot.settings import get_settings
+from bot.candidate.answering import respond
+from bot.core.settings import get_settings
 
 
 def candidate_language(tracker: Tracker) -> str:

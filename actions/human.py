@@ -15,11 +15,11 @@ from rasa_sdk.events import ConversationPaused, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answer import candidate_language
-from bot.handoff.live import request_live_handoff
+from bot.core.settings import get_settings
 from bot.handoff.messages import text
+from bot.handoff.requests import request_live_handoff
 from bot.handoff.summary import NOT_A_QUESTION
-from bot.inbox import record_human_request
-from bot.settings import get_settings
+from bot.inbox.service import record_human_request
 
 
 def last_question(tracker: Tracker) -> str | None:

@@ -8,8 +8,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.language import declared_language
-from bot.settings import LANGUAGES
+from bot.candidate.language import declared_language
+from bot.core.settings import LANGUAGES
 
 
 class ActionSessionStart(Action):

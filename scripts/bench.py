@@ -32,13 +32,13 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.db import transaction  # noqa: E402
-from bot.knowledge.documents import load_directory  # noqa: E402
+from bot.core.db import transaction  # noqa: E402
+from bot.core.settings import PROJECT_ROOT, rasa_environment, settings_from  # noqa: E402
+from bot.hr.retraining.model import train  # noqa: E402
+from bot.knowledge.files import load_directory  # noqa: E402
 from bot.knowledge.service import import_docs  # noqa: E402
-from bot.model import train  # noqa: E402
-from bot.processes import Services, rasa_environment  # noqa: E402
-from bot.schema import upgrade  # noqa: E402
-from bot.settings import PROJECT_ROOT, settings_from  # noqa: E402
+from bot.ops.launcher import Services  # noqa: E402
+from bot.ops.schema import upgrade  # noqa: E402
 
 RASA = str(Path(sys.executable).parent / "rasa")
 CONVERSATION_LENGTH = 8
@@ -319,7 +319,7 @@ async def measure_relay(settings, handoffs: int = 20, rounds: int = 5) -> dict[s
     """20 live handoffs at once: recruiter -> candidate and candidate -> console latencies."""
     import json as jsonlib
 
-    from bot.accounts import add_user
+    from bot.staff.accounts import add_user
     from tests.e2e.console_client import Recruiter
     from tests.e2e.socket_client import Candidate
 

@@ -2,7 +2,7 @@
 
 Starts the action server and a Rasa server on the trained model, keeps four
 clients sending questions over the REST channel without pause, then swaps the
-model twice in the same run: once with our route (bot/reload.py: the model is
+model twice in the same run: once with our route (bot/rasa_plugins/reload.py: the model is
 loaded in a worker thread, then swapped), once with Rasa's own `PUT /model`
 (loaded on the event loop). For each swap it prints how long the load took,
 how many messages were sent while it ran, how many failed, and the reply
@@ -26,12 +26,12 @@ import requests
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.db import transaction  # noqa: E402
-from bot.knowledge.documents import load_directory  # noqa: E402
+from bot.core.db import transaction  # noqa: E402
+from bot.core.settings import settings_from  # noqa: E402
+from bot.knowledge.files import load_directory  # noqa: E402
 from bot.knowledge.service import import_docs  # noqa: E402
-from bot.processes import Services, prepare  # noqa: E402
-from bot.schema import upgrade  # noqa: E402
-from bot.settings import settings_from  # noqa: E402
+from bot.ops.launcher import Services, prepare  # noqa: E402
+from bot.ops.schema import upgrade  # noqa: E402
 
 QUESTIONS = [
     "Quels sont vos avantages ?",

@@ -13,13 +13,13 @@ import pytest
 import requests
 from sqlalchemy import create_engine, text
 
-from bot.db import session_factory, transaction
-from bot.knowledge.documents import ArticleDoc, load_directory
+from bot.core.db import session_factory, transaction
+from bot.core.settings import PROJECT_ROOT, Settings, get_settings, rasa_environment, settings_from
+from bot.hr.retraining.model import train
+from bot.knowledge.files import ArticleDoc, load_directory
 from bot.knowledge.service import import_docs
-from bot.model import train
-from bot.processes import Services, rasa_environment
-from bot.schema import upgrade
-from bot.settings import PROJECT_ROOT, Settings, get_settings, settings_from
+from bot.ops.launcher import Services
+from bot.ops.schema import upgrade
 
 ARTIFACTS = PROJECT_ROOT / "tests" / "artifacts"
 SMTP_PORT = 15025

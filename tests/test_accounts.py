@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.accounts import (
+from bot.core.db import transaction
+from bot.staff.accounts import (
     AccountError,
     StaffUser,
     add_user,
@@ -12,7 +13,6 @@ from bot.accounts import (
     hash_password,
     verify_password,
 )
-from bot.db import transaction
 
 
 def test_passwords_are_salted_hashes_that_verify():

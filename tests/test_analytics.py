@@ -3,7 +3,7 @@
 Conversations are stored by Rasa's own SQL tracker store; the assistant's
 messages go through rasa-sdk's dispatcher and Rasa's handling of an action
 server's response (`RemoteAction._utter_responses`), recruiter messages
-through the channel's own insert (`bot.channels._insert_events`).
+through the channel's own insert (`bot.candidate.channels._insert_events`).
 """
 
 from __future__ import annotations
@@ -34,14 +34,14 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import text
 
-from bot.analytics import MAX_DAYS, Ranked, compute, day_bounds, to_csv
-from bot.channels import _insert_events
-from bot.db import transaction
-from bot.feedback import AnswerFeedback
+from bot.candidate.channels import _insert_events
+from bot.candidate.feedback import AnswerFeedback
+from bot.core.db import transaction
+from bot.core.settings import PROJECT_ROOT
 from bot.handoff.models import CallbackRequest, Handoff
+from bot.hr.analytics import MAX_DAYS, Ranked, compute, day_bounds, to_csv
 from bot.knowledge.models import Article
-from bot.schema import upgrade
-from bot.settings import PROJECT_ROOT
+from bot.ops.schema import upgrade
 
 START, END = date(2025, 1, 6), date(2025, 1, 8)  # winter: Paris is UTC+1
 

@@ -4,9 +4,10 @@ import json
 
 from sqlalchemy import select
 
-from bot.answering import Decision, article_button, decide, ranked_articles, respond
-from bot.db import transaction
-from bot.inbox import InboxItem, open_items
+from bot.candidate.answering import Decision, article_button, decide, ranked_articles, respond
+from bot.core.db import transaction
+from bot.inbox.models import InboxItem
+from bot.inbox.service import open_items
 from bot.knowledge.models import Article, ArticleText
 
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.channels import MAX_MESSAGE_CHARS, BadMessage, read_candidate_message
+from bot.candidate.channels import MAX_MESSAGE_CHARS, BadMessage, read_candidate_message
 
 
 def test_a_good_message():

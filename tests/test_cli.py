@@ -10,10 +10,10 @@ from pathlib import Path
 
 import yaml
 
-from bot.db import transaction
-from bot.knowledge.documents import load_directory
-from bot.knowledge.editing import add_example_question, save_from_editor
-from bot.settings import PROJECT_ROOT
+from bot.core.db import transaction
+from bot.core.settings import PROJECT_ROOT
+from bot.hr.editing import add_example_question, save_from_editor
+from bot.knowledge.files import load_directory
 
 
 def cli(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:

@@ -7,8 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bot.processes import rasa_environment
-from bot.settings import PROJECT_ROOT
+from bot.core.settings import PROJECT_ROOT, rasa_environment
 
 RASA = str(Path(sys.executable).parent / "rasa")
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.db import transaction
-from bot.feedback import AnswerFeedback, BadFeedback, rate_answer, ratings_of
-from bot.inbox import open_items
+from bot.candidate.feedback import AnswerFeedback, BadFeedback, rate_answer, ratings_of
+from bot.core.db import transaction
+from bot.inbox.service import open_items
 
 
 def rate(db_url, rating, conversation="c1", article="remote-work", question="Télétravail ?"):

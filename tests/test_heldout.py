@@ -11,12 +11,12 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from bot.db import transaction
-from bot.evaluation import accuracy, evaluate, load_questions, report
-from bot.knowledge.documents import normalize_question
+from bot.core.db import transaction
+from bot.core.settings import PROJECT_ROOT
+from bot.hr.retraining.evaluation import accuracy, evaluate, load_questions, report
+from bot.knowledge.files import normalize_question
 from bot.knowledge.search import ArticleIndex
 from bot.knowledge.service import training_examples
-from bot.settings import PROJECT_ROOT
 from tests.conftest import ARTIFACTS, HELDOUT_SUMMARY
 
 

@@ -39,14 +39,22 @@ from scipy.sparse import csr_matrix
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sqlalchemy import select, update
 
-from bot.audit import AuditEntry
-from bot.db import transaction
+from bot.core.audit import AuditEntry
+from bot.core.clock import utcnow
+from bot.core.db import transaction
 from bot.handoff.callbacks import create_callback
 from bot.handoff.models import CallbackRequest
-from bot.inbox import (
+from bot.hr.editing import ArticleInvalid, article_json, save_from_editor
+from bot.hr.grouping import (
+    STOP_WORDS,
+    THRESHOLD,
+    _average_linkage,
+    cluster_texts,
+    group_entries,
+    question_key,
+)
+from bot.hr.triage import (
     InboxActionInvalid,
-    InboxEntry,
-    InboxItem,
     UnknownInboxItem,
     add_as_example,
     dismiss,
@@ -57,20 +65,11 @@ from bot.inbox import (
     mark_added,
     mark_drafted,
     parse_entry_ids,
-    record_question,
     reopen,
 )
-from bot.inbox_groups import (
-    STOP_WORDS,
-    THRESHOLD,
-    _average_linkage,
-    cluster_texts,
-    group_entries,
-    question_key,
-)
-from bot.knowledge.documents import ArticleDoc, normalize_question
-from bot.knowledge.editing import ArticleInvalid, article_json, save_from_editor
-from bot.knowledge.models import utcnow
+from bot.inbox.models import InboxEntry, InboxItem
+from bot.inbox.service import record_question
+from bot.knowledge.files import ArticleDoc, normalize_question
 
 DEV: dict[str, list[list[str]]] = {
     "fr": [

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.language import LanguageGuesser, choose_language
+from bot.candidate.language import LanguageGuesser, choose_language
 
 
 @pytest.fixture(scope="module")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.db import transaction
+from bot.core.db import transaction
+from bot.hr.retraining.model import fingerprint, model_path
 from bot.knowledge.models import ArticleText
-from bot.model import fingerprint, model_path
 
 
 def edit(url: str, **values) -> None:
@@ -46,7 +46,7 @@ def test_new_example_questions_need_a_new_model(settings):
 def test_changing_training_files_needs_a_new_model(settings, tmp_path):
     import shutil
 
-    from bot.settings import PROJECT_ROOT
+    from bot.core.settings import PROJECT_ROOT
 
     for name in ("config.yml", "domain.yml", "data", "bot"):  # every training input
         source = PROJECT_ROOT / name

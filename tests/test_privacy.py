@@ -8,9 +8,10 @@ from rasa.shared.core.events import UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy import func, select, text
 
-from bot.db import session_factory, transaction
-from bot.inbox import InboxItem, record_question
-from bot.privacy import erase_conversation, purge_expired
+from bot.core.db import session_factory, transaction
+from bot.inbox.models import InboxItem
+from bot.inbox.service import record_question
+from bot.ops.privacy import erase_conversation, purge_expired
 
 
 async def store_conversation(url: str, sender: str, when: datetime) -> None:

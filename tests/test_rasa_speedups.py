@@ -7,7 +7,7 @@ from jsonschema import ValidationError
 from rasa.core.actions.action import RemoteAction
 from rasa.utils.endpoints import EndpointConfig
 
-from bot import rasa_speedups
+from bot.rasa_plugins import speedups as rasa_speedups
 
 
 @pytest.fixture

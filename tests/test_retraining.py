@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from bot.builds import ModelBuild
-from bot.db import transaction
-from bot.knowledge.models import utcnow
-from bot.model import files_fingerprint
-from bot.reload import ModelFileRefused, model_file_in
-from bot.retraining import (
+from bot.core.clock import utcnow
+from bot.core.db import transaction
+from bot.core.settings import PROJECT_ROOT
+from bot.hr.retraining.builds import ModelBuild
+from bot.hr.retraining.model import files_fingerprint
+from bot.hr.retraining.service import (
     BuildRefused,
     CheckResult,
     TrainingProgress,
@@ -26,7 +26,7 @@ from bot.retraining import (
     running_build,
     start_build,
 )
-from bot.settings import PROJECT_ROOT
+from bot.rasa_plugins.reload import ModelFileRefused, model_file_in
 from tests.conftest import make_settings
 
 RASA_OUTPUT = Path(__file__).parent / "fixtures" / "rasa-train-output.txt"

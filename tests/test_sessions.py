@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.db import transaction
-from bot.sessions import SESSION_ID, ChatSession, is_issued, open_session
+from bot.candidate.sessions import SESSION_ID, ChatSession, is_issued, open_session
+from bot.core.db import transaction
 
 
 def test_a_new_session_gets_a_random_id(db_url):

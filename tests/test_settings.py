@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.settings import SettingsError, rasa_token, settings_from
+from bot.core.settings import SettingsError, rasa_token, settings_from
 
 
 def test_embedded_defaults(tmp_path):

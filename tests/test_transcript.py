@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.transcript import lines, widget_message
+from bot.core.transcript import lines, widget_message
 
 EVENTS = [
     {"event": "action", "name": "action_session_start", "timestamp": 1.0},

@@ -15,9 +15,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.handoff.hours import OfficeHours
+from bot.core.clock import utcnow
+from bot.core.office_hours import OfficeHours
 from bot.handoff.models import CALLBACK_STATUSES, CallbackRequest
-from bot.knowledge.models import utcnow
 
 EMAIL = re.compile(r"^[^@\s<>\"']{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}\.)+[A-Za-z]{2,63}$")
 MAX_NAME = 120

@@ -7,8 +7,8 @@ from datetime import datetime
 from sqlalchemy import JSON, Column, DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped
 
-from bot.db import Base
-from bot.knowledge.models import utcnow
+from bot.core.clock import utcnow
+from bot.core.db import Base
 
 # queued -> claimed -> returned | closed; queued -> callback (nobody claimed in time)
 HANDOFF_STATUSES = ("queued", "claimed", "returned", "closed", "callback")

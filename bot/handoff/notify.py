@@ -14,7 +14,7 @@ import threading
 import urllib.request
 from email.message import EmailMessage
 
-from bot.settings import Settings
+from bot.core.settings import Settings
 
 logger = logging.getLogger(__name__)
 TIMEOUT = 10

@@ -1,7 +1,7 @@
 """Writing into a candidate's conversation from the console.
 
 The socket.io channel's relay route (`/webhooks/socketio/relay`, see
-bot.channels) sends the messages to the candidate's room at once (through
+bot.candidate.channels) sends the messages to the candidate's room at once (through
 Redis when there are several Rasa processes), then appends them to the
 conversation's tracker, with a resume when the recruiter hands back. The API
 token stays on the server side: browsers never see it.
@@ -13,7 +13,7 @@ from typing import Any
 
 import aiohttp
 
-from bot.transcript import RECRUITER_ROLE
+from bot.core.transcript import RECRUITER_ROLE
 
 
 class RelayFailed(RuntimeError):

@@ -17,10 +17,10 @@ import yaml
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from bot.accounts import StaffUser
-from bot.db import transaction
+from bot.core.clock import utcnow
+from bot.core.db import transaction
 from bot.handoff.models import OPEN_STATUSES, Handoff, HandoffNote, Presence
-from bot.knowledge.models import utcnow
+from bot.staff.accounts import StaffUser
 
 MAX_NOTE = 4000
 DEFAULT_WAIT_MINUTES = 3

@@ -16,8 +16,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.core.settings import LANGUAGES
 from bot.knowledge.models import Revision
-from bot.settings import LANGUAGES
 
 # Scalar fields first, then lists, then each language's texts: the order a reader expects.
 VALUE_FIELDS = ("topic", "team", "status", "reviewed")

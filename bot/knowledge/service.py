@@ -8,7 +8,9 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from bot.knowledge.documents import (
+from bot.core.clock import utcnow
+from bot.core.settings import LANGUAGES
+from bot.knowledge.files import (
     ArticleDoc,
     KnowledgeFileError,
     Link,
@@ -16,8 +18,7 @@ from bot.knowledge.documents import (
     article_from_dict,
     check_collection,
 )
-from bot.knowledge.models import Article, ArticleText, Revision, utcnow
-from bot.settings import LANGUAGES
+from bot.knowledge.models import Article, ArticleText, Revision
 
 
 class ArticleNotFound(LookupError):

@@ -19,11 +19,11 @@ import yaml
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot import audit
-from bot.knowledge.models import utcnow
+from bot.core import audit
+from bot.core.clock import utcnow
+from bot.core.settings import PROJECT_ROOT
 from bot.records.models import EVENT_KINDS, Event, JobPosition
 from bot.records.validation import RecordError, event_values, job_values
-from bot.settings import PROJECT_ROOT
 
 DEFAULTS_FILE = PROJECT_ROOT / "data" / "records" / "defaults.yml"
 DEFAULTS_AUTHOR = "default records"

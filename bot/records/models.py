@@ -8,8 +8,8 @@ from typing import Any
 from sqlalchemy import Column, Date, DateTime, Integer, String, Time
 from sqlalchemy.orm import Mapped
 
-from bot.db import Base
-from bot.knowledge.models import utcnow
+from bot.core.clock import utcnow
+from bot.core.db import Base
 
 EVENT_KINDS = ("open_house", "team_coffee", "reverse_qa", "hackathon")
 EVENT_STATUSES = ("scheduled", "cancelled")

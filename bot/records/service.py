@@ -15,8 +15,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from bot import audit
-from bot.knowledge.models import Article, utcnow
+from bot.core import audit
+from bot.core.clock import utcnow
+from bot.knowledge.models import Article
 from bot.records.models import Event, JobPosition
 from bot.records.validation import (
     EVENT_FIELDS,

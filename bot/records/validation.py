@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from bot.knowledge.documents import HTML_TAG, ID_PATTERN
+from bot.knowledge.files import HTML_TAG, ID_PATTERN
 from bot.records.models import EVENT_KINDS, EVENT_STATUSES, JOB_STATUSES, TEAMS
 
 # The key of problems about the input as a whole rather than one field.

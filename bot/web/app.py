@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 from aiohttp import web
 
-from bot.settings import LANGUAGES, Settings
+from bot.core.settings import LANGUAGES, Settings
 
 HERE = Path(__file__).resolve().parent
 SITE = HERE / "site"
@@ -204,8 +204,8 @@ async def console_headers(request: web.Request, handler: Any) -> web.StreamRespo
 
 
 def create_app(settings: Settings) -> web.Application:
-    from bot.web.console import add_console, gate_key
-    from bot.web.workspace import add_workspace
+    from bot.handoff.console import add_console, gate_key
+    from bot.hr.workspace import add_workspace
 
     app = web.Application(client_max_size=256 * 1024, middlewares=[console_headers])
     app[settings_key] = settings

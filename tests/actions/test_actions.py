@@ -13,8 +13,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.answer import ActionAnswer
 from actions.human import ActionDeclineHuman, ActionOfferHuman, ActionRequestHuman
 from actions.session import ActionSessionStart
-from bot.db import transaction
-from bot.inbox import open_items
+from bot.core.db import transaction
+from bot.inbox.service import open_items
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -106,8 +106,8 @@ async def test_personal_matters_are_offered_a_recruiter(app_env):
 
 def recruiter_on_duty(database_url: str) -> None:
     """Camille, signed in to the console."""
-    from bot.accounts import add_user
     from bot.handoff.service import touch_presence
+    from bot.staff.accounts import add_user
 
     with transaction(database_url) as session:
         camille = add_user(
@@ -121,8 +121,8 @@ def recruiter_on_duty(database_url: str) -> None:
 
 
 async def test_request_human_in_office_hours_queues_and_pauses(app_env, monkeypatch):
+    from bot.core.settings import get_settings
     from bot.handoff.models import Handoff
-    from bot.settings import get_settings
 
     monkeypatch.setenv("OFFICE_HOURS", "mon-sun 00:00-24:00")
     get_settings.cache_clear()
@@ -191,7 +191,7 @@ async def test_out_of_office_hours_a_signed_in_recruiter_is_not_offered(app_env,
     # a schedule that excludes now: only the hour twelve hours away, on every day
     from datetime import datetime, timezone
 
-    from bot.settings import get_settings
+    from bot.core.settings import get_settings
 
     hour = (datetime.now(timezone.utc).hour + 12) % 24
     monkeypatch.setenv("OFFICE_HOURS", f"mon-sun {hour:02d}:00-{hour:02d}:30")

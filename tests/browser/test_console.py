@@ -10,8 +10,8 @@ import pytest
 from playwright.sync_api import Browser, expect
 from sqlalchemy import select
 
-from bot.accounts import StaffUser, add_user
-from bot.db import transaction
+from bot.core.db import transaction
+from bot.staff.accounts import StaffUser, add_user
 from tests.browser.conftest import screenshot
 from tests.e2e.socket_client import Candidate
 

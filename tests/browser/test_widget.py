@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from bot.db import transaction
+from bot.core.db import transaction
 from bot.knowledge.service import _load, article_to_doc, save_article
 from tests.browser.conftest import screenshot
 
@@ -316,7 +316,7 @@ def test_nobody_available_the_candidate_asks_for_an_answer_by_email(page: Page, 
 def test_the_candidate_sees_the_recruiter_join_write_and_leave(page: Page, assistant):
     from sqlalchemy import select
 
-    from bot.accounts import StaffUser, add_user
+    from bot.staff.accounts import StaffUser, add_user
     from tests.e2e.console_client import Recruiter
 
     with transaction(assistant.settings.database_url) as session:

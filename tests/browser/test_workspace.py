@@ -26,17 +26,17 @@ import pytest
 import requests
 from playwright.sync_api import Browser, Page, expect
 
-from bot.accounts import add_user
-from bot.answering import REVIEW_BELOW
-from bot.db import transaction
-from bot.inbox import record_question
-from bot.knowledge.documents import load_directory
+from bot.candidate.answering import REVIEW_BELOW
+from bot.core.db import transaction
+from bot.core.settings import PROJECT_ROOT, Settings, settings_from
+from bot.inbox.service import record_question
+from bot.knowledge.files import load_directory
 from bot.knowledge.service import import_docs
-from bot.processes import Services
+from bot.ops.launcher import Services
+from bot.ops.schema import upgrade
 from bot.records.defaults import prepare_records
 from bot.records.service import local_today
-from bot.schema import upgrade
-from bot.settings import PROJECT_ROOT, Settings, settings_from
+from bot.staff.accounts import add_user
 from tests.browser.conftest import screenshot
 from tests.e2e.socket_client import Candidate
 

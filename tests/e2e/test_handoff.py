@@ -10,9 +10,9 @@ import time
 import pytest
 from sqlalchemy import delete
 
-from bot.accounts import add_user
-from bot.db import transaction
+from bot.core.db import transaction
 from bot.handoff.models import CallbackRequest, Handoff, Presence
+from bot.staff.accounts import add_user
 from tests.e2e.console_client import Recruiter
 from tests.e2e.socket_client import Candidate, customs
 
@@ -177,8 +177,7 @@ def second_web(assistant):
 
     import requests
 
-    from bot.processes import rasa_environment
-    from bot.settings import PROJECT_ROOT
+    from bot.core.settings import PROJECT_ROOT, rasa_environment
 
     port = assistant.settings.web_port + 1
     env = {**os.environ, **rasa_environment(assistant.settings), "WEB_PORT": str(port)}
@@ -466,7 +465,7 @@ async def test_nobody_claims_in_time_the_candidate_is_offered_a_callback(
 ):
     import dataclasses
 
-    from bot.web.console import Console
+    from bot.handoff.console import Console
 
     await ask_for_a_human(candidate)
     impatient = Console(dataclasses.replace(assistant.settings, claim_timeout_seconds=1))

@@ -12,7 +12,7 @@ import time
 import pytest
 import requests
 
-from bot.settings import PROJECT_ROOT
+from bot.core.settings import PROJECT_ROOT
 
 pytestmark = pytest.mark.e2e
 

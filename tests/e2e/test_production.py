@@ -10,12 +10,12 @@ import redis
 import requests
 from sqlalchemy import create_engine, text
 
-from bot.db import transaction
+from bot.core.db import transaction
+from bot.core.settings import settings_from
+from bot.hr.retraining.service import DeployFailed, load_everywhere, serving_models
 from bot.knowledge.service import import_docs
-from bot.processes import Services
-from bot.retraining import DeployFailed, load_everywhere, serving_models
-from bot.schema import upgrade
-from bot.settings import settings_from
+from bot.ops.launcher import Services
+from bot.ops.schema import upgrade
 from tests.e2e.conftest import new_sender, payloads
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres]

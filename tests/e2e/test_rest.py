@@ -6,9 +6,9 @@ import pytest
 import requests
 from sqlalchemy import select
 
-from bot.db import transaction
-from bot.inbox import InboxItem
-from bot.knowledge.documents import normalize_question
+from bot.core.db import transaction
+from bot.inbox.models import InboxItem
+from bot.knowledge.files import normalize_question
 from bot.knowledge.models import ArticleText
 from bot.knowledge.service import published_answer
 from tests.e2e.conftest import new_sender, payloads, texts
@@ -200,7 +200,7 @@ def test_the_api_needs_the_token(assistant):
 
 
 def test_a_candidate_can_have_their_conversation_erased(assistant):
-    from bot.privacy import erase_conversation
+    from bot.ops.privacy import erase_conversation
 
     sender = new_sender()
     assistant.ask(sender, "My name is Alex Martin, do you have a gym?")

@@ -6,9 +6,9 @@ import pytest
 import requests
 import socketio
 
-from bot.db import transaction
-from bot.feedback import ratings_of
-from bot.inbox import open_items
+from bot.candidate.feedback import ratings_of
+from bot.core.db import transaction
+from bot.inbox.service import open_items
 from tests.e2e.socket_client import Candidate, customs
 
 pytestmark = pytest.mark.e2e

@@ -6,7 +6,8 @@ from datetime import date, datetime
 
 import pytest
 
-from bot.db import transaction
+from bot.core.db import transaction
+from bot.core.office_hours import parse_office_hours
 from bot.handoff.callbacks import (
     BadCallback,
     callbacks,
@@ -15,7 +16,6 @@ from bot.handoff.callbacks import (
     read_callback,
     set_status,
 )
-from bot.handoff.hours import parse_office_hours
 
 GOOD = {"name": "Ada", "email": "ada@example.org", "question": "Visa ?", "consent": True}
 

@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.accounts import add_user
-from bot.db import transaction
-from bot.handoff.hours import parse_office_hours
+from bot.core.clock import utcnow
+from bot.core.db import transaction
+from bot.core.office_hours import parse_office_hours
+from bot.core.settings import PROJECT_ROOT
 from bot.handoff.models import Handoff
 from bot.handoff.service import (
     BadNote,
@@ -29,8 +30,7 @@ from bot.handoff.service import (
     touch_presence,
 )
 from bot.handoff.summary import summarize
-from bot.knowledge.models import utcnow
-from bot.settings import PROJECT_ROOT
+from bot.staff.accounts import add_user
 
 
 def test_office_hours_in_paris_time():
@@ -90,7 +90,7 @@ def staff(db_url):
 
 
 def users(session, staff):
-    from bot.accounts import StaffUser
+    from bot.staff.accounts import StaffUser
 
     return {login: session.get(StaffUser, i) for login, i in staff.items()}
 

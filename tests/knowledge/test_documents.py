@@ -4,8 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.db import transaction
-from bot.knowledge.documents import (
+from bot.core.db import transaction
+from bot.core.settings import LANGUAGES, PROJECT_ROOT
+from bot.knowledge.files import (
     MIN_QUESTIONS,
     KnowledgeFileError,
     load_directory,
@@ -13,7 +14,6 @@ from bot.knowledge.documents import (
     write_directory,
 )
 from bot.knowledge.service import all_docs, import_docs
-from bot.settings import LANGUAGES, PROJECT_ROOT
 
 GOOD_ARTICLE = """
   - id: {id}

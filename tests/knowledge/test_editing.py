@@ -7,10 +7,8 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from bot.db import transaction
-from bot.knowledge.diff import revision_diffs
-from bot.knowledge.documents import MAX_ANSWER, MIN_QUESTIONS, ArticleDoc
-from bot.knowledge.editing import (
+from bot.core.db import transaction
+from bot.hr.editing import (
     ArticleInvalid,
     EditConflict,
     RevisionNotFound,
@@ -26,6 +24,8 @@ from bot.knowledge.editing import (
     restore_revision,
     save_from_editor,
 )
+from bot.knowledge.diff import revision_diffs
+from bot.knowledge.files import MAX_ANSWER, MIN_QUESTIONS, ArticleDoc
 from bot.knowledge.models import Article, Revision
 from bot.knowledge.service import ArticleNotFound, published_answer, revisions
 
@@ -471,7 +471,7 @@ def test_preview_is_what_the_chat_shows(kb_url):
             session, current(kb_url, "remote-work")["article"], article_id="remote-work"
         )
         shown = preview(doc, "en", session=session)
-        from bot.answering import respond  # noqa: F401  (the chat's module imports cleanly)
+        from bot.candidate.answering import respond  # noqa: F401  (the chat's module imports cleanly)
 
         answer = published_answer(session=session, article_id="remote-work", language="en")
     assert shown["text"].startswith(answer.answer)

@@ -2,8 +2,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.db import transaction
-from bot.knowledge.models import Article, utcnow
+from bot.core.clock import utcnow
+from bot.core.db import transaction
+from bot.knowledge.models import Article
 from bot.knowledge.search import ArticleIndex, IndexCache
 from bot.knowledge.service import TrainingExample, training_examples
 

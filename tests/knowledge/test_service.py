@@ -5,8 +5,8 @@ from dataclasses import replace
 import pytest
 from sqlalchemy import select
 
-from bot.db import transaction
-from bot.knowledge.documents import KnowledgeFileError, LocalizedText
+from bot.core.db import transaction
+from bot.knowledge.files import KnowledgeFileError, LocalizedText
 from bot.knowledge.models import Article
 from bot.knowledge.service import (
     ArticleNotFound,
@@ -126,7 +126,7 @@ def test_training_examples_carry_their_language(kb_url, default_docs):
 
 @pytest.mark.postgres
 def test_knowledge_base_on_postgresql(pg_url, default_docs):
-    from bot.schema import upgrade
+    from bot.ops.schema import upgrade
 
     upgrade(pg_url)
     with transaction(pg_url) as session:

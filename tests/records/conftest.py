@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from bot.db import transaction
+from bot.core.db import transaction
 from bot.records.defaults import load_defaults, seed_defaults
 
 # A Thursday: a team-coffee day, the month's first Thursday and last Wednesday are past.

@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import delete, select
 
-from bot.audit import entries
-from bot.db import transaction
+from bot.core.audit import entries
+from bot.core.db import transaction
 from bot.records.defaults import (
     DefaultsFileError,
     EventRule,

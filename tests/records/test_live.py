@@ -5,9 +5,9 @@ import datetime as dt
 import pytest
 from sqlalchemy import delete
 
-from bot.db import transaction
+from bot.core.db import transaction
 from bot.knowledge.service import published_answer
-from bot.records.live import format_day, live_answer
+from bot.records.answers import format_day, live_answer
 from bot.records.models import Event, JobPosition
 from bot.records.service import cancel_event, close_job, list_events, list_jobs, save_event
 from tests.records.conftest import TODAY

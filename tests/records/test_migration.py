@@ -3,7 +3,7 @@ from __future__ import annotations
 from alembic import command
 from sqlalchemy import create_engine, inspect
 
-from bot.schema import alembic_config, upgrade
+from bot.ops.schema import alembic_config, upgrade
 
 
 def test_the_records_migration_goes_up_and_down(tmp_path):

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from bot.answering import respond
-from bot.db import transaction
+from bot.candidate.answering import respond
+from bot.core.db import transaction
+from bot.core.settings import Settings
+from bot.records.answers import format_day
 from bot.records.defaults import prepare_records
-from bot.records.live import format_day
 from bot.records.service import cancel_event, close_job, list_events, local_today
-from bot.settings import Settings
 
 
 def asked(article_id: str) -> dict:

@@ -4,8 +4,8 @@ import datetime as dt
 
 import pytest
 
-from bot.audit import entries
-from bot.db import transaction
+from bot.core.audit import entries
+from bot.core.db import transaction
 from bot.records.models import Event
 from bot.records.service import (
     RecordError,

@@ -12,23 +12,8 @@ from typing import Any
 import pytest
 from sqlalchemy.orm import Session
 
-from bot.db import transaction
-from bot.inbox import (
-    InboxActionInvalid,
-    add_as_example,
-    entry_id,
-    get_entries,
-    record_question,
-)
-from bot.knowledge.documents import (
-    MAX_QUESTION,
-    MIN_QUESTIONS,
-    ArticleDoc,
-    check_collection,
-    load_directory,
-    parse_file,
-)
-from bot.knowledge.editing import (
+from bot.core.db import transaction
+from bot.hr.editing import (
     MAX_QUESTIONS,
     ArticleInvalid,
     EditConflict,
@@ -39,6 +24,17 @@ from bot.knowledge.editing import (
     read_revision,
     save_from_editor,
 )
+from bot.hr.problems_fr import TEMPLATES, find_template, french, french_errors, french_problems
+from bot.hr.triage import InboxActionInvalid, add_as_example, entry_id, get_entries
+from bot.inbox.service import record_question
+from bot.knowledge.files import (
+    MAX_QUESTION,
+    MIN_QUESTIONS,
+    ArticleDoc,
+    check_collection,
+    load_directory,
+    parse_file,
+)
 from bot.records.service import (
     RecordError,
     get_event,
@@ -47,7 +43,6 @@ from bot.records.service import (
     save_event,
     save_job,
 )
-from bot.web.problems_fr import TEMPLATES, find_template, french, french_errors, french_problems
 
 # Words that give away an English sentence (checked outside the kept values).
 ENGLISH = (
@@ -133,7 +128,7 @@ def raised(url: str, action: Callable[[Session], object]) -> list[str]:
 
 
 def editor_messages(url: str, docs: list[ArticleDoc]) -> list[str]:
-    """What the article editor says about bad articles (bot.knowledge.editing)."""
+    """What the article editor says about bad articles (bot.hr.editing)."""
     by_id = {doc.id: doc for doc in docs}
     taken = by_id["remote-work"].texts["fr"].questions[0]
     bad_inputs: list[tuple[Any, str | None]] = [
@@ -192,7 +187,7 @@ def editor_messages(url: str, docs: list[ArticleDoc]) -> list[str]:
 
 
 def example_messages(url: str, docs: list[ArticleDoc]) -> list[str]:
-    """What "add as example" says (bot.knowledge.editing.add_example_question)."""
+    """What "add as example" says (bot.hr.editing.add_example_question)."""
     by_id = {doc.id: doc for doc in docs}
     own = by_id["remote-work"].texts["fr"].questions[0]
     other = by_id["offices"].texts["en"].questions[0]
@@ -221,7 +216,7 @@ def example_messages(url: str, docs: list[ArticleDoc]) -> list[str]:
 
 
 def inbox_messages(url: str) -> list[str]:
-    """What the inbox says when its items cannot become an example (bot.inbox)."""
+    """What the inbox says when its items cannot become an example (bot.hr.triage)."""
     with transaction(url) as session:
 
         def ask(text: str, language: str = "fr") -> str:
@@ -298,7 +293,7 @@ def records_messages(url: str) -> list[str]:
 
 
 def file_messages(folder: Path, docs: list[ArticleDoc]) -> list[str]:
-    """What `kb validate` / `kb import` say about knowledge files (bot.knowledge.documents)."""
+    """What `kb validate` / `kb import` say about knowledge files (bot.knowledge.files)."""
     found: list[str] = []
     empty = folder / "empty"
     empty.mkdir()

@@ -12,14 +12,14 @@ import aiohttp
 import pytest
 from aiohttp.test_utils import TestServer
 
-from bot.accounts import add_user
-from bot.audit import entries
-from bot.builds import ModelBuild
-from bot.db import transaction
-from bot.inbox import record_question
-from bot.knowledge.models import utcnow
+from bot.core.audit import entries
+from bot.core.clock import utcnow
+from bot.core.db import transaction
+from bot.hr.retraining.builds import ModelBuild
+from bot.inbox.service import record_question
 from bot.records.defaults import prepare_records
 from bot.records.service import local_today
+from bot.staff.accounts import add_user
 from bot.web.app import create_app
 from tests.conftest import make_settings
 

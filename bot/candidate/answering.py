@@ -1,0 +1,231 @@
+"""Turning the model's reading of a question into what the assistant says.
+
+The model proposes; this module decides: answer with an article when the model
+is sure, ask "did you mean…" between the two best articles when it hesitates,
+say "I don't know" (and keep the question for HR) when nothing fits. Answers
+are read from the database at that moment, so an edited answer is live at once.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.core.db import transaction
+from bot.core.settings import Settings
+from bot.inbox.service import record_question
+from bot.knowledge import RETRIEVAL_INTENT
+from bot.knowledge.search import index_cache
+from bot.knowledge.service import ArticleNotFound, published_answer, titles
+from bot.records.answers import live_answer
+from bot.records.service import local_today
+
+CHOOSE_ARTICLE_INTENT = "choose_article"
+# Intents whose messages go to `action_answer` (see data/rules/rules.yml).
+QUESTION_INTENTS = (RETRIEVAL_INTENT, "nlu_fallback", "out_of_scope")
+# The best article must be at least this many times likelier than the next one.
+MIN_RATIO = 2.0
+# Answers below this confidence are shown but also queued for HR to review.
+REVIEW_BELOW = 0.6
+
+
+@dataclass(frozen=True)
+class Candidate:
+    article_id: str
+    confidence: float
+
+
+@dataclass(frozen=True)
+class Decision:
+    kind: str  # answer | clarify | no_answer
+    candidates: tuple[Candidate, ...] = ()
+
+    @property
+    def confidence(self) -> float:
+        return self.candidates[0].confidence if self.candidates else 0.0
+
+
+def _intent_confidence(parse: Mapping[str, Any], name: str) -> float:
+    for item in parse.get("intent_ranking") or []:
+        if item.get("name") == name:
+            return float(item.get("confidence") or 0.0)
+    intent = parse.get("intent") or {}
+    return float(intent.get("confidence") or 0.0) if intent.get("name") == name else 0.0
+
+
+def ranked_articles(parse: Mapping[str, Any]) -> list[Candidate]:
+    """The response selector's articles, best first, each with P(this article | an FAQ)."""
+    selector = (parse.get("response_selector") or {}).get(RETRIEVAL_INTENT) or {}
+    prefix = f"{RETRIEVAL_INTENT}/"
+    candidates = []
+    for item in selector.get("ranking") or []:
+        key = str(item.get("intent_response_key") or "")
+        if key.startswith(prefix):
+            candidates.append(Candidate(key[len(prefix) :], float(item.get("confidence") or 0.0)))
+    return sorted(candidates, key=lambda c: c.confidence, reverse=True)
+
+
+def decide(
+    parse: Mapping[str, Any],
+    *,
+    answer_threshold: float,
+    clarify_threshold: float,
+    min_ratio: float = MIN_RATIO,
+    search_best: str | None = None,
+) -> Decision:
+    """Answer when the model is sure of one article and clearly prefers it to the next,
+    or when it hesitates but the text search (`search_best`) names the same article.
+
+    Confidences are P(question is an FAQ) x P(this article | an FAQ).
+    """
+    intent = (parse.get("intent") or {}).get("name")
+    if intent not in (RETRIEVAL_INTENT, "nlu_fallback"):
+        return Decision("no_answer")
+    p_faq = _intent_confidence(parse, RETRIEVAL_INTENT)
+    ranking = [
+        Candidate(c.article_id, round(c.confidence * p_faq, 4)) for c in ranked_articles(parse)
+    ]
+    if not ranking:
+        return Decision("no_answer")
+    best = ranking[0]
+    runner_up = ranking[1].confidence if len(ranking) > 1 else 0.0
+    if intent == RETRIEVAL_INTENT:
+        sure = best.confidence >= answer_threshold and best.confidence >= min_ratio * runner_up
+        confirmed = best.confidence >= clarify_threshold and search_best == best.article_id
+        if sure or confirmed:
+            return Decision("answer", (best,))
+    if best.confidence >= clarify_threshold and len(ranking) >= 2:
+        return Decision("clarify", tuple(ranking[:2]))
+    return Decision("no_answer")
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What the action sends: a text or a domain response, buttons, the custom payload."""
+
+    kind: str
+    payload: dict[str, Any]
+    text: str | None = None
+    response: str | None = None
+    buttons: list[dict[str, str]] = field(default_factory=list)
+    offer_human: bool = False
+
+
+def article_button(article_id: str, title: str) -> dict[str, str]:
+    return {
+        "title": title,
+        "payload": f"/{CHOOSE_ARTICLE_INTENT}{json.dumps({'article': article_id})}",
+    }
+
+
+def _chosen_article(parse: Mapping[str, Any]) -> str | None:
+    for entity in parse.get("entities") or []:
+        if entity.get("entity") == "article" and isinstance(entity.get("value"), str):
+            return entity["value"]
+    return None
+
+
+def _answer_text(answer: str, links: tuple[tuple[str, str], ...]) -> str:
+    lines = [answer, *(f"[{label}]({url})" for label, url in links)]
+    return "\n".join(lines)
+
+
+def respond(
+    *, settings: Settings, parse: Mapping[str, Any], language: str, conversation_id: str
+) -> Reply:
+    """Decide, read the current article text, and keep for HR what was not settled."""
+    question = str(parse.get("text") or "")
+    intent = (parse.get("intent") or {}).get("name")
+    with transaction(settings.database_url) as session:
+        if intent == CHOOSE_ARTICLE_INTENT:
+            chosen = _chosen_article(parse)
+            decision = (
+                Decision("answer", (Candidate(chosen, 1.0),)) if chosen else Decision("no_answer")
+            )
+        else:
+            # The search only matters for questions the model read as FAQs.
+            search_best = (
+                index_cache.get(session).best(question) if intent == RETRIEVAL_INTENT else None
+            )
+            decision = decide(
+                parse,
+                answer_threshold=settings.answer_threshold,
+                clarify_threshold=settings.clarify_threshold,
+                search_best=search_best,
+            )
+        if decision.kind == "answer":
+            best = decision.candidates[0]
+            try:
+                found = published_answer(
+                    session=session, article_id=best.article_id, language=language
+                )
+            except ArticleNotFound:
+                decision = Decision("no_answer")
+            else:
+                if best.confidence < REVIEW_BELOW and intent != CHOOSE_ARTICLE_INTENT:
+                    record_question(
+                        session=session,
+                        conversation_id=conversation_id,
+                        text=question,
+                        language=language,
+                        reason="low_confidence",
+                        article_id=best.article_id,
+                        confidence=best.confidence,
+                    )
+                # Event dates and open positions come from HR's current records.
+                answer = live_answer(
+                    session=session,
+                    article_id=found.article_id,
+                    language=found.language,
+                    today=local_today(settings.office_timezone),
+                    answer=found.answer,
+                )
+                return Reply(
+                    kind="answer",
+                    text=_answer_text(answer, found.links),
+                    buttons=[article_button(s.article_id, s.title) for s in found.related],
+                    payload={
+                        "type": "answer",
+                        "article": found.article_id,
+                        "confidence": best.confidence,
+                        "language": found.language,
+                    },
+                )
+        if decision.kind == "clarify":
+            ids = [c.article_id for c in decision.candidates]
+            names = titles(session=session, article_ids=ids, language=language)
+            shown = [i for i in ids if i in names]
+            if len(shown) == 2:
+                record_question(
+                    session=session,
+                    conversation_id=conversation_id,
+                    text=question,
+                    language=language,
+                    reason="clarify",
+                    article_id=shown[0],
+                    confidence=decision.confidence,
+                )
+                return Reply(
+                    kind="clarify",
+                    response="utter_clarify",
+                    buttons=[article_button(i, names[i]) for i in shown],
+                    payload={"type": "clarify", "articles": shown},
+                )
+        if question and not question.startswith("/"):
+            record_question(
+                session=session,
+                conversation_id=conversation_id,
+                text=question,
+                language=language,
+                reason="no_answer",
+                article_id=decision.candidates[0].article_id if decision.candidates else None,
+                confidence=decision.confidence if decision.candidates else None,
+            )
+    return Reply(
+        kind="no_answer",
+        response="utter_no_answer",
+        payload={"type": "no_answer"},
+        offer_human=True,
+    )

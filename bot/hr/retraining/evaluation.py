@@ -1,0 +1,147 @@
+"""Measuring the assistant on held-out questions it was never trained on.
+
+Each question is read by the model and settled by the same `decide` the
+assistant uses; the report gives accuracy per language and per kind:
+in-scope questions must get the right article, unknown and off-topic ones
+must get no article at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.candidate.answering import QUESTION_INTENTS, decide
+from bot.core.settings import PROJECT_ROOT
+from bot.knowledge.search import ArticleIndex
+
+HELDOUT_FILE = PROJECT_ROOT / "data" / "heldout" / "questions.yml"
+KINDS = ("in_scope", "unknown", "off_topic")
+
+
+@dataclass(frozen=True)
+class HeldOutQuestion:
+    text: str
+    language: str
+    kind: str
+    article: str | None = None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    question: HeldOutQuestion
+    intent: str
+    decision: str  # answer | clarify | no_answer | other
+    article: str | None
+    confidence: float
+
+    @property
+    def correct(self) -> bool:
+        if self.question.kind == "in_scope":
+            return self.decision == "answer" and self.article == self.question.article
+        return self.decision != "answer"
+
+
+def load_questions(path: Path = HELDOUT_FILE) -> list[HeldOutQuestion]:
+    items = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return [
+        HeldOutQuestion(
+            text=item["text"], language=item["lang"], kind=item["kind"], article=item.get("article")
+        )
+        for item in items
+    ]
+
+
+def outcome_of(
+    question: HeldOutQuestion,
+    parse: Mapping[str, Any],
+    *,
+    answer_threshold: float,
+    clarify_threshold: float,
+    index: ArticleIndex | None = None,
+) -> Outcome:
+    intent = (parse.get("intent") or {}).get("name") or ""
+    if intent not in QUESTION_INTENTS:
+        return Outcome(question, intent, "other", None, 0.0)
+    decision = decide(
+        parse,
+        answer_threshold=answer_threshold,
+        clarify_threshold=clarify_threshold,
+        search_best=index.best(question.text) if index else None,
+    )
+    best = decision.candidates[0] if decision.candidates else None
+    return Outcome(
+        question,
+        intent,
+        decision.kind,
+        best.article_id if best else None,
+        decision.confidence,
+    )
+
+
+async def evaluate(
+    parse: Callable[[str], Awaitable[Mapping[str, Any]]],
+    questions: list[HeldOutQuestion],
+    *,
+    answer_threshold: float,
+    clarify_threshold: float,
+    index: ArticleIndex | None = None,
+) -> list[Outcome]:
+    """Read each question with the model, then decide as the assistant does."""
+    return [
+        outcome_of(
+            q,
+            await parse(q.text),
+            answer_threshold=answer_threshold,
+            clarify_threshold=clarify_threshold,
+            index=index,
+        )
+        for q in questions
+    ]
+
+
+def accuracy(
+    outcomes: list[Outcome], *, language: str | None = None, kinds: tuple[str, ...] = KINDS
+) -> float:
+    chosen = [
+        o for o in outcomes if o.question.kind in kinds and language in (None, o.question.language)
+    ]
+    return sum(o.correct for o in chosen) / len(chosen) if chosen else 0.0
+
+
+def report(outcomes: list[Outcome]) -> str:
+    """A plain-text table, then every miss, for people to read."""
+    lines = ["held-out questions: accuracy per language and kind", ""]
+    lines.append(f"{'language':10}{'kind':12}{'questions':>10}{'correct':>9}{'accuracy':>10}")
+    for language in ("fr", "en"):
+        for kind in KINDS:
+            chosen = [
+                o for o in outcomes if o.question.language == language and o.question.kind == kind
+            ]
+            if chosen:
+                right = sum(o.correct for o in chosen)
+                lines.append(
+                    f"{language:10}{kind:12}{len(chosen):>10}{right:>9}{right / len(chosen):>10.1%}"
+                )
+    clarified = sum(
+        1 for o in outcomes if o.question.kind == "in_scope" and o.decision == "clarify"
+    )
+    lines += [
+        "",
+        f"in-scope questions answered by a 'did you mean' instead: {clarified}",
+        "",
+        "misses:",
+    ]
+    for o in outcomes:
+        if not o.correct:
+            expected = o.question.article or "no article"
+            got = f"{o.decision} {o.article or ''} ({o.confidence:.2f})".strip()
+            lines.append(
+                f"  [{o.question.language} {o.question.kind}] {o.question.text!r}: "
+                f"expected {expected}, got {o.intent} -> {got}"
+            )
+    return "\n".join(lines)

@@ -1,0 +1,1 @@
+"""Running the whole thing: the CLI, the process launcher, privacy jobs, schema migrations."""

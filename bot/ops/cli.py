@@ -1,0 +1,301 @@
+"""Command line: `python -m bot kb|db|model|run ...` (see `python -m bot --help`)."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot.core.db import transaction
+from bot.core.settings import Settings, SettingsError, get_settings
+from bot.knowledge.files import KnowledgeFileError, load_directory, write_directory
+from bot.knowledge.service import all_docs, import_docs
+from bot.ops.schema import upgrade
+
+
+def _author(args: argparse.Namespace) -> str:
+    return args.author or f"cli:{getpass.getuser()}"
+
+
+def cmd_db_upgrade(settings: Settings, args: argparse.Namespace) -> int:
+    upgrade(settings.database_url)
+    print("database schema is up to date")
+    return 0
+
+
+def cmd_kb_validate(settings: Settings, args: argparse.Namespace) -> int:
+    docs = load_directory(Path(args.dir or settings.knowledge_dir))
+    topics = {d.topic for d in docs}
+    print(f"ok: {len(docs)} articles in {len(topics)} topics")
+    return 0
+
+
+def cmd_kb_import(settings: Settings, args: argparse.Namespace) -> int:
+    docs = load_directory(Path(args.dir or settings.knowledge_dir))
+    upgrade(settings.database_url)
+    with transaction(settings.database_url) as session:
+        report = import_docs(session=session, docs=docs, author=_author(args), prune=args.prune)
+    print(
+        f"imported: {len(report.created)} created, {len(report.updated)} updated, "
+        f"{len(report.unchanged)} unchanged, {len(report.deleted)} deleted"
+    )
+    if report.only_in_database:
+        print(
+            "only in the database (kept; use --prune to delete): "
+            + ", ".join(report.only_in_database)
+        )
+    return 0
+
+
+def cmd_kb_export(settings: Settings, args: argparse.Namespace) -> int:
+    upgrade(settings.database_url)
+    with transaction(settings.database_url) as session:
+        docs = sorted(all_docs(session=session), key=lambda d: (d.topic, d.id))
+    if not docs:
+        print("the knowledge base is empty: nothing exported", file=sys.stderr)
+        return 1
+    written = write_directory(Path(args.dir or settings.knowledge_dir), docs)
+    print(f"exported {len(docs)} articles to {len(written)} files")
+    return 0
+
+
+def cmd_kb_list(settings: Settings, args: argparse.Namespace) -> int:
+    upgrade(settings.database_url)
+    with transaction(settings.database_url) as session:
+        docs = all_docs(session=session)
+    needle = (args.search or "").casefold()
+    shown = 0
+    for doc in docs:
+        if args.topic and doc.topic != args.topic or args.status and doc.status != args.status:
+            continue
+        haystack = " ".join(
+            [doc.id, *doc.tags, *(t.title + " " + t.answer for t in doc.texts.values())]
+        ).casefold()
+        if needle and needle not in haystack:
+            continue
+        reviewed = doc.reviewed.isoformat() if doc.reviewed else "never"
+        title = doc.texts["en"].title if "en" in doc.texts else ""
+        print(f"{doc.id:28} {doc.topic:14} {doc.status:10} reviewed {reviewed}  {title}")
+        shown += 1
+    print(f"{shown} article(s)")
+    return 0
+
+
+def cmd_kb_status(settings: Settings, args: argparse.Namespace) -> int:
+    """Which articles differ between the knowledge files and the database (exit 1 if any)."""
+    from bot.knowledge.diff import snapshot_diff
+
+    folder = Path(args.dir or settings.knowledge_dir)
+    files = {doc.id: doc for doc in load_directory(folder)}
+    upgrade(settings.database_url)
+    with transaction(settings.database_url) as session:
+        database = {doc.id: doc for doc in all_docs(session=session)}
+    only_files = sorted(set(files) - set(database))
+    only_database = sorted(set(database) - set(files))
+    differ = sorted(i for i in set(files) & set(database) if files[i] != database[i])
+    for article_id in only_files:
+        print(f"only in the files:    {article_id} ({files[article_id].topic})")
+    for article_id in only_database:
+        print(f"only in the database: {article_id} ({database[article_id].topic})")
+    for article_id in differ:
+        changes = snapshot_diff(
+            {"topic": database[article_id].topic, **database[article_id].to_dict()},
+            {"topic": files[article_id].topic, **files[article_id].to_dict()},
+        )
+        fields = ", ".join(change["field"] for change in changes)
+        print(f"differs:              {article_id} ({fields})")
+    if only_files or only_database or differ:
+        print(
+            f"{len(only_files) + len(only_database) + len(differ)} article(s) out of sync "
+            f"between {folder} and the database: `kb import` applies the files, "
+            "`kb export` writes the database"
+        )
+        return 1
+    print(f"in sync: {len(files)} articles")
+    return 0
+
+
+def cmd_model_train(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.ops.launcher import prepare
+
+    # The database may be new: schema and default knowledge base first.
+    print(prepare(settings, prefer_deployed=False))
+    return 0
+
+
+def cmd_model_build(settings: Settings, args: argparse.Namespace) -> int:
+    """The process behind the workspace's retrain button (see bot/hr/retraining/service.py)."""
+    from bot.hr.retraining.service import run_build
+
+    return run_build(settings, args.build)
+
+
+def cmd_model_path(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.hr.retraining.model import model_path
+
+    path = model_path(settings)
+    print(path)
+    return 0 if path.exists() else 3
+
+
+def cmd_privacy_purge(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.ops.privacy import purge_expired
+
+    upgrade(settings.database_url)
+    removed = purge_expired(settings=settings)
+    print(f"older than {settings.retention_days} days: deleted {removed}")
+    return 0
+
+
+def cmd_privacy_erase(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.ops.privacy import erase_conversation
+
+    upgrade(settings.database_url)
+    removed = erase_conversation(settings=settings, conversation_id=args.conversation)
+    print(f"conversation {args.conversation!r}: deleted {removed}")
+    return 0
+
+
+def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.ops.launcher import run_all
+
+    return run_all(settings)
+
+
+def cmd_users_add(settings: Settings, args: argparse.Namespace) -> int:
+    import getpass
+
+    from bot.staff.accounts import AccountError, add_user
+
+    upgrade(settings.database_url)
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = getpass.getpass("password: ")
+        if getpass.getpass("again: ") != password:
+            print("the two passwords differ", file=sys.stderr)
+            return 2
+    try:
+        with transaction(settings.database_url) as session:
+            user = add_user(
+                session=session,
+                login=args.login,
+                display_name=args.name,
+                role=args.role,
+                password=password,
+                covers=args.covers or "",
+            )
+            print(f"added {user.role} {user.login} ({user.display_name})")
+    except AccountError as error:
+        print(f"could not add the account: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def cmd_users_list(settings: Settings, args: argparse.Namespace) -> int:
+    from sqlalchemy import select
+
+    from bot.staff.accounts import StaffUser
+
+    upgrade(settings.database_url)
+    with transaction(settings.database_url) as session:
+        for user in session.execute(select(StaffUser).order_by(StaffUser.login)).scalars():
+            print(f"{user.login:<20} {user.role:<10} {user.display_name}")
+    return 0
+
+
+def cmd_web(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.web.app import run
+
+    run(settings)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
+    groups = parser.add_subparsers(dest="group", required=True)
+
+    db = groups.add_parser("db", help="database schema").add_subparsers(
+        dest="command", required=True
+    )
+    db.add_parser("upgrade", help="apply migrations").set_defaults(func=cmd_db_upgrade)
+
+    kb = groups.add_parser("kb", help="knowledge base").add_subparsers(
+        dest="command", required=True
+    )
+    for name, func, text in (
+        ("validate", cmd_kb_validate, "check the knowledge files"),
+        ("import", cmd_kb_import, "load the knowledge files into the database"),
+        ("export", cmd_kb_export, "write the database's articles to the knowledge files"),
+        ("status", cmd_kb_status, "compare the knowledge files with the database"),
+    ):
+        sub = kb.add_parser(name, help=text)
+        sub.add_argument("--dir", help="knowledge folder (default: KNOWLEDGE_DIR)")
+        sub.set_defaults(func=func)
+        if name == "import":
+            sub.add_argument("--prune", action="store_true", help="delete articles the files lack")
+            sub.add_argument("--author", help="name recorded in the revisions")
+    listing = kb.add_parser("list", help="list the articles in the database")
+    listing.add_argument("--topic")
+    listing.add_argument("--status", choices=("draft", "published"))
+    listing.add_argument("--search", help="text to look for in ids, tags, titles and answers")
+    listing.set_defaults(func=cmd_kb_list)
+
+    model = groups.add_parser("model", help="the trained model").add_subparsers(
+        dest="command", required=True
+    )
+    model.add_parser("train", help="train unless a model for this data exists").set_defaults(
+        func=cmd_model_train
+    )
+    model.add_parser("path", help="print the current model's path").set_defaults(
+        func=cmd_model_path
+    )
+    building = model.add_parser("build", help="run a build started from the HR workspace")
+    building.add_argument("build", type=int)
+    building.set_defaults(func=cmd_model_build)
+
+    privacy = groups.add_parser("privacy", help="candidates' data").add_subparsers(
+        dest="command", required=True
+    )
+    privacy.add_parser("purge", help="delete what is older than RETENTION_DAYS").set_defaults(
+        func=cmd_privacy_purge
+    )
+    erase = privacy.add_parser("erase", help="delete everything kept about one conversation")
+    erase.add_argument("conversation", help="the conversation (sender) id")
+    erase.set_defaults(func=cmd_privacy_erase)
+
+    users = groups.add_parser("users", help="staff accounts for the consoles").add_subparsers(
+        dest="command", required=True
+    )
+    adding = users.add_parser("add", help="create a recruiter or HR account")
+    adding.add_argument("login")
+    adding.add_argument("--name", required=True, help="display name shown to candidates")
+    adding.add_argument("--role", required=True, choices=("recruiter", "hr"))
+    adding.add_argument("--covers", help="teams or topics covered (informative)")
+    adding.add_argument(
+        "--password-stdin", action="store_true", help="read the password from standard input"
+    )
+    adding.set_defaults(func=cmd_users_add)
+    users.add_parser("list", help="list the accounts").set_defaults(func=cmd_users_list)
+
+    groups.add_parser("run", help="start everything").set_defaults(func=cmd_run)
+    groups.add_parser("web", help="the web server alone (careers page, widget)").set_defaults(
+        func=cmd_web
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(get_settings(), args))
+    except KnowledgeFileError as error:
+        print(f"{len(error.problems)} problem(s) in the knowledge files:", file=sys.stderr)
+        for problem in error.problems:
+            print(f"  - {problem}", file=sys.stderr)
+        return 2
+    except SettingsError as error:
+        print(f"configuration error: {error}", file=sys.stderr)
+        return 2

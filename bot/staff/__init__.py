@@ -1,0 +1,1 @@
+"""Staff accounts (recruiters, HR), their sign-in sessions and the role gate."""
