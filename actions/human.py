@@ -15,6 +15,7 @@ from rasa_sdk.events import ConversationPaused, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answer import candidate_language
+from bot.core import replies
 from bot.core.settings import get_settings
 from bot.handoff.messages import text
 from bot.handoff.requests import request_live_handoff
@@ -45,7 +46,7 @@ class ActionRequestHuman(Action):
         if intent == "needs_human":
             dispatcher.utter_message(
                 response="utter_needs_human",
-                json_message={"type": "handoff", "status": "offered", "reason": "personal"},
+                json_message=replies.handoff_offered("personal"),
             )
             return [SlotSet("offer", "human")]
         settings = get_settings()
@@ -69,12 +70,7 @@ class ActionRequestHuman(Action):
             # The widget shows the consent sentence and a form (name, e-mail, question).
             dispatcher.utter_message(
                 text=text("unavailable", language),
-                json_message={
-                    "type": "handoff",
-                    "status": "offered",
-                    "reason": "unavailable",
-                    "callback": True,
-                },
+                json_message=replies.handoff_offered("unavailable"),
             )
             return [SlotSet("offer", None)]
         name = queued.recruiter
@@ -85,12 +81,7 @@ class ActionRequestHuman(Action):
                 name=name,
                 minutes=queued.wait_minutes,
             ),
-            json_message={
-                "type": "handoff",
-                "status": "queued",
-                "recruiter": name,
-                "wait_minutes": queued.wait_minutes,
-            },
+            json_message=replies.handoff_queued(recruiter=name, wait_minutes=queued.wait_minutes),
         )
         return [SlotSet("offer", None), ConversationPaused()]
 
@@ -104,7 +95,7 @@ class ActionOfferHuman(Action):
     ) -> list[dict[str, Any]]:
         dispatcher.utter_message(
             response="utter_offer_human",
-            json_message={"type": "handoff", "status": "offered", "reason": "not_helpful"},
+            json_message=replies.handoff_offered("not_helpful"),
         )
         return [SlotSet("offer", "human")]
 

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.core import replies
 from bot.core.db import transaction
 from bot.core.settings import Settings
 from bot.inbox.service import record_question
@@ -186,12 +187,11 @@ def respond(
                     kind="answer",
                     text=_answer_text(answer, found.links),
                     buttons=[article_button(s.article_id, s.title) for s in found.related],
-                    payload={
-                        "type": "answer",
-                        "article": found.article_id,
-                        "confidence": best.confidence,
-                        "language": found.language,
-                    },
+                    payload=replies.answer(
+                        article=found.article_id,
+                        confidence=best.confidence,
+                        language=found.language,
+                    ),
                 )
         if decision.kind == "clarify":
             ids = [c.article_id for c in decision.candidates]
@@ -211,7 +211,7 @@ def respond(
                     kind="clarify",
                     response="utter_clarify",
                     buttons=[article_button(i, names[i]) for i in shown],
-                    payload={"type": "clarify", "articles": shown},
+                    payload=replies.clarify(shown),
                 )
         if question and not question.startswith("/"):
             record_question(
@@ -226,6 +226,6 @@ def respond(
     return Reply(
         kind="no_answer",
         response="utter_no_answer",
-        payload={"type": "no_answer"},
+        payload=replies.no_answer(),
         offer_human=True,
     )

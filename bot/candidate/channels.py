@@ -53,6 +53,7 @@ from sanic.response import HTTPResponse
 from bot.candidate.feedback import BadFeedback, rate_answer, ratings_of
 from bot.candidate.language import declared_language
 from bot.candidate.sessions import open_session
+from bot.core import replies
 from bot.core.db import transaction
 from bot.core.settings import Settings, get_settings, rasa_token
 from bot.core.transcript import RECRUITER_ROLE, lines, widget_message
@@ -116,7 +117,7 @@ def _apology(sender: str, metadata: dict | None) -> list[dict[str, Any]]:
     logger.error("no reply for %s: is the action server up?", sender)
     return [
         {"recipient_id": sender, "text": text},
-        {"recipient_id": sender, "custom": {"type": "error"}},
+        {"recipient_id": sender, "custom": replies.error()},
     ]
 
 
@@ -515,11 +516,7 @@ class CandidateSocketIOInput(InputChannel):
                 return {"ok": False, "errors": error.errors}
             message = {
                 "text": callback_confirmation(language, expected),
-                "custom": {
-                    "type": "handoff",
-                    "status": "callback",
-                    "expected": expected.isoformat(),
-                },
+                "custom": replies.handoff_callback(expected),
             }
             await self._remember_all(webhook.sanic_app, conversation_id, [message], resume=False)
             await CandidateSocketOutput(sio, self.bot_message_evt).send_response(

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import asyncio
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import MetaData, create_engine, event
 from sqlalchemy.engine import Engine, make_url
@@ -23,6 +24,7 @@ metadata = MetaData(
     }
 )
 Base = declarative_base(metadata=metadata)
+T = TypeVar("T")
 
 
 def tune_sqlite(dbapi_connection: Any, _record: Any = None) -> None:
@@ -60,3 +62,17 @@ def transaction(url: str) -> Iterator[Session]:
     """A short session for one unit of work, committed on success."""
     with session_factory(url)() as session, session.begin():
         yield session
+
+
+async def in_transaction(url: str, work: Callable[[Session], T]) -> T:
+    """`work(session)` in one short transaction, in a worker thread (off the event loop).
+
+    What web routes and jobs use to call a service: the service takes `*, session`,
+    the edge opens the transaction.
+    """
+
+    def run() -> T:
+        with transaction(url) as session:
+            return work(session)
+
+    return await asyncio.to_thread(run)

@@ -25,6 +25,7 @@ from aiohttp import WSMsgType, web
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+from bot.core import replies
 from bot.core.clock import utcnow
 from bot.core.db import transaction
 from bot.core.settings import LANGUAGES, Settings, rasa_token
@@ -202,12 +203,7 @@ class Console:
                 await self.relay.say(
                     conversation_id,
                     messages.text("timeout", language),
-                    custom={
-                        "type": "handoff",
-                        "status": "offered",
-                        "reason": "timeout",
-                        "callback": True,
-                    },
+                    custom=replies.handoff_offered("timeout"),
                     resume=True,
                 )
             except RelayFailed:
@@ -431,7 +427,7 @@ def add_console(app: web.Application, settings: Settings) -> None:
             console,
             handoff,
             messages.text("claimed", handoff.language, name=user.display_name),
-            {"type": "handoff", "status": "claimed", "recruiter": user.display_name},
+            replies.handoff_claimed(user.display_name),
         )
         return web.json_response({"ok": True, "candidate_notified": notified})
 
@@ -460,7 +456,7 @@ def add_console(app: web.Application, settings: Settings) -> None:
             return web.json_response({"error": f"not delivered: {error}"}, status=502)
         return web.json_response({"ok": True})
 
-    def ending(status: str) -> Handler:
+    def ending(status: replies.EndStatus) -> Handler:
         @require(("recruiter",))
         async def end(request: web.Request, user: StaffUser, websession: Any) -> web.StreamResponse:
             number = handoff_id(request)
@@ -478,7 +474,7 @@ def add_console(app: web.Application, settings: Settings) -> None:
                 console,
                 handoff,
                 messages.text(status, handoff.language, name=user.display_name),
-                {"type": "handoff", "status": status, "recruiter": user.display_name},
+                replies.handoff_ended(status, user.display_name),
                 resume=True,
             )
             return web.json_response({"ok": True, "candidate_notified": notified})
