@@ -17,7 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.answer import candidate_language
 from bot.core import replies
 from bot.core.settings import get_settings
-from bot.handoff.messages import text
+from bot.core.texts import text
 from bot.handoff.requests import request_live_handoff
 from bot.handoff.summary import NOT_A_QUESTION
 from bot.inbox.service import record_human_request

@@ -53,7 +53,7 @@ from sanic.response import HTTPResponse
 from bot.candidate.feedback import BadFeedback, rate_answer, ratings_of
 from bot.candidate.language import declared_language
 from bot.candidate.sessions import open_session
-from bot.core import replies
+from bot.core import replies, texts
 from bot.core.db import transaction
 from bot.core.settings import Settings, get_settings, rasa_token
 from bot.core.transcript import RECRUITER_ROLE, lines, widget_message
@@ -104,19 +104,17 @@ def read_candidate_message(body: Any) -> tuple[str, str, dict | None]:
     return sender.strip(), text.strip(), metadata
 
 
-APOLOGY = {
-    "fr": "Désolé, je rencontre un problème technique. Pouvez-vous réessayer dans un instant ?",
-    "en": "Sorry, I'm having a technical problem. Could you try again in a moment?",
-}
-
-
 def _apology(sender: str, metadata: dict | None) -> list[dict[str, Any]]:
     """What the candidate sees when the assistant produced no reply (a part of it is down)."""
     language = declared_language((metadata or {}).get("language"))
-    text = APOLOGY[language] if language else f"{APOLOGY['fr']} / {APOLOGY['en']}"
+    apology = (
+        texts.text("apology", language)
+        if language
+        else f"{texts.text('apology', 'fr')} / {texts.text('apology', 'en')}"
+    )
     logger.error("no reply for %s: is the action server up?", sender)
     return [
-        {"recipient_id": sender, "text": text},
+        {"recipient_id": sender, "text": apology},
         {"recipient_id": sender, "custom": replies.error()},
     ]
 

@@ -25,13 +25,12 @@ from aiohttp import WSMsgType, web
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from bot.core import replies
+from bot.core import replies, texts
 from bot.core.clock import utcnow
 from bot.core.db import transaction
 from bot.core.settings import LANGUAGES, Settings, rasa_token
 from bot.core.tracker_store import EVENTS_TABLE, has_events_table, tracker_engine
 from bot.core.transcript import lines
-from bot.handoff import messages
 from bot.handoff.callbacks import BadCallback, callbacks, set_status
 from bot.handoff.models import OPEN_STATUSES, CallbackRequest, Handoff
 from bot.handoff.relay import RasaRelay, RelayFailed
@@ -202,7 +201,7 @@ class Console:
             try:
                 await self.relay.say(
                     conversation_id,
-                    messages.text("timeout", language),
+                    texts.text("timeout", language),
                     custom=replies.handoff_offered("timeout"),
                     resume=True,
                 )
@@ -426,7 +425,7 @@ def add_console(app: web.Application, settings: Settings) -> None:
         notified = await _tell(
             console,
             handoff,
-            messages.text("claimed", handoff.language, name=user.display_name),
+            texts.text("claimed", handoff.language, name=user.display_name),
             replies.handoff_claimed(user.display_name),
         )
         return web.json_response({"ok": True, "candidate_notified": notified})
@@ -473,7 +472,7 @@ def add_console(app: web.Application, settings: Settings) -> None:
             notified = await _tell(
                 console,
                 handoff,
-                messages.text(status, handoff.language, name=user.display_name),
+                texts.text(status, handoff.language, name=user.display_name),
                 replies.handoff_ended(status, user.display_name),
                 resume=True,
             )

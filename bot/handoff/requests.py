@@ -10,6 +10,7 @@ from bot.core.clock import utcnow
 from bot.core.db import transaction
 from bot.core.office_hours import parse_office_hours
 from bot.core.settings import Settings
+from bot.core.texts import text
 from bot.handoff.callbacks import create_callback, next_business_day
 from bot.handoff.notify import notify_in_background
 from bot.handoff.service import Queued, load_routes, recruiters_online, request_handoff
@@ -59,16 +60,10 @@ def request_live_handoff(
     return queued
 
 
-CONFIRMATION = {
-    "fr": "C'est noté : un recruteur vous répondra par e-mail d'ici le {day}. Merci ! "
-    "En attendant, je reste à votre disposition.",
-    "en": "Done: a recruiter will answer you by e-mail by {day}. Thank you! Meanwhile, I'm "
-    "happy to answer anything else.",
-}
 
 
 def callback_confirmation(language: str, expected: date) -> str:
-    return CONFIRMATION.get(language, CONFIRMATION["fr"]).format(day=expected.isoformat())
+    return text("callback_confirmed", language, day=expected.isoformat())
 
 
 def store_callback(settings: Settings, conversation_id: str, data: Any, language: str) -> date:

@@ -1,4 +1,8 @@
-"""What the candidate reads at each step of a handoff, in French and English."""
+"""Every sentence the assistant's code says to a candidate, in French and English.
+
+One entry per sentence, keyed by a name; `text(key, language, **values)` fills it
+in. (Answers come from the knowledge base, the domain's responses from domain.yml.)
+"""
 
 from __future__ import annotations
 
@@ -47,6 +51,16 @@ TEXTS = {
         "recruteur vous réponde par e-mail ? Sinon, je reste à votre disposition.",
         "en": "Sorry, no recruiter could join in time. Would you like a recruiter to answer "
         "you by e-mail? Otherwise, I'm still here for your questions.",
+    },
+    "callback_confirmed": {
+        "fr": "C'est noté : un recruteur vous répondra par e-mail d'ici le {day}. Merci ! "
+        "En attendant, je reste à votre disposition.",
+        "en": "Done: a recruiter will answer you by e-mail by {day}. Thank you! Meanwhile, I'm "
+        "happy to answer anything else.",
+    },
+    "apology": {
+        "fr": "Désolé, je rencontre un problème technique. Pouvez-vous réessayer dans un instant ?",
+        "en": "Sorry, I'm having a technical problem. Could you try again in a moment?",
     },
 }
 
