@@ -359,18 +359,20 @@ async def measure_relay(settings, handoffs: int = 20, rounds: int = 5) -> dict[s
     reader = asyncio.create_task(read_console())
 
     async def converse(candidate: Candidate) -> None:
+        session_id = candidate.session_id
+        assert session_id is not None, "the candidate has no session yet"
         for turn in range(rounds):
-            text = f"recruiter {candidate.session_id[:6]} {turn}"
+            text = f"recruiter {session_id[:6]} {turn}"
             started = time.perf_counter()
             await asyncio.to_thread(
                 recruiter.post,
-                f"/console/api/handoffs/{ids[candidate.session_id]}/messages",
+                f"/console/api/handoffs/{ids[session_id]}/messages",
                 {"text": text},
             )
             while (await candidate.next_message())["text"] != text:
                 pass
             to_candidate.append(time.perf_counter() - started)
-            reply = f"candidate {candidate.session_id[:6]} {turn}"
+            reply = f"candidate {session_id[:6]} {turn}"
             done = asyncio.get_running_loop().create_future()
             waiting[reply] = (time.perf_counter(), done)
             await candidate.say(reply, language="fr")

@@ -142,7 +142,7 @@ def trained(
 HELDOUT_SUMMARY: list[str] = []
 
 
-def pytest_terminal_summary(terminalreporter) -> None:  # type: ignore[no-untyped-def]
+def pytest_terminal_summary(terminalreporter) -> None:
     if HELDOUT_SUMMARY:
         terminalreporter.write_sep("=", "held-out evaluation")
         for text in HELDOUT_SUMMARY:

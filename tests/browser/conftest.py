@@ -6,7 +6,8 @@ import os
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page, Playwright, sync_playwright
+from playwright.sync_api import Browser, Dialog, Page, Playwright, sync_playwright
+from playwright.sync_api import Error as PlaywrightError
 
 from tests.conftest import ARTIFACTS
 
@@ -48,10 +49,20 @@ def page(browser: Browser) -> Iterator[Page]:
     """A fresh browser profile (empty storage) per test, failing on any JavaScript dialog."""
     context = browser.new_context(viewport={"width": 1280, "height": 860}, locale="fr-FR")
     page = context.new_page()
-    page.dialogs = []  # type: ignore[attr-defined]
-    page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))  # type: ignore[attr-defined]
-    page.errors = []  # type: ignore[attr-defined]
-    page.on("pageerror", lambda error: page.errors.append(str(error)))  # type: ignore[attr-defined]
+    dialogs: list[str] = []
+    errors: list[str] = []
+    page.dialogs = dialogs  # type: ignore[attr-defined]
+    page.errors = errors  # type: ignore[attr-defined]
+
+    def on_dialog(dialog: Dialog) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    def on_error(error: PlaywrightError) -> None:
+        errors.append(str(error))
+
+    page.on("dialog", on_dialog)
+    page.on("pageerror", on_error)
     yield page
     context.close()
 

@@ -28,7 +28,9 @@ class Recruiter:
         )
         if response.status_code == 302:
             console = self.http.get(f"{self.web_url}/console", timeout=10)
-            self.csrf = re.search(r'name="csrf" content="([^"]+)"', console.text).group(1)
+            found = re.search(r'name="csrf" content="([^"]+)"', console.text)
+            assert found, "the console page carries no CSRF token"
+            self.csrf = found.group(1)
             self.http.headers["X-CSRF-Token"] = self.csrf
         return response
 
