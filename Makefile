@@ -30,6 +30,7 @@ $(STAMP):
 lint: $(STAMP)
 	$(VENV)/bin/ruff check bot actions tests scripts
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports --no-cache
 
 bench: $(STAMP)
 	$(PY) scripts/bench.py
