@@ -8,14 +8,15 @@ recruiting team, and tells the widget with the handoff payload.
 from __future__ import annotations
 
 import asyncio
-from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ConversationPaused, SlotSet
+from rasa_sdk.events import ConversationPaused, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
 
 from actions.answer import candidate_language
 from bot.core import replies
+from bot.core.db import in_transaction
 from bot.core.settings import get_settings
 from bot.core.texts import text
 from bot.handoff.requests import request_live_handoff
@@ -40,8 +41,8 @@ class ActionRequestHuman(Action):
         return "action_request_human"
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[dict[str, Any]]:
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         if intent == "needs_human":
             dispatcher.utter_message(
@@ -51,12 +52,15 @@ class ActionRequestHuman(Action):
             return [SlotSet("offer", "human")]
         settings = get_settings()
         language = candidate_language(tracker)
-        await asyncio.to_thread(
-            record_human_request,
-            database_url=settings.database_url,
-            conversation_id=tracker.sender_id,
-            language=language,
-            question=last_question(tracker),
+        question = last_question(tracker)
+        await in_transaction(
+            settings.database_url,
+            lambda session: record_human_request(
+                session=session,
+                conversation_id=tracker.sender_id,
+                language=language,
+                question=question,
+            ),
         )
         queued = await asyncio.to_thread(
             request_live_handoff,
@@ -91,8 +95,8 @@ class ActionOfferHuman(Action):
         return "action_offer_human"
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[dict[str, Any]]:
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
         dispatcher.utter_message(
             response="utter_offer_human",
             json_message=replies.handoff_offered("not_helpful"),
@@ -105,7 +109,7 @@ class ActionDeclineHuman(Action):
         return "action_decline_human"
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[dict[str, Any]]:
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
         dispatcher.utter_message(response="utter_no_problem")
         return [SlotSet("offer", None)]

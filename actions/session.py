@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActionExecuted, SessionStarted, SlotSet
+from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
 
 from bot.candidate.language import declared_language
 from bot.core.settings import LANGUAGES
@@ -17,14 +16,14 @@ class ActionSessionStart(Action):
         return "action_session_start"
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[dict[str, Any]]:
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
         metadata = tracker.get_slot("session_started_metadata") or {}
         language = declared_language(metadata.get("language")) or tracker.get_slot("language")
         # Unknown language (no page hint, first visit): say it in both.
         response = f"utter_disclosure_{language}" if language in LANGUAGES else "utter_disclosure"
         dispatcher.utter_message(response=response)
-        events: list[dict[str, Any]] = [SessionStarted()]
+        events: list[EventType] = [SessionStarted()]
         if language in LANGUAGES:
             events.append(SlotSet("language", language))
         events.append(ActionExecuted("action_listen"))

@@ -3,7 +3,7 @@
 Conversations are stored by Rasa's own SQL tracker store; the assistant's
 messages go through rasa-sdk's dispatcher and Rasa's handling of an action
 server's response (`RemoteAction._utter_responses`), recruiter messages
-through the channel's own insert (`bot.candidate.channels._insert_events`).
+through the channel's own insert (`bot.candidate.history.insert_events`).
 """
 
 from __future__ import annotations
@@ -34,8 +34,8 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import text
 
-from bot.candidate.channels import _insert_events
 from bot.candidate.feedback import AnswerFeedback
+from bot.candidate.history import insert_events
 from bot.core.db import transaction
 from bot.core.settings import PROJECT_ROOT
 from bot.handoff.models import CallbackRequest, Handoff
@@ -267,7 +267,7 @@ async def write_known_data(database_url: str, tracker_url: str, domain: Domain) 
     try:
         for conversation in await conversations(domain):
             await store.save(conversation.tracker)
-            _insert_events(store, conversation.tracker.sender_id, conversation.appended)
+            insert_events(store, conversation.tracker.sender_id, conversation.appended)
     finally:
         store.engine.dispose()
     with transaction(database_url) as session:
@@ -399,8 +399,17 @@ async def known(tmp_path: Path, domain: Domain) -> tuple[str, str]:
     return database_url, tracker_url
 
 
+def compute_at(*, database_url: str, tracker_store_url: str, **kw: Any) -> Any:
+    """The figures read in one transaction on each database, as the dashboard's route does."""
+    with (
+        transaction(tracker_store_url) as tracker_session,
+        transaction(database_url) as session,
+    ):
+        return compute(session=session, tracker_session=tracker_session, **kw)
+
+
 def figures_of(urls: tuple[str, str], start: date = START, end: date = END, **kw: Any) -> Any:
-    return compute(database_url=urls[0], tracker_store_url=urls[1], start=start, end=end, **kw)
+    return compute_at(database_url=urls[0], tracker_store_url=urls[1], start=start, end=end, **kw)
 
 
 def test_the_known_data_set_gives_the_expected_figures(known):
@@ -466,7 +475,7 @@ def test_no_events_table_before_rasa_ever_ran(tmp_path):
     database_url = f"sqlite:///{tmp_path / 'app.db'}"
     tracker_url = f"sqlite:///{tmp_path / 'never-used.db'}"
     upgrade(database_url)
-    figures = compute(
+    figures = compute_at(
         database_url=database_url, tracker_store_url=tracker_url, start=START, end=END
     )
     assert figures.conversations == figures.candidate_messages == figures.answers == 0
@@ -494,7 +503,7 @@ async def test_messages_around_a_daylight_saving_change(tmp_path, domain):
     store = SQLTrackerStore(domain=domain, host=tracker_url)
     await store.save(talk.tracker)
     store.engine.dispose()
-    figures = compute(
+    figures = compute_at(
         database_url=database_url,
         tracker_store_url=tracker_url,
         start=date(2025, 3, 29),
@@ -512,7 +521,7 @@ async def test_messages_around_a_daylight_saving_change(tmp_path, domain):
 )
 def test_invalid_ranges_are_refused(start, end, message):
     with pytest.raises(ValueError, match=message):
-        compute(database_url="sqlite://", tracker_store_url="sqlite://", start=start, end=end)
+        compute_at(database_url="sqlite://", tracker_store_url="sqlite://", start=start, end=end)
 
 
 def test_an_unknown_time_zone_is_refused():
@@ -523,7 +532,7 @@ def test_an_unknown_time_zone_is_refused():
 def test_a_whole_leap_year_is_accepted(tmp_path):
     database_url = f"sqlite:///{tmp_path / 'app.db'}"
     upgrade(database_url)
-    figures = compute(
+    figures = compute_at(
         database_url=database_url,
         tracker_store_url=database_url,
         start=date(2024, 1, 1),

@@ -1,11 +1,20 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 
 from sqlalchemy import select
 
-from bot.candidate.answering import Decision, article_button, decide, ranked_articles, respond
+from bot.candidate.answering import (
+    Decision,
+    Reply,
+    article_button,
+    decide,
+    ranked_articles,
+    respond,
+)
 from bot.core.db import transaction
+from bot.core.settings import Settings
 from bot.inbox.models import InboxItem
 from bot.inbox.service import open_items
 from bot.knowledge.models import Article, ArticleText
@@ -29,6 +38,18 @@ def parse(intent="faq", intent_confidence=0.95, ranking=(), text="question", ent
 
 
 THRESHOLDS = {"answer_threshold": 0.6, "clarify_threshold": 0.25}
+
+
+def ask(settings: Settings, **question) -> Reply:
+    """`respond` as the action calls it: one transaction, the configured thresholds."""
+    with transaction(settings.database_url) as session:
+        return respond(
+            session=session,
+            answer_threshold=settings.answer_threshold,
+            clarify_threshold=settings.clarify_threshold,
+            today=date.today(),
+            **question,
+        )
 
 
 def test_sure_match_is_answered():
@@ -82,8 +103,8 @@ def test_answer_reads_the_database_now(settings):
             )
         ).scalar_one()
         text.answer = "Edited by HR a second ago."
-    reply = respond(
-        settings=settings,
+    reply = ask(
+        settings,
         parse=parse(ranking=[("time-off", 0.97), ("parental-leave", 0.01)]),
         language="en",
         conversation_id="c1",
@@ -100,8 +121,8 @@ def test_answer_reads_the_database_now(settings):
 
 
 def test_answer_offers_related_articles_as_buttons(settings):
-    reply = respond(
-        settings=settings,
+    reply = ask(
+        settings,
         parse=parse(ranking=[("remote-work", 0.99), ("x", 0.01)]),
         language="fr",
         conversation_id="c1",
@@ -115,8 +136,8 @@ def test_answer_offers_related_articles_as_buttons(settings):
 
 
 def test_unknown_question_is_kept_for_hr(settings):
-    reply = respond(
-        settings=settings,
+    reply = ask(
+        settings,
         parse=parse(intent="out_of_scope", text="Is there a gym at the office?"),
         language="en",
         conversation_id="conv-9",
@@ -135,8 +156,8 @@ def test_unknown_question_is_kept_for_hr(settings):
 
 
 def test_clarify_offers_two_titled_choices_and_is_kept_for_hr(settings):
-    reply = respond(
-        settings=settings,
+    reply = ask(
+        settings,
         parse=parse(text="leave?", ranking=[("time-off", 0.45), ("parental-leave", 0.40)]),
         language="en",
         conversation_id="c2",
@@ -152,8 +173,8 @@ def test_clarify_offers_two_titled_choices_and_is_kept_for_hr(settings):
 
 
 def test_a_chosen_suggestion_is_answered_with_full_confidence(settings):
-    reply = respond(
-        settings=settings,
+    reply = ask(
+        settings,
         parse=parse(
             intent="choose_article", entities=[{"entity": "article", "value": "hackathon"}]
         ),
@@ -168,8 +189,8 @@ def test_a_draft_or_unknown_article_is_not_shown(settings):
     with transaction(settings.database_url) as session:
         session.get(Article, "equipment").status = "draft"
     for article in ("equipment", "no-such-thing"):
-        reply = respond(
-            settings=settings,
+        reply = ask(
+            settings,
             parse=parse(
                 intent="choose_article", entities=[{"entity": "article", "value": article}]
             ),
@@ -180,8 +201,8 @@ def test_a_draft_or_unknown_article_is_not_shown(settings):
 
 
 def test_low_confidence_answers_are_queued_for_review(settings):
-    respond(
-        settings=settings,
+    ask(
+        settings,
         parse=parse(ranking=[("equipment", 0.55), ("onboarding", 0.2)]),
         language="fr",
         conversation_id="c5",

@@ -656,7 +656,7 @@ def test_add_a_group_as_an_example_question(kb_url):
         again = ask(session, "On peut télétravailler le vendredi ?")
     with transaction(kb_url) as session, pytest.raises(ArticleInvalid) as caught:
         add_as_example(session=session, item_ids=[again], article_id="remote-work", author="C")
-    assert caught.value.errors[0]["field"] == "question"
+    assert caught.value.errors[0].field == "question"
     with transaction(kb_url) as session:
         assert get_entries(session=session, item_ids=[again])[0].status == "open"
 
@@ -675,7 +675,7 @@ def test_adding_needs_one_language_and_a_real_question(kb_url):
     for items, field in ((mixed, "item_ids"), (placeholder, "question")):
         with transaction(kb_url) as session, pytest.raises(InboxActionInvalid) as caught:
             add_as_example(session=session, item_ids=items, article_id="offices", author="C")
-        assert caught.value.errors[0]["field"] == field
+        assert caught.value.errors[0].field == field
     # HR may still write the question themselves
     with transaction(kb_url) as session:
         add_as_example(

@@ -13,19 +13,12 @@ import pytest
 from bot.core.clock import utcnow
 from bot.core.db import transaction
 from bot.core.settings import PROJECT_ROOT
-from bot.hr.retraining.builds import ModelBuild
+from bot.hr.retraining.builds import BuildRefused, ModelBuild, running_build
+from bot.hr.retraining.deployment import deploy, deployed_model
+from bot.hr.retraining.evaluation import CheckResult
 from bot.hr.retraining.model import files_fingerprint
-from bot.hr.retraining.service import (
-    BuildRefused,
-    CheckResult,
-    TrainingProgress,
-    deploy,
-    deployed_model,
-    reject,
-    run_build,
-    running_build,
-    start_build,
-)
+from bot.hr.retraining.progress import TrainingProgress
+from bot.hr.retraining.run import reject, run_build, start_build
 from bot.rasa_plugins.reload import ModelFileRefused, model_file_in
 from tests.conftest import make_settings
 
@@ -109,7 +102,7 @@ def test_a_build_whose_process_died_is_marked_failed(settings):
     dead.wait()
     build_id = _add(settings, status="training", pid=dead.pid)
     with transaction(settings.database_url) as session:
-        assert running_build(session) is None
+        assert running_build(session=session) is None
     with transaction(settings.database_url) as session:
         build = session.get(ModelBuild, build_id)
         assert build.status == "failed" and "stopped unexpectedly" in build.error
@@ -118,7 +111,7 @@ def test_a_build_whose_process_died_is_marked_failed(settings):
 def test_a_build_that_never_started_is_failed_after_a_minute(settings):
     _add(settings, status="queued", created_at=utcnow() - timedelta(minutes=5))
     with transaction(settings.database_url) as session:
-        assert running_build(session) is None
+        assert running_build(session=session) is None
 
 
 def test_only_one_build_runs_at_a_time(settings):
@@ -174,10 +167,10 @@ def test_a_build_started_on_another_machine_is_trusted_until_it_is_far_too_old(s
     elsewhere = {"host": "another-web-server"}
     recent = _add(settings, status="training", pid=dead.pid, check=elsewhere)
     with transaction(settings.database_url) as session:
-        assert running_build(session).id == recent  # its pid means nothing here
+        assert running_build(session=session).id == recent  # its pid means nothing here
         session.get(ModelBuild, recent).created_at = utcnow() - timedelta(hours=5)
     with transaction(settings.database_url) as session:
-        assert running_build(session) is None
+        assert running_build(session=session) is None
 
 
 def test_a_failed_training_keeps_the_error_for_hr_and_leaves_no_model(tmp_path, db_url, models):

@@ -11,17 +11,17 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from datetime import date
+from typing import Any, Literal
+
+from sqlalchemy.orm import Session
 
 from bot.core import replies
-from bot.core.db import transaction
-from bot.core.settings import Settings
 from bot.inbox.service import record_question
 from bot.knowledge import RETRIEVAL_INTENT
 from bot.knowledge.search import index_cache
 from bot.knowledge.service import ArticleNotFound, published_answer, titles
 from bot.records.answers import live_answer
-from bot.records.service import local_today
 
 CHOOSE_ARTICLE_INTENT = "choose_article"
 # Intents whose messages go to `action_answer` (see data/rules/rules.yml).
@@ -30,6 +30,8 @@ QUESTION_INTENTS = (RETRIEVAL_INTENT, "nlu_fallback", "out_of_scope")
 MIN_RATIO = 2.0
 # Answers below this confidence are shown but also queued for HR to review.
 REVIEW_BELOW = 0.6
+
+DecisionKind = Literal["answer", "clarify", "no_answer"]
 
 
 @dataclass(frozen=True)
@@ -40,7 +42,7 @@ class Candidate:
 
 @dataclass(frozen=True)
 class Decision:
-    kind: str  # answer | clarify | no_answer
+    kind: DecisionKind
     candidates: tuple[Candidate, ...] = ()
 
     @property
@@ -106,8 +108,8 @@ def decide(
 class Reply:
     """What the action sends: a text or a domain response, buttons, the custom payload."""
 
-    kind: str
-    payload: dict[str, Any]
+    kind: DecisionKind
+    payload: replies.Payload
     text: str | None = None
     response: str | None = None
     buttons: list[dict[str, str]] = field(default_factory=list)
@@ -134,95 +136,102 @@ def _answer_text(answer: str, links: tuple[tuple[str, str], ...]) -> str:
 
 
 def respond(
-    *, settings: Settings, parse: Mapping[str, Any], language: str, conversation_id: str
+    *,
+    session: Session,
+    parse: Mapping[str, Any],
+    language: str,
+    conversation_id: str,
+    answer_threshold: float,
+    clarify_threshold: float,
+    today: date,
 ) -> Reply:
-    """Decide, read the current article text, and keep for HR what was not settled."""
+    """Decide, read the current article text, and keep for HR what was not settled.
+
+    `today` (in the office's time zone) dates the live parts of answers (events, positions).
+    """
     question = str(parse.get("text") or "")
     intent = (parse.get("intent") or {}).get("name")
-    with transaction(settings.database_url) as session:
-        if intent == CHOOSE_ARTICLE_INTENT:
-            chosen = _chosen_article(parse)
-            decision = (
-                Decision("answer", (Candidate(chosen, 1.0),)) if chosen else Decision("no_answer")
-            )
+    if intent == CHOOSE_ARTICLE_INTENT:
+        chosen = _chosen_article(parse)
+        decision = (
+            Decision("answer", (Candidate(chosen, 1.0),)) if chosen else Decision("no_answer")
+        )
+    else:
+        # The search only matters for questions the model read as FAQs.
+        search_best = (
+            index_cache.get(session).best(question) if intent == RETRIEVAL_INTENT else None
+        )
+        decision = decide(
+            parse,
+            answer_threshold=answer_threshold,
+            clarify_threshold=clarify_threshold,
+            search_best=search_best,
+        )
+    if decision.kind == "answer":
+        best = decision.candidates[0]
+        try:
+            found = published_answer(session=session, article_id=best.article_id, language=language)
+        except ArticleNotFound:
+            decision = Decision("no_answer")
         else:
-            # The search only matters for questions the model read as FAQs.
-            search_best = (
-                index_cache.get(session).best(question) if intent == RETRIEVAL_INTENT else None
-            )
-            decision = decide(
-                parse,
-                answer_threshold=settings.answer_threshold,
-                clarify_threshold=settings.clarify_threshold,
-                search_best=search_best,
-            )
-        if decision.kind == "answer":
-            best = decision.candidates[0]
-            try:
-                found = published_answer(
-                    session=session, article_id=best.article_id, language=language
-                )
-            except ArticleNotFound:
-                decision = Decision("no_answer")
-            else:
-                if best.confidence < REVIEW_BELOW and intent != CHOOSE_ARTICLE_INTENT:
-                    record_question(
-                        session=session,
-                        conversation_id=conversation_id,
-                        text=question,
-                        language=language,
-                        reason="low_confidence",
-                        article_id=best.article_id,
-                        confidence=best.confidence,
-                    )
-                # Event dates and open positions come from HR's current records.
-                answer = live_answer(
-                    session=session,
-                    article_id=found.article_id,
-                    language=found.language,
-                    today=local_today(settings.office_timezone),
-                    answer=found.answer,
-                )
-                return Reply(
-                    kind="answer",
-                    text=_answer_text(answer, found.links),
-                    buttons=[article_button(s.article_id, s.title) for s in found.related],
-                    payload=replies.answer(
-                        article=found.article_id,
-                        confidence=best.confidence,
-                        language=found.language,
-                    ),
-                )
-        if decision.kind == "clarify":
-            ids = [c.article_id for c in decision.candidates]
-            names = titles(session=session, article_ids=ids, language=language)
-            shown = [i for i in ids if i in names]
-            if len(shown) == 2:
+            if best.confidence < REVIEW_BELOW and intent != CHOOSE_ARTICLE_INTENT:
                 record_question(
                     session=session,
                     conversation_id=conversation_id,
                     text=question,
                     language=language,
-                    reason="clarify",
-                    article_id=shown[0],
-                    confidence=decision.confidence,
+                    reason="low_confidence",
+                    article_id=best.article_id,
+                    confidence=best.confidence,
                 )
-                return Reply(
-                    kind="clarify",
-                    response="utter_clarify",
-                    buttons=[article_button(i, names[i]) for i in shown],
-                    payload=replies.clarify(shown),
-                )
-        if question and not question.startswith("/"):
+            # Event dates and open positions come from HR's current records.
+            answer = live_answer(
+                session=session,
+                article_id=found.article_id,
+                language=found.language,
+                today=today,
+                answer=found.answer,
+            )
+            return Reply(
+                kind="answer",
+                text=_answer_text(answer, found.links),
+                buttons=[article_button(s.article_id, s.title) for s in found.related],
+                payload=replies.answer(
+                    article=found.article_id,
+                    confidence=best.confidence,
+                    language=found.language,
+                ),
+            )
+    if decision.kind == "clarify":
+        ids = [c.article_id for c in decision.candidates]
+        names = titles(session=session, article_ids=ids, language=language)
+        shown = [i for i in ids if i in names]
+        if len(shown) == 2:
             record_question(
                 session=session,
                 conversation_id=conversation_id,
                 text=question,
                 language=language,
-                reason="no_answer",
-                article_id=decision.candidates[0].article_id if decision.candidates else None,
-                confidence=decision.confidence if decision.candidates else None,
+                reason="clarify",
+                article_id=shown[0],
+                confidence=decision.confidence,
             )
+            return Reply(
+                kind="clarify",
+                response="utter_clarify",
+                buttons=[article_button(i, names[i]) for i in shown],
+                payload=replies.clarify(shown),
+            )
+    if question and not question.startswith("/"):
+        record_question(
+            session=session,
+            conversation_id=conversation_id,
+            text=question,
+            language=language,
+            reason="no_answer",
+            article_id=decision.candidates[0].article_id if decision.candidates else None,
+            confidence=decision.confidence if decision.candidates else None,
+        )
     return Reply(
         kind="no_answer",
         response="utter_no_answer",

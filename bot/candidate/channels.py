@@ -1,4 +1,4 @@
-"""The input channels the careers site talks to.
+"""The input channels the careers site talks to (Rasa loads them from credentials.yml).
 
 `CandidateRestInput` is Rasa's REST channel (same URL, same payload) with the
 input checked before it reaches the assistant: a message must be a non-empty
@@ -13,15 +13,19 @@ rasa-webchat widget: `session_request`/`session_confirm`, `user_uttered`,
 issued by the server (`bot.candidate.sessions`), never taken from the client; only the
 configured sites may connect; and several Rasa processes share their rooms
 through Redis. It also restores the history on `session_confirm`, accepts
-thumbs up/down (`feedback`), and acknowledges each message once handled so
-the widget can resend what a dropped connection lost.
+thumbs up/down (`feedback`) and callback requests, relays the recruiters'
+messages (`/relay`), and acknowledges each message once handled so the widget
+can resend what a dropped connection lost.
+
+Transport only: input is read by `bot.candidate.inputs`, the tracker store by
+`bot.candidate.history`, the database through the services, each in its own
+short transaction opened here.
 """
 
 from __future__ import annotations
 
 import asyncio
 import hmac
-import json
 import logging
 import time
 import uuid
@@ -38,73 +42,46 @@ from rasa.core.channels.channel import (
 )
 from rasa.core.channels.rest import RestInput
 from rasa.core.channels.socketio import SocketBlueprint
-from rasa.shared.core.constants import ACTION_LISTEN_NAME
-from rasa.shared.core.events import (
-    ActionExecuted,
-    BotUttered,
-    ConversationResumed,
-    Event,
-    UserUttered,
-)
 from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.candidate import history
 from bot.candidate.feedback import BadFeedback, rate_answer, ratings_of
+from bot.candidate.history import Agent
+from bot.candidate.inputs import (
+    BadMessage,
+    OutgoingMessage,
+    SocketMessage,
+    read_candidate_message,
+    read_feedback,
+    read_relay,
+    read_socket_message,
+    requested_language,
+    requested_session,
+)
 from bot.candidate.language import declared_language
 from bot.candidate.sessions import open_session
 from bot.core import replies, texts
-from bot.core.db import transaction
+from bot.core.db import in_transaction
 from bot.core.settings import Settings, get_settings, rasa_token
-from bot.core.transcript import RECRUITER_ROLE, lines, widget_message
+from bot.core.transcript import RECRUITER_ROLE
 from bot.handoff.callbacks import BadCallback
 from bot.handoff.requests import callback_confirmation, store_callback
 from bot.handoff.service import in_handoff
 
 logger = logging.getLogger(__name__)
 
-MAX_MESSAGE_CHARS = 2000
-MAX_SENDER_CHARS = 255
+OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
+Ack = dict[str, Any]  # what a socket.io event handler returns to the client's callback
+
+# Message ids remembered per process to drop a message sent twice (a resend after a lost ack).
+RECENT_MESSAGE_IDS = 5000
+# Above MAX_MESSAGE_CHARS with room for the JSON around it.
+MAX_SOCKET_PAYLOAD = 64 * 1024
 
 
-class BadMessage(ValueError):
-    """The request cannot become a candidate message; `status` is the HTTP status to send."""
-
-    def __init__(self, status: int, error: str):
-        self.status = status
-        super().__init__(error)
-
-
-def message_text(text: Any) -> str:
-    """A candidate's message: a non-empty text of reasonable size, or BadMessage."""
-    if not isinstance(text, str):
-        raise BadMessage(400, "'message' must be a text")
-    if not text.strip():
-        raise BadMessage(400, "'message' is empty")
-    if len(text) > MAX_MESSAGE_CHARS:
-        raise BadMessage(413, f"'message' is longer than {MAX_MESSAGE_CHARS} characters")
-    return text
-
-
-def read_candidate_message(body: Any) -> tuple[str, str, dict | None]:
-    """Sender, text and metadata from a REST body, or BadMessage saying what is wrong."""
-    if not isinstance(body, dict):
-        raise BadMessage(400, "the body must be a JSON object with 'sender' and 'message'")
-    sender = body.get("sender")
-    if isinstance(sender, int) and not isinstance(sender, bool):
-        sender = str(sender)
-    if not isinstance(sender, str) or not sender.strip():
-        raise BadMessage(400, "'sender' must be a non-empty text")
-    if len(sender) > MAX_SENDER_CHARS:
-        raise BadMessage(400, f"'sender' must be at most {MAX_SENDER_CHARS} characters")
-    text = message_text(body.get("message"))
-    metadata = body.get("metadata")
-    if metadata is not None and not isinstance(metadata, dict):
-        raise BadMessage(400, "'metadata' must be a JSON object")
-    return sender.strip(), text.strip(), metadata
-
-
-def _apology(sender: str, metadata: dict | None) -> list[dict[str, Any]]:
+def _apology(sender: str, metadata: Mapping[str, Any] | None) -> list[dict[str, Any]]:
     """What the candidate sees when the assistant produced no reply (a part of it is down)."""
     language = declared_language((metadata or {}).get("language"))
     apology = (
@@ -119,6 +96,14 @@ def _apology(sender: str, metadata: dict | None) -> list[dict[str, Any]]:
     ]
 
 
+def _health(_: Request) -> HTTPResponse:
+    return response.json({"status": "ok"})
+
+
+def _refused(error: BadMessage) -> HTTPResponse:
+    return response.json({"error": str(error)}, status=error.status)
+
+
 class CandidateRestInput(RestInput):
     """Rasa's REST channel (`/webhooks/rest/webhook`) with its input validated."""
 
@@ -126,92 +111,36 @@ class CandidateRestInput(RestInput):
     def name(cls) -> str:
         return "rest"
 
-    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+    def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
         webhook = Blueprint("candidate_rest_webhook", __name__)
 
         @webhook.route("/", methods=["GET"])
         async def health(request: Request) -> HTTPResponse:
-            return response.json({"status": "ok"})
+            return _health(request)
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
-            try:
-                sender, text, metadata = read_candidate_message(request.json)
-            except BadMessage as error:
-                return response.json({"error": str(error)}, status=error.status)
-            collector = CollectingOutputChannel()
-            try:
-                await on_new_message(
-                    UserMessage(
-                        text, collector, sender, input_channel=self.name(), metadata=metadata
-                    )
-                )
-            except Exception:  # noqa: BLE001 - the candidate gets an error, the log the details
-                logger.exception("could not handle a message from %s", sender)
-                return response.json({"error": "the assistant could not answer"}, status=500)
-            return response.json(collector.messages or _apology(sender, metadata))
+            return await self._receive(request, on_new_message)
 
         return webhook
 
+    async def _receive(self, request: Request, on_new_message: OnNewMessage) -> HTTPResponse:
+        try:
+            sender, text, metadata = read_candidate_message(request.json)
+        except BadMessage as error:
+            return _refused(error)
+        collector = CollectingOutputChannel()
+        try:
+            await on_new_message(
+                UserMessage(text, collector, sender, input_channel=self.name(), metadata=metadata)
+            )
+        except Exception:  # noqa: BLE001 - the candidate gets an error, the log the details
+            logger.exception("could not handle a message from %s", sender)
+            return response.json({"error": "the assistant could not answer"}, status=500)
+        return response.json(collector.messages or _apology(sender, metadata))
+
 
 # ---------------------------------------------------------------- socket.io
-
-MAX_MESSAGE_ID_CHARS = 64
-MAX_DISPLAY_CHARS = 300
-# Message ids remembered per process to drop a message sent twice (a resend after a lost ack).
-RECENT_MESSAGE_IDS = 5000
-
-
-def read_socket_message(data: Any) -> tuple[str, str | None, dict[str, Any]]:
-    """Text, client message id and the metadata we keep, from a `user_uttered` payload.
-
-    Accepts our widget's shape and rasa-webchat's (`message`, `customData`).
-    """
-    if not isinstance(data, Mapping):
-        raise BadMessage(400, "a message must be an object with a 'message' text")
-    text = message_text(data.get("message"))
-    message_id = data.get("message_id")
-    if not (isinstance(message_id, str) and 0 < len(message_id) <= MAX_MESSAGE_ID_CHARS):
-        message_id = None
-    given = data.get("metadata") or data.get("customData") or {}
-    metadata: dict[str, Any] = {}
-    if isinstance(given, Mapping):
-        language = declared_language(given.get("language"))
-        if language:
-            metadata["language"] = language
-        display = given.get("display")
-        if isinstance(display, str) and display.strip():
-            metadata["display"] = display.strip()[:MAX_DISPLAY_CHARS]
-    return text.strip(), message_id, metadata
-
-
-MAX_RELAYED = 10
-
-
-def read_relay(body: Any) -> tuple[str, list[dict[str, Any]], bool]:
-    """Conversation, messages ({text, custom, sender}) and whether to resume, from the console."""
-    if not isinstance(body, Mapping):
-        raise BadMessage(400, "the body must be a JSON object")
-    conversation_id = body.get("conversation_id")
-    if not isinstance(conversation_id, str) or not 0 < len(conversation_id) <= MAX_SENDER_CHARS:
-        raise BadMessage(400, "'conversation_id' must be a conversation id")
-    raw = body.get("messages") or []
-    if not isinstance(raw, list) or len(raw) > MAX_RELAYED:
-        raise BadMessage(400, f"'messages' must be a list of at most {MAX_RELAYED}")
-    messages = []
-    for item in raw:
-        if not isinstance(item, Mapping) or not isinstance(item.get("text"), str):
-            raise BadMessage(400, "each message needs a 'text'")
-        if len(item["text"]) > MAX_MESSAGE_CHARS:
-            raise BadMessage(413, f"a message is longer than {MAX_MESSAGE_CHARS} characters")
-        message: dict[str, Any] = {"text": item["text"]}
-        if isinstance(item.get("custom"), Mapping):
-            message["custom"] = dict(item["custom"])
-        sender = item.get("sender")
-        if isinstance(sender, Mapping) and sender.get("role") == RECRUITER_ROLE:
-            message["sender"] = {"role": RECRUITER_ROLE, "name": str(sender.get("name") or "")[:80]}
-        messages.append(message)
-    return conversation_id, messages, bool(body.get("resume"))
 
 
 def socket_message(message: Mapping[str, Any]) -> dict[str, Any]:
@@ -237,23 +166,6 @@ def socket_message(message: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _insert_events(store: Any, conversation_id: str, events: list[Event]) -> None:
-    with store.session_scope() as session:
-        for event in events:
-            data = event.as_dict()
-            session.add(
-                store.SQLEvent(
-                    sender_id=conversation_id,
-                    type_name=event.type_name,
-                    timestamp=data.get("timestamp"),
-                    intent_name=((data.get("parse_data") or {}).get("intent") or {}).get("name"),
-                    action_name=data.get("name"),
-                    data=json.dumps(data),
-                )
-            )
-        session.commit()
-
-
 class CandidateSocketOutput(OutputChannel):
     """Sends each message whole (text, buttons, payload together) to the conversation's room.
 
@@ -270,7 +182,7 @@ class CandidateSocketOutput(OutputChannel):
         self.event = event
         self.sent = 0
 
-    async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
+    async def send_response(self, recipient_id: str, message: Mapping[str, Any]) -> None:
         self.sent += 1
         await self.sio.emit(self.event, socket_message(message), room=recipient_id)
 
@@ -303,8 +215,10 @@ class _AppBlueprint(SocketBlueprint):
         super().register(app, options)
 
     @property
-    def sanic_app(self) -> Sanic | None:
-        return getattr(self.ctx, "sanic_app", None)
+    def agent(self) -> Agent | None:
+        """Rasa's current agent (replaced when a model is loaded); None before registration."""
+        app: Sanic | None = getattr(self.ctx, "sanic_app", None)
+        return app.ctx.agent if app is not None else None
 
 
 class CandidateSocketIOInput(InputChannel):
@@ -335,7 +249,6 @@ class CandidateSocketIOInput(InputChannel):
         self.socketio_path = socketio_path
         self.settings = settings or get_settings()
         self.sio: socketio.AsyncServer | None = None
-        self.recent = _RecentIds(RECENT_MESSAGE_IDS)
 
     def get_output_channel(self) -> OutputChannel | None:
         """Where messages sent through Rasa's HTTP API go (`output_channel=socketio`)."""
@@ -352,269 +265,216 @@ class CandidateSocketIOInput(InputChannel):
             async_mode="sanic",
             cors_allowed_origins="*" if "*" in origins else origins,
             client_manager=manager,
-            # Above MAX_MESSAGE_CHARS with room for the JSON around it.
-            max_http_buffer_size=64 * 1024,
+            max_http_buffer_size=MAX_SOCKET_PAYLOAD,
         )
 
-    async def _history(self, app: Sanic | None, conversation_id: str) -> list[dict[str, Any]]:
-        if app is None:
-            return []
-        tracker = await app.ctx.agent.tracker_store.retrieve_full_tracker(conversation_id)
-        if tracker is None:
-            return []
-        return [widget_message(line) for line in lines(e.as_dict() for e in tracker.events)]
-
-    async def _question_before(
-        self, app: Sanic | None, conversation_id: str, article: str
-    ) -> str | None:
-        """The candidate's message the assistant answered with `article` (for HR)."""
-        if app is None:
-            return None
-        tracker = await app.ctx.agent.tracker_store.retrieve_full_tracker(conversation_id)
-        question = None
-        for event in tracker.events if tracker else []:
-            data = event.as_dict()
-            if data.get("event") == "user":
-                question = data.get("text")
-            elif data.get("event") == "bot":
-                custom = (data.get("data") or {}).get("custom") or {}
-                if custom.get("type") == "answer" and custom.get("article") == article:
-                    return question
-        return None
-
-    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+    def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
         sio = self.sio = self._server()
         webhook = _AppBlueprint(sio, self.socketio_path, "candidate_socketio_webhook", __name__)
-        database_url = self.settings.database_url
+        handlers = WidgetSocket(
+            sio=sio,
+            webhook=webhook,
+            on_new_message=on_new_message,
+            settings=self.settings,
+            bot_message_evt=self.bot_message_evt,
+        )
 
         @webhook.route("/", methods=["GET"])
-        async def health(_: Request) -> HTTPResponse:
-            return response.json({"status": "ok"})
+        async def health(request: Request) -> HTTPResponse:
+            return _health(request)
 
         @webhook.route("/relay", methods=["POST"])
         async def relay(request: Request) -> HTTPResponse:
-            """Messages from the console: sent to the candidate at once, then stored.
+            return await handlers.relay(request)
 
-            Protected by the Rasa API token (Rasa does not protect connector routes).
-            """
-            given = request.headers.get("Authorization", "").removeprefix("Bearer ")
-            if not hmac.compare_digest(given.encode(), rasa_token(self.settings).encode()):
-                return response.json({"error": "wrong or missing token"}, status=401)
-            try:
-                conversation_id, outgoing, resume = read_relay(request.json)
-            except BadMessage as error:
-                return response.json({"error": str(error)}, status=error.status)
-            output = CandidateSocketOutput(sio, self.bot_message_evt)
-            for message in outgoing:
-                await output.send_response(conversation_id, message)
-            await self._remember_all(webhook.sanic_app, conversation_id, outgoing, resume)
-            return response.json({"ok": True})
-
-        async def bind(sid: str, requested: object) -> tuple[str, bool]:
-            """Put the socket in its conversation's room, leaving any previous one."""
-
-            def open_in_db() -> tuple[str, bool]:
-                with transaction(database_url) as session:
-                    return open_session(session=session, requested=requested)
-
-            conversation_id, is_new = await asyncio.to_thread(open_in_db)
-            async with sio.session(sid) as state:
-                previous = state.get("conversation_id")
-                state["conversation_id"] = conversation_id
-            if previous and previous != conversation_id:
-                await sio.leave_room(sid, previous)
-            await sio.enter_room(sid, conversation_id)
-            return conversation_id, is_new
-
-        async def confirm(sid: str, conversation_id: str, is_new: bool) -> None:
-            history = [] if is_new else await self._history(webhook.sanic_app, conversation_id)
-
-            def ratings() -> dict[str, str]:
-                with transaction(database_url) as session:
-                    return ratings_of(session=session, conversation_id=conversation_id)
-
-            feedback = {} if is_new else await asyncio.to_thread(ratings)
-            await sio.emit(
-                "session_confirm",
-                {
-                    "session_id": conversation_id,
-                    "new": is_new,
-                    "history": history,
-                    "feedback": feedback,
-                },
-                room=sid,
-            )
-
-        @sio.on("session_request")
-        async def session_request(sid: str, data: Any = None) -> None:
-            requested = data.get("session_id") if isinstance(data, Mapping) else data
-            conversation_id, is_new = await bind(sid, requested)
-            await confirm(sid, conversation_id, is_new)
-
-        async def conversation_of(sid: str) -> str:
-            """The socket's conversation; a client that skipped session_request gets one now."""
-            state = await sio.get_session(sid)
-            if state.get("conversation_id"):
-                return str(state["conversation_id"])
-            conversation_id, is_new = await bind(sid, None)
-            await confirm(sid, conversation_id, is_new)
-            return conversation_id
-
-        @sio.on(self.user_message_evt)
-        async def handle_message(sid: str, data: Any = None) -> dict[str, Any]:
-            try:
-                text, message_id, metadata = read_socket_message(data)
-            except BadMessage as error:
-                return {"ok": False, "error": str(error), "status": error.status}
-            conversation_id = await conversation_of(sid)
-            message_id = message_id or uuid.uuid4().hex
-            if self.recent.seen(conversation_id, message_id):
-                return {"ok": True, "message_id": message_id, "duplicate": True}
-            if await asyncio.to_thread(in_handoff, database_url, conversation_id):
-                # A recruiter has (or is about to have) the conversation: the message is
-                # for them. Stored at once, without the NLU the assistant would not use.
-                await self._remember_candidate(
-                    webhook.sanic_app, conversation_id, text, message_id, metadata
-                )
-                return {"ok": True, "message_id": message_id}
-            output = CandidateSocketOutput(sio, self.bot_message_evt)
-            try:
-                await on_new_message(
-                    UserMessage(
-                        text,
-                        output,
-                        conversation_id,
-                        input_channel=self.name(),
-                        metadata=metadata or None,
-                        message_id=message_id,
-                    )
-                )
-            except Exception:  # noqa: BLE001 - the candidate gets an apology, the log the details
-                logger.exception("could not handle a message in %s", conversation_id)
-                output.sent = 0
-            if output.sent == 0 and not await self._is_paused(webhook.sanic_app, conversation_id):
-                for message in _apology(conversation_id, metadata):
-                    await output.send_response(conversation_id, message)
-            return {"ok": True, "message_id": message_id}
-
-        @sio.on("callback_request")
-        async def callback_request(sid: str, data: Any = None) -> dict[str, Any]:
-            state = await sio.get_session(sid)
-            conversation_id = state.get("conversation_id")
-            if not conversation_id:
-                return {"ok": False, "errors": {"form": "send session_request first"}}
-            language = (
-                declared_language(data.get("language")) if isinstance(data, Mapping) else None
-            ) or self.settings.default_language
-            try:
-                expected = await asyncio.to_thread(
-                    store_callback, self.settings, conversation_id, data, language
-                )
-            except BadCallback as error:
-                return {"ok": False, "errors": error.errors}
-            message = {
-                "text": callback_confirmation(language, expected),
-                "custom": replies.handoff_callback(expected),
-            }
-            await self._remember_all(webhook.sanic_app, conversation_id, [message], resume=False)
-            await CandidateSocketOutput(sio, self.bot_message_evt).send_response(
-                conversation_id, message
-            )
-            return {"ok": True, "expected": expected.isoformat()}
-
-        @sio.on("feedback")
-        async def feedback(sid: str, data: Any = None) -> dict[str, Any]:
-            if not isinstance(data, Mapping):
-                return {
-                    "ok": False,
-                    "error": "feedback must be an object with 'article' and 'rating'",
-                }
-            state = await sio.get_session(sid)
-            conversation_id = state.get("conversation_id")
-            if not conversation_id:
-                return {"ok": False, "error": "no conversation: send session_request first"}
-            article = data.get("article")
-            question = (
-                await self._question_before(webhook.sanic_app, conversation_id, article)
-                if isinstance(article, str)
-                else None
-            )
-            language = declared_language(data.get("language")) or ""
-
-            def store() -> None:
-                with transaction(database_url) as session:
-                    rate_answer(
-                        session=session,
-                        conversation_id=conversation_id,
-                        article_id=article,
-                        rating=data.get("rating"),
-                        language=language,
-                        question=question,
-                    )
-
-            try:
-                await asyncio.to_thread(store)
-            except BadFeedback as error:
-                return {"ok": False, "error": str(error)}
-            return {"ok": True}
-
+        sio.on("session_request", handlers.session_request)
+        sio.on(self.user_message_evt, handlers.user_uttered)
+        sio.on("callback_request", handlers.callback_request)
+        sio.on("feedback", handlers.feedback)
         return webhook
 
-    async def _remember_all(
+
+class WidgetSocket:
+    """The socket.io events of one server (and the console's relay route), one method each.
+
+    Each reads its input, calls one service (in its own short transaction, off
+    the event loop) or the tracker store, and answers.
+    """
+
+    def __init__(
         self,
-        app: Sanic | None,
-        conversation_id: str,
-        messages: list[dict[str, Any]],
-        resume: bool,
+        *,
+        sio: socketio.AsyncServer,
+        webhook: _AppBlueprint,
+        on_new_message: OnNewMessage,
+        settings: Settings,
+        bot_message_evt: str,
     ) -> None:
-        """Append messages the channel sent (and a resume), so the history shows them."""
-        events: list[Event] = []
-        for message in messages:
-            data = {"custom": message["custom"]} if message.get("custom") else {}
-            metadata = {"sender": message["sender"]} if message.get("sender") else {}
-            events.append(BotUttered(message.get("text"), data, metadata))
-        if resume:
-            events += [ConversationResumed(), ActionExecuted(ACTION_LISTEN_NAME)]
-        await self._append(app, conversation_id, events)
+        self.sio = sio
+        self.webhook = webhook
+        self.on_new_message = on_new_message
+        self.settings = settings
+        self.bot_message_evt = bot_message_evt
+        self.recent = _RecentIds(RECENT_MESSAGE_IDS)
 
-    async def _remember_candidate(
-        self,
-        app: Sanic | None,
-        conversation_id: str,
-        text: str,
-        message_id: str,
-        metadata: dict[str, Any],
-    ) -> None:
-        event = UserUttered(
-            text, input_channel=self.name(), message_id=message_id, metadata=metadata or None
-        )
-        await self._append(app, conversation_id, [event])
+    def _output(self) -> CandidateSocketOutput:
+        return CandidateSocketOutput(self.sio, self.bot_message_evt)
 
-    async def _append(self, app: Sanic | None, conversation_id: str, events: list[Event]) -> None:
-        """Add events to a conversation under its lock, without replaying its whole tracker.
+    async def relay(self, request: Request) -> HTTPResponse:
+        """Messages from the console: sent to the candidate at once, then stored.
 
-        With Rasa's SQL tracker store the rows are inserted through its own table
-        mapping (what its `save` does for new events); other stores get the
-        tracker loaded, updated and saved.
+        Protected by the Rasa API token (Rasa does not protect connector routes).
         """
-        if app is None or not events:
-            return
-        agent = app.ctx.agent
-        store = agent.tracker_store
-        while hasattr(store, "_tracker_store"):  # unwrap Rasa's fail-safe/awaitable wrappers
-            store = store._tracker_store
-        async with agent.lock_store.lock(conversation_id):
-            if hasattr(store, "SQLEvent") and hasattr(store, "session_scope"):
-                await asyncio.to_thread(_insert_events, store, conversation_id, events)
-                return
-            tracker = await agent.tracker_store.get_or_create_tracker(conversation_id)
-            for event in events:
-                tracker.update(event)
-            await agent.tracker_store.save(tracker)
+        given = request.headers.get("Authorization", "").removeprefix("Bearer ")
+        if not hmac.compare_digest(given.encode(), rasa_token(self.settings).encode()):
+            return response.json({"error": "wrong or missing token"}, status=401)
+        try:
+            conversation_id, outgoing, resume = read_relay(request.json)
+        except BadMessage as error:
+            return _refused(error)
+        output = self._output()
+        for message in outgoing:
+            await output.send_response(conversation_id, message)
+        await history.append(
+            self.webhook.agent, conversation_id, history.sent_events(outgoing, resume=resume)
+        )
+        return response.json({"ok": True})
 
-    async def _is_paused(self, app: Sanic | None, conversation_id: str) -> bool:
-        """A conversation a human has taken over gets no reply from the assistant, by design."""
-        if app is None:
-            return False
-        tracker = await app.ctx.agent.tracker_store.retrieve(conversation_id)
-        return bool(tracker and tracker.is_paused())
+    async def session_request(self, sid: str, data: object = None) -> None:
+        conversation_id, is_new = await self._bind(sid, requested_session(data))
+        await self._confirm(sid, conversation_id, is_new)
+
+    async def user_uttered(self, sid: str, data: object = None) -> Ack:
+        try:
+            message = read_socket_message(data)
+        except BadMessage as error:
+            return {"ok": False, "error": str(error), "status": error.status}
+        conversation_id = await self._conversation_of(sid)
+        message_id = message.message_id or uuid.uuid4().hex
+        if self.recent.seen(conversation_id, message_id):
+            return {"ok": True, "message_id": message_id, "duplicate": True}
+        if await asyncio.to_thread(in_handoff, self.settings.database_url, conversation_id):
+            # A recruiter has (or is about to have) the conversation: the message is
+            # for them. Stored at once, without the NLU the assistant would not use.
+            event = history.candidate_event(
+                message, message_id=message_id, input_channel=CandidateSocketIOInput.name()
+            )
+            await history.append(self.webhook.agent, conversation_id, [event])
+        else:
+            await self._answer(conversation_id, message, message_id)
+        return {"ok": True, "message_id": message_id}
+
+    async def callback_request(self, sid: str, data: object = None) -> Ack:
+        conversation_id = await self._bound_conversation(sid)
+        if not conversation_id:
+            return {"ok": False, "errors": {"form": "send session_request first"}}
+        language = requested_language(data) or self.settings.default_language
+        try:
+            expected = await asyncio.to_thread(
+                store_callback, self.settings, conversation_id, data, language
+            )
+        except BadCallback as error:
+            return {"ok": False, "errors": error.errors}
+        message = OutgoingMessage(
+            text=callback_confirmation(language, expected),
+            custom=replies.handoff_callback(expected),
+        )
+        await history.append(
+            self.webhook.agent, conversation_id, history.sent_events([message], resume=False)
+        )
+        await self._output().send_response(conversation_id, message)
+        return {"ok": True, "expected": expected.isoformat()}
+
+    async def feedback(self, sid: str, data: object = None) -> Ack:
+        try:
+            given = read_feedback(data)
+        except BadMessage as error:
+            return {"ok": False, "error": str(error)}
+        conversation_id = await self._bound_conversation(sid)
+        if not conversation_id:
+            return {"ok": False, "error": "no conversation: send session_request first"}
+        question = (
+            await history.question_before(self.webhook.agent, conversation_id, given.article_id)
+            if isinstance(given.article_id, str)
+            else None
+        )
+        try:
+            await in_transaction(
+                self.settings.database_url,
+                lambda session: rate_answer(
+                    session=session,
+                    conversation_id=conversation_id,
+                    question=question,
+                    **given._asdict(),
+                ),
+            )
+        except BadFeedback as error:
+            return {"ok": False, "error": str(error)}
+        return {"ok": True}
+
+    async def _answer(self, conversation_id: str, message: SocketMessage, message_id: str) -> None:
+        """The assistant's reply, or an apology when it said nothing and is not paused."""
+        output = self._output()
+        try:
+            await self.on_new_message(
+                UserMessage(
+                    message.text,
+                    output,
+                    conversation_id,
+                    input_channel=CandidateSocketIOInput.name(),
+                    metadata=message.metadata or None,
+                    message_id=message_id,
+                )
+            )
+        except Exception:  # noqa: BLE001 - the candidate gets an apology, the log the details
+            logger.exception("could not handle a message in %s", conversation_id)
+            output.sent = 0
+        if output.sent == 0 and not await history.is_paused(self.webhook.agent, conversation_id):
+            for reply in _apology(conversation_id, message.metadata):
+                await output.send_response(conversation_id, reply)
+
+    async def _bind(self, sid: str, requested: object) -> tuple[str, bool]:
+        """Put the socket in its conversation's room (issued by the server), leaving any other."""
+        conversation_id, is_new = await in_transaction(
+            self.settings.database_url,
+            lambda session: open_session(session=session, requested=requested),
+        )
+        async with self.sio.session(sid) as state:
+            previous = state.get("conversation_id")
+            state["conversation_id"] = conversation_id
+        if previous and previous != conversation_id:
+            await self.sio.leave_room(sid, previous)
+        # Awaited: Rasa 3.6's own channel forgets to, and no reply ever reaches the room.
+        await self.sio.enter_room(sid, conversation_id)
+        return conversation_id, is_new
+
+    async def _confirm(self, sid: str, conversation_id: str, is_new: bool) -> None:
+        """`session_confirm`, with the history and the ratings of a resumed conversation."""
+        if is_new:
+            shown: list[dict[str, Any]] = []
+            ratings: dict[str, str] = {}
+        else:
+            shown = await history.widget_history(self.webhook.agent, conversation_id)
+            ratings = await in_transaction(
+                self.settings.database_url,
+                lambda session: ratings_of(session=session, conversation_id=conversation_id),
+            )
+        await self.sio.emit(
+            "session_confirm",
+            {"session_id": conversation_id, "new": is_new, "history": shown, "feedback": ratings},
+            room=sid,
+        )
+
+    async def _bound_conversation(self, sid: str) -> str | None:
+        state = await self.sio.get_session(sid)
+        conversation_id = state.get("conversation_id")
+        return str(conversation_id) if conversation_id else None
+
+    async def _conversation_of(self, sid: str) -> str:
+        """The socket's conversation; a client that skipped session_request gets one now."""
+        conversation_id = await self._bound_conversation(sid)
+        if conversation_id:
+            return conversation_id
+        conversation_id, is_new = await self._bind(sid, None)
+        await self._confirm(sid, conversation_id, is_new)
+        return conversation_id

@@ -2,9 +2,13 @@
 
 One entry per sentence, keyed by a name; `text(key, language, **values)` fills it
 in. (Answers come from the knowledge base, the domain's responses from domain.yml.)
+The validators' problems, by code, are in problem_texts.py: `problem_text(problem,
+language)` words one for its reader.
 """
 
 from __future__ import annotations
+
+from bot.core.problem_texts import Problem, problem_text
 
 TEXTS = {
     "queued_named": {
@@ -66,5 +70,9 @@ TEXTS = {
 
 
 def text(key: str, language: str, **values: object) -> str:
+    """The sentence `key` in `language` (French when the language has none), filled in."""
     variants = TEXTS[key]
     return variants.get(language, variants["fr"]).format(**values)
+
+
+__all__ = ["TEXTS", "Problem", "problem_text", "text"]

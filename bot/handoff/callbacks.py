@@ -39,6 +39,10 @@ class BadCallback(ValueError):
         super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
 
 
+class CallbackNotFound(LookupError):
+    """No callback request has this id."""
+
+
 def consent_text(language: str, retention_days: int) -> str:
     return CONSENT.get(language, CONSENT["fr"]).format(days=retention_days)
 
@@ -119,7 +123,7 @@ def set_status(*, session: Session, callback_id: int, status: object) -> Callbac
         raise BadCallback({"status": f"one of {', '.join(CALLBACK_STATUSES)}"})
     request = session.get(CallbackRequest, callback_id)
     if request is None:
-        raise LookupError(callback_id)
+        raise CallbackNotFound(callback_id)
     request.status = str(status)
     request.updated_at = utcnow()
     session.flush()

@@ -9,11 +9,15 @@ token stays on the server side: browsers never see it.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import aiohttp
 
 from bot.core.transcript import RECRUITER_ROLE
+from bot.handoff.service import Notice
+
+logger = logging.getLogger(__name__)
 
 
 class RelayFailed(RuntimeError):
@@ -64,6 +68,25 @@ class RasaRelay:
         if recruiter is not None:
             message["sender"] = {"role": RECRUITER_ROLE, "name": recruiter}
         await self.send(conversation_id, [message], resume=resume)
+
+    async def tell(self, notice: Notice) -> None:
+        """Deliver a notice (RelayFailed when Rasa did not take it)."""
+        await self.say(
+            notice.conversation_id,
+            notice.text,
+            recruiter=notice.recruiter,
+            custom=notice.custom,
+            resume=notice.resume,
+        )
+
+    async def tell_or_log(self, notice: Notice) -> bool:
+        """Deliver a notice; False, and the failure logged, when Rasa did not take it."""
+        try:
+            await self.tell(notice)
+        except RelayFailed:
+            logger.exception("could not tell %s", notice.conversation_id)
+            return False
+        return True
 
     async def resume(self, conversation_id: str) -> None:
         """The assistant answers again from the candidate's next message (not the backlog)."""

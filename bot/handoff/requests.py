@@ -60,8 +60,6 @@ def request_live_handoff(
     return queued
 
 
-
-
 def callback_confirmation(language: str, expected: date) -> str:
     return text("callback_confirmed", language, day=expected.isoformat())
 

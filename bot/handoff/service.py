@@ -8,21 +8,24 @@ UPDATE: when two recruiters click at once, exactly one row changes.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from statistics import median
+from typing import Any
 
 import yaml
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from bot.core import replies, texts
 from bot.core.clock import utcnow
 from bot.core.db import transaction
-from bot.handoff.models import OPEN_STATUSES, Handoff, HandoffNote, Presence
+from bot.handoff.models import OPEN_STATUSES, CallbackRequest, Handoff, HandoffNote, Presence
 from bot.staff.accounts import StaffUser
 
 MAX_NOTE = 4000
+MAX_MESSAGE_CHARS = 2000
 DEFAULT_WAIT_MINUTES = 3
 
 
@@ -45,6 +48,60 @@ class HandoffNotYours(PermissionError):
 
 class BadNote(ValueError):
     pass
+
+
+class BadMessage(ValueError):
+    """A recruiter's message that cannot be sent (empty)."""
+
+
+class MessageTooLong(BadMessage):
+    """A recruiter's message over MAX_MESSAGE_CHARS."""
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A message for the candidate's chat; `resume` gives the conversation back to the bot."""
+
+    conversation_id: str
+    text: str
+    custom: dict[str, Any] | None = None
+    recruiter: str | None = None  # display name, when a recruiter writes it
+    resume: bool = False
+
+
+@dataclass(frozen=True)
+class Listed:
+    """A handoff as the console lists it, with the display name of who claimed it."""
+
+    handoff: Handoff
+    claimed_by: str | None
+
+
+@dataclass(frozen=True)
+class ConversationRecord:
+    """What the console shows of one conversation besides its transcript."""
+
+    handoffs: list[Listed]
+    notes: list[HandoffNote]
+
+
+@dataclass(frozen=True)
+class HandoffFilters:
+    """The console's search: conversations (None: any), language, status, date range."""
+
+    conversation_ids: list[str] | None = None
+    language: str | None = None
+    status: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+
+
+@dataclass(frozen=True)
+class QueueState:
+    """The conversations recruiters hold or may take, and when the queue last changed."""
+
+    open_conversations: set[str]
+    changed_at: datetime | None
 
 
 def load_routes(path: Path) -> dict[str, str]:
@@ -203,6 +260,49 @@ def claimed_handoff(*, session: Session, handoff_id: int, user: StaffUser) -> Ha
     return handoff
 
 
+def recruiter_message(
+    *, session: Session, handoff_id: int, user: StaffUser, text: object
+) -> Notice:
+    """What a recruiter writes to the candidate of a conversation they hold."""
+    message = _written(
+        text,
+        MAX_MESSAGE_CHARS,
+        BadMessage("the message is empty"),
+        MessageTooLong(f"the message is longer than {MAX_MESSAGE_CHARS} characters"),
+    )
+    handoff = claimed_handoff(session=session, handoff_id=handoff_id, user=user)
+    return Notice(handoff.conversation_id, message, recruiter=user.display_name)
+
+
+def _written(text: object, most: int, empty: ValueError, too_long: ValueError) -> str:
+    """Text someone typed, stripped; `empty` or `too_long` raised when it cannot be used."""
+    if not isinstance(text, str) or not text.strip():
+        raise empty
+    if len(text) > most:
+        raise too_long
+    return text.strip()
+
+
+def claimed_notice(handoff: Handoff, recruiter: str) -> Notice:
+    """Tells the candidate who joined."""
+    return Notice(
+        handoff.conversation_id,
+        texts.text("claimed", handoff.language, name=recruiter),
+        replies.handoff_claimed(recruiter),
+    )
+
+
+def ended_notice(handoff: Handoff, status: replies.EndStatus, recruiter: str) -> Notice:
+    """Tells the candidate the recruiter left; the notice and the resume travel together,
+    so the assistant is back at once."""
+    return Notice(
+        handoff.conversation_id,
+        texts.text(status, handoff.language, name=recruiter),
+        replies.handoff_ended(status, recruiter),
+        resume=True,
+    )
+
+
 def finish(*, session: Session, handoff_id: int, user: StaffUser, status: str) -> Handoff:
     """Hand the conversation back to the assistant (`returned`) or close it (`closed`)."""
     if status not in ("returned", "closed"):
@@ -239,18 +339,35 @@ def expire_unclaimed(*, session: Session, older_than: datetime) -> list[Handoff]
     return expired
 
 
+def expire_overdue(*, session: Session, claim_timeout: timedelta) -> list[Notice]:
+    """Handoffs unclaimed for `claim_timeout`: an apology and the callback offer for each,
+    and the assistant resumes."""
+    expired = expire_unclaimed(session=session, older_than=utcnow() - claim_timeout)
+    return [
+        Notice(
+            h.conversation_id,
+            texts.text("timeout", h.language),
+            replies.handoff_offered("timeout"),
+            resume=True,
+        )
+        for h in expired
+    ]
+
+
 def add_note(
     *, session: Session, conversation_id: str, user: StaffUser, text: object
 ) -> HandoffNote:
-    if not isinstance(text, str) or not text.strip():
-        raise BadNote("a note needs some text")
-    if len(text) > MAX_NOTE:
-        raise BadNote(f"a note is at most {MAX_NOTE} characters")
+    written = _written(
+        text,
+        MAX_NOTE,
+        BadNote("a note needs some text"),
+        BadNote(f"a note is at most {MAX_NOTE} characters"),
+    )
     note = HandoffNote(
         conversation_id=conversation_id,
         author_id=user.id,
         author_name=user.display_name,
-        text=text.strip(),
+        text=written,
         created_at=utcnow(),
     )
     session.add(note)
@@ -299,3 +416,46 @@ def search(
     if until:
         query = query.where(Handoff.requested_at < until)
     return list(session.execute(query).scalars())
+
+
+def queue_for(*, session: Session, user_id: int) -> list[Listed]:
+    """The waiting and claimed conversations; looking at them counts as being present."""
+    touch_presence(session=session, user_id=user_id)
+    return _with_claimants(session, active(session=session))
+
+
+def find_handoffs(*, session: Session, filters: HandoffFilters) -> list[Listed]:
+    """Past and current handoffs matching the console's search filters, newest first."""
+    return _with_claimants(session, search(session=session, **asdict(filters)))
+
+
+def conversation_record(*, session: Session, conversation_id: str) -> ConversationRecord:
+    """The conversation's handoffs (the last 20) and notes; HandoffNotFound if never handed off."""
+    handoffs = search(session=session, conversation_ids=[conversation_id], limit=20)
+    if not handoffs:
+        raise HandoffNotFound(conversation_id)
+    return ConversationRecord(
+        _with_claimants(session, handoffs), notes(session=session, conversation_id=conversation_id)
+    )
+
+
+def queue_state(*, session: Session) -> QueueState:
+    """Open conversations, and the last change to any handoff or callback request."""
+    open_ids = set(
+        session.execute(
+            select(Handoff.conversation_id).where(Handoff.status.in_(OPEN_STATUSES))
+        ).scalars()
+    )
+    changes = [
+        session.execute(
+            select(model.updated_at).order_by(model.updated_at.desc()).limit(1)
+        ).scalar()
+        for model in (Handoff, CallbackRequest)
+    ]
+    known = [c for c in changes if c is not None]
+    return QueueState(open_ids, max(known) if known else None)
+
+
+def _with_claimants(session: Session, handoffs: list[Handoff]) -> list[Listed]:
+    names = dict(session.execute(select(StaffUser.id, StaffUser.display_name)).all())
+    return [Listed(h, names.get(h.claimed_by or 0)) for h in handoffs]

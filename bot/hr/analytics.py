@@ -63,7 +63,6 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from bot.candidate.feedback import AnswerFeedback
-from bot.core.db import transaction
 from bot.core.tracker_store import EVENTS, has_events_table
 from bot.core.transcript import RECRUITER_ROLE
 from bot.handoff.models import CallbackRequest, Handoff
@@ -427,50 +426,49 @@ def _ranked(counts: Counter[str], limit: int | None = TOP) -> list[tuple[str, in
 
 def compute(
     *,
-    database_url: str,
-    tracker_store_url: str,
+    session: Session,
+    tracker_session: Session,
     start: date,
     end: date,
     timezone: str = "Europe/Paris",
 ) -> Figures:
     """The dashboard's figures for the calendar days `start`..`end` (both included) in `timezone`.
 
-    ValueError when end < start, the range is over MAX_DAYS days or the zone is unknown.
+    `tracker_session` reads Rasa's tracker store, `session` our database (they may
+    be two databases). ValueError when end < start, the range is over MAX_DAYS
+    days or the zone is unknown.
     """
     bounds = day_bounds(start, end, timezone)
     naive = [b.replace(tzinfo=None) for b in bounds]  # our tables keep naive UTC times
-    with transaction(tracker_store_url) as session:
-        tracker = _read_tracker(session, bounds)
-
-    with transaction(database_url) as session:
-        requested = Handoff.requested_at
-        handoffs = session.execute(
-            select(
-                _day_index(requested, naive), Handoff.conversation_id, requested, Handoff.claimed_at
-            ).where(requested >= naive[0], requested < naive[-1])
-        ).all()
-        created = CallbackRequest.created_at
-        callbacks = session.execute(
-            select(_day_index(created, naive), CallbackRequest.conversation_id).where(
-                created >= naive[0], created < naive[-1]
-            )
-        ).all()
-        voted = AnswerFeedback.created_at
-        ratings = session.execute(
-            select(
-                AnswerFeedback.article_id,
-                func.sum(case((AnswerFeedback.rating > 0, 1), else_=0)),
-                func.sum(case((AnswerFeedback.rating < 0, 1), else_=0)),
-            )
-            .where(voted >= naive[0], voted < naive[-1])
-            .group_by(AnswerFeedback.article_id)
-        ).all()
-        articles = set(tracker.answers_per_article) | {row[0] for row in ratings}
-        topics: dict[str, str] = dict(
-            session.execute(select(Article.id, Article.topic).where(Article.id.in_(articles))).all()
-            if articles
-            else []
+    tracker = _read_tracker(tracker_session, bounds)
+    requested = Handoff.requested_at
+    handoffs = session.execute(
+        select(
+            _day_index(requested, naive), Handoff.conversation_id, requested, Handoff.claimed_at
+        ).where(requested >= naive[0], requested < naive[-1])
+    ).all()
+    created = CallbackRequest.created_at
+    callbacks = session.execute(
+        select(_day_index(created, naive), CallbackRequest.conversation_id).where(
+            created >= naive[0], created < naive[-1]
         )
+    ).all()
+    voted = AnswerFeedback.created_at
+    ratings = session.execute(
+        select(
+            AnswerFeedback.article_id,
+            func.sum(case((AnswerFeedback.rating > 0, 1), else_=0)),
+            func.sum(case((AnswerFeedback.rating < 0, 1), else_=0)),
+        )
+        .where(voted >= naive[0], voted < naive[-1])
+        .group_by(AnswerFeedback.article_id)
+    ).all()
+    articles = set(tracker.answers_per_article) | {row[0] for row in ratings}
+    topics: dict[str, str] = dict(
+        session.execute(select(Article.id, Article.topic).where(Article.id.in_(articles))).all()
+        if articles
+        else []
+    )
 
     for day, *_ in handoffs:
         tracker.per_day[day]["handoffs"] += 1

@@ -14,7 +14,6 @@ needs everything (documents.py applies the same rule to the files).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from typing import Any
@@ -22,11 +21,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.core.problem_texts import Problem
 from bot.core.settings import LANGUAGES
 from bot.knowledge.files import (
     ID_PATTERN,
     LINK_SCHEMES,
-    MAX_QUESTION,
     TOPIC_PATTERN,
     ArticleDoc,
     article_from_dict,
@@ -49,26 +48,23 @@ DEFAULT_STATUS = "draft"
 class ArticleInvalid(ValueError):
     """The editor's article cannot be saved; `errors` says what, field by field.
 
-    Each error is {"field": "fr.answer", "message": "answer is empty"}; field
-    paths are dotted, list items carry their index ("en.questions.3",
-    "links.0.url"); "" means the article as a whole.
+    Each error is a Problem: `field` is a dotted path, list items carry their
+    index ("en.questions.3", "links.0.url"), "" means the article as a whole;
+    its code and values word it (bot.core.problem_texts). str() is English.
     """
 
-    def __init__(self, errors: Iterable[Mapping[str, str]]):
-        unique: list[dict[str, str]] = []
+    def __init__(self, errors: Iterable[Problem]):
+        unique: list[Problem] = []
         for error in errors:
-            item = {"field": error["field"], "message": error["message"]}
-            if item not in unique:
-                unique.append(item)
+            if error not in unique:
+                unique.append(error)
         self.errors = unique
-        super().__init__("; ".join(f"{e['field'] or 'article'}: {e['message']}" for e in unique))
+        super().__init__("; ".join(f"{e.field or 'article'}: {e}" for e in unique))
 
 
-_LANGUAGE_PART = re.compile(rf"^({'|'.join(LANGUAGES)}): (.*)$", re.S)
-
-
-def error_at(field: str, message: str) -> dict[str, str]:
-    return {"field": field, "message": message}
+def error_at(field: str, code: str, **values: Any) -> Problem:
+    """The problem `code` (with its values) about the editor's `field`."""
+    return Problem(code=code, values=values, field=field)
 
 
 def _kept(items: Any) -> list[tuple[int, str]]:
@@ -78,132 +74,77 @@ def _kept(items: Any) -> list[tuple[int, str]]:
     return [(i, v.strip()) for i, v in enumerate(items) if isinstance(v, str) and v.strip()]
 
 
-class _ProblemMapper:
-    """Turns documents.py problems ("@: article 'x': fr: answer is empty") into field errors,
-    with the editor's own list indexes for problems about one example question."""
-
-    def __init__(self, data: Mapping[str, Any]):
-        self._questions: dict[str, list[tuple[int, str]]] = {}
-        for language in LANGUAGES:
-            text = data.get(language)
-            items = text.get("questions") if isinstance(text, dict) else None
-            self._questions[language] = _kept(items)
-        self._used: set[tuple[str, int]] = set()
-
-    def __call__(self, problem: str) -> dict[str, str] | None:
-        """None for problems this module reports itself (links)."""
-        message = problem.split(": ", 1)[1] if problem.startswith("@: ") else problem
-        if message.startswith("article "):
-            message = message.split(": ", 1)[1]
-        if message.startswith("an article must be"):
-            return error_at("", message)
-        matched = _LANGUAGE_PART.match(message)
-        if not matched:
-            head = message.split(" ", 1)[0]
-            if head in ("links", "a"):  # "links must be a list", "a link needs a url..."
-                return None
-            if head in ("id", "team", "status", "tags", "related", "reviewed"):
-                return error_at(head, message)
-            return error_at("", message)
-        language, message = matched.groups()
-        if message.startswith("missing"):
-            return error_at(language, message)
-        head = message.split(" ", 1)[0]
-        if head in ("title", "answer"):
-            return error_at(f"{language}.{head}", message)
-        if message.startswith("example question "):
-            index = self._question_index(language, message)
-            suffix = f".{index}" if index is not None else ""
-            return error_at(f"{language}.questions{suffix}", message)
-        return error_at(f"{language}.questions", message)
-
-    def _question_index(self, language: str, message: str) -> int | None:
-        """The question a problem is about: the next long one, or the next repeated copy."""
-        seen: set[str] = set()
-        for index, text in self._questions[language]:
-            key = normalize_question(text)
-            if "longer than" in message:
-                hit = len(text) > MAX_QUESTION
-            else:
-                hit = key in seen and repr(text) in message
-            seen.add(key)
-            if hit and (language, index) not in self._used:
-                self._used.add((language, index))
-                return index
-        return None
-
-
-def _check_types(data: Mapping[str, Any]) -> list[dict[str, str]]:
+def _check_types(data: Mapping[str, Any]) -> list[Problem]:
     """What documents.py would read leniently (a number as an empty title): say it plainly."""
     errors = []
     for name in ("id", "topic", "team", "status", "reviewed"):
         if data.get(name) is not None and not isinstance(data[name], str):
-            errors.append(error_at(name, "must be a text"))
+            errors.append(error_at(name, "not_a_text"))
     team = data.get("team")
     if isinstance(team, str) and len(team.strip()) > MAX_TEAM:
-        errors.append(error_at("team", f"at most {MAX_TEAM} characters"))
+        errors.append(error_at("team", "too_many_characters", maximum=MAX_TEAM))
     tags = data.get("tags")
     if isinstance(tags, list):
         if len(tags) > MAX_TAGS:
-            errors.append(error_at("tags", f"at most {MAX_TAGS} tags"))
+            errors.append(error_at("tags", "too_many_tags", maximum=MAX_TAGS))
         for index, tag in enumerate(tags):
             if not isinstance(tag, str):
-                errors.append(error_at(f"tags.{index}", "must be a text"))
+                errors.append(error_at(f"tags.{index}", "not_a_text"))
             elif len(tag.strip()) > MAX_TAG:
-                errors.append(error_at(f"tags.{index}", f"at most {MAX_TAG} characters"))
+                errors.append(error_at(f"tags.{index}", "too_many_characters", maximum=MAX_TAG))
     related = data.get("related")
     if isinstance(related, list):
         if len(related) > MAX_RELATED:
-            errors.append(error_at("related", f"at most {MAX_RELATED} related articles"))
+            errors.append(error_at("related", "too_many_related", maximum=MAX_RELATED))
         for index, other in enumerate(related):
             if not isinstance(other, str):
-                errors.append(error_at(f"related.{index}", "must be an article id"))
+                errors.append(error_at(f"related.{index}", "not_an_article_id"))
     for language in LANGUAGES:
         text = data.get(language)
         if not isinstance(text, dict):
             continue
         for name in ("title", "answer"):
             if text.get(name) is not None and not isinstance(text[name], str):
-                errors.append(error_at(f"{language}.{name}", "must be a text"))
+                errors.append(error_at(f"{language}.{name}", "not_a_text"))
         questions = text.get("questions")
         if isinstance(questions, list):
             if len(questions) > MAX_QUESTIONS:
                 errors.append(
-                    error_at(f"{language}.questions", f"at most {MAX_QUESTIONS} example questions")
+                    error_at(f"{language}.questions", "too_many_questions", maximum=MAX_QUESTIONS)
                 )
             for index, question in enumerate(questions):
                 if not isinstance(question, str):
-                    errors.append(error_at(f"{language}.questions.{index}", "must be a text"))
+                    errors.append(error_at(f"{language}.questions.{index}", "not_a_text"))
     errors.extend(_check_links(data.get("links")))
     return errors
 
 
-def _check_links(links: Any) -> list[dict[str, str]]:
+def _check_links(links: Any) -> list[Problem]:
     if links is None:
         return []
     if not isinstance(links, list):
-        return [error_at("links", "must be a list")]
+        return [error_at("links", "not_a_list")]
     errors = []
     if len(links) > MAX_LINKS:
-        errors.append(error_at("links", f"at most {MAX_LINKS} links"))
+        errors.append(error_at("links", "too_many_links", maximum=MAX_LINKS))
     for index, link in enumerate(links):
         if not isinstance(link, dict):
-            errors.append(error_at(f"links.{index}", "must be an object with url, fr and en"))
+            errors.append(error_at(f"links.{index}", "link_not_an_object"))
             continue
         url = link.get("url")
         if not isinstance(url, str) or not url.strip().startswith(LINK_SCHEMES):
-            errors.append(
-                error_at(f"links.{index}.url", "must start with https://, http:// or mailto:")
-            )
+            errors.append(error_at(f"links.{index}.url", "url_bad_start"))
         elif len(url.strip()) > MAX_URL or any(c.isspace() for c in url.strip()):
-            errors.append(error_at(f"links.{index}.url", f"one address, at most {MAX_URL} long"))
+            errors.append(error_at(f"links.{index}.url", "url_not_one_address", maximum=MAX_URL))
         for language in LANGUAGES:
             label = link.get(language)
             if label is not None and not isinstance(label, str):
-                errors.append(error_at(f"links.{index}.{language}", "must be a text"))
+                errors.append(error_at(f"links.{index}.{language}", "not_a_text"))
             elif isinstance(label, str) and len(label.strip()) > MAX_LINK_LABEL:
                 errors.append(
-                    error_at(f"links.{index}.{language}", f"at most {MAX_LINK_LABEL} characters")
+                    error_at(
+                        f"links.{index}.{language}", "too_many_characters", maximum=MAX_LINK_LABEL
+                    )
                 )
     return errors
 
@@ -224,12 +165,12 @@ def question_owners(session: Session, exclude: str | None) -> dict[str, str]:
 
 def _cross_checks(
     session: Session, data: Mapping[str, Any], article_id: str | None, *, creating: bool
-) -> list[dict[str, str]]:
+) -> list[Problem]:
     """Checks against the other articles, on whatever parts of the input are readable
     (`article_id`: the input's id when valid); indexes are the editor's."""
     errors = []
     if creating and article_id and session.get(Article, article_id) is not None:
-        errors.append(error_at("id", f"an article with the id {article_id!r} already exists"))
+        errors.append(error_at("id", "article_id_taken", id=article_id))
     related = data.get("related")
     wanted = {other: index for index, other in reversed(_kept(related))}
     existing = set(
@@ -237,9 +178,9 @@ def _cross_checks(
     )
     for other, index in wanted.items():
         if other == article_id:
-            errors.append(error_at(f"related.{index}", "an article cannot be related to itself"))
+            errors.append(error_at(f"related.{index}", "related_to_itself"))
         elif other not in existing:
-            errors.append(error_at(f"related.{index}", f"article {other!r} does not exist"))
+            errors.append(error_at(f"related.{index}", "article_missing", other=other))
     owners = question_owners(session, exclude=article_id)
     for language in LANGUAGES:
         text = data.get(language)
@@ -250,7 +191,9 @@ def _cross_checks(
                 errors.append(
                     error_at(
                         f"{language}.questions.{index}",
-                        f"{question!r} is already an example question of article {owner!r}",
+                        "question_of_other_article",
+                        question=question,
+                        owner=owner,
                     )
                 )
     return errors
@@ -270,19 +213,19 @@ def read_input(
     session: Session, data: Any, *, article_id: str | None, against_database: bool
 ) -> ArticleDoc:
     if not isinstance(data, dict):
-        raise ArticleInvalid([error_at("", "the article must be a JSON object")])
+        raise ArticleInvalid([error_at("", "article_not_an_object")])
     data = dict(data)
     errors = _check_types(data)
-    typed = {e["field"] for e in errors}
+    typed = {e.field for e in errors}
     if article_id is not None and data.get("id") in (None, ""):
         data["id"] = article_id
     raw_id = data.get("id")
     if article_id is not None and raw_id != article_id:
-        errors.append(error_at("id", "the id of an existing article cannot be changed"))
+        errors.append(error_at("id", "id_cannot_change"))
     elif raw_id in (None, ""):
         errors.append(error_at("id", "required"))
     elif isinstance(raw_id, str) and not ID_PATTERN.match(raw_id.strip()):
-        errors.append(error_at("id", "lowercase letters, digits and dashes only, at most 64"))
+        errors.append(error_at("id", "bad_id_format", maximum=64))
     valid_id = (
         raw_id.strip() if isinstance(raw_id, str) and ID_PATTERN.match(raw_id.strip()) else None
     )
@@ -292,23 +235,21 @@ def read_input(
     if topic in (None, ""):
         errors.append(error_at("topic", "required"))
     elif isinstance(topic, str) and not TOPIC_PATTERN.match(topic.strip()):
-        errors.append(error_at("topic", "a short lowercase key such as 'remote'"))
+        errors.append(error_at("topic", "bad_topic_format", example="remote"))
     if not isinstance(topic, str) or not TOPIC_PATTERN.match(topic.strip()):
         topic = "x"
     if data.get("status") in (None, ""):
         data["status"] = DEFAULT_STATUS
-    problems: list[str] = []
-    doc = article_from_dict(data, topic=topic.strip(), problems=problems, where="@")
-    to_field = _ProblemMapper(data)
+    problems: list[Problem] = []
+    doc = article_from_dict(data, topic=topic.strip(), problems=problems, where="editor")
     for problem in problems:
-        mapped = to_field(problem)
+        if problem.field.split(".")[0] == "links":  # _check_links says it field by field
+            continue
         # A field whose type is wrong was read as empty by documents.py: say it once.
-        if mapped and not any(
-            mapped["field"] == f or f.startswith(mapped["field"] + ".") for f in typed
-        ):
-            errors.append(mapped)
+        if not any(problem.field == f or f.startswith(problem.field + ".") for f in typed):
+            errors.append(replace(problem, where=""))
     if against_database:
         errors.extend(_cross_checks(session, data, valid_id, creating=article_id is None))
     if errors or doc is None:
-        raise ArticleInvalid(errors or [error_at("", "the article could not be read")])
+        raise ArticleInvalid(errors or [error_at("", "article_unreadable")])
     return replace(doc, source="editor")

@@ -25,6 +25,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from bot.core.problem_texts import Problem
 from bot.core.settings import LANGUAGES
 from bot.hr.article_input import (
     DEFAULT_STATUS,
@@ -64,16 +65,21 @@ class EditConflict(Exception):
         self.action = latest.action if latest else None
         self.at = latest.created_at if latest else None
         if latest is None:
-            what = "has no revision yet"
+            self.problem = Problem("conflict_no_revision", {"id": article_id, "expected": expected})
         else:
-            what = (
-                f"was {latest.action} by {latest.author} at {latest.created_at:%Y-%m-%d %H:%M} "
-                f"(revision {latest.number})"
+            self.problem = Problem(
+                "conflict_edited",
+                {
+                    "id": article_id,
+                    "expected": expected,
+                    "action": latest.action,
+                    "author": latest.author,
+                    "day": f"{latest.created_at:%Y-%m-%d}",
+                    "time": f"{latest.created_at:%H:%M}",
+                    "number": latest.number,
+                },
             )
-        super().__init__(
-            f"article {article_id!r} {what} since you opened revision {expected}; "
-            "reload it and apply your changes again"
-        )
+        super().__init__(str(self.problem))
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -90,7 +96,8 @@ class EditConflict(Exception):
 class RevisionNotFound(LookupError):
     def __init__(self, article_id: str, number: int):
         self.article_id, self.number = article_id, number
-        super().__init__(f"article {article_id!r} has no revision {number}")
+        self.problem = Problem("revision_not_found", {"id": article_id, "number": number})
+        super().__init__(str(self.problem))
 
 
 # --- listing ------------------------------------------------------------------------------
@@ -400,15 +407,7 @@ def delete_from_editor(
         if article_id in (a.related or [])
     )
     if referrers:
-        raise ArticleInvalid(
-            [
-                error_at(
-                    "related",
-                    f"articles {', '.join(referrers)} list this article as related; "
-                    "remove it there first",
-                )
-            ]
-        )
+        raise ArticleInvalid([error_at("related", "still_related", ids=referrers)])
     delete_article(session=session, article_id=article_id, author=author)
     return _result(session, article_id, "deleted")
 
@@ -428,7 +427,7 @@ def preview(doc: ArticleDoc, language: str, *, session: Session | None = None) -
 
     text = doc.texts.get(language)
     if text is None:
-        raise ArticleInvalid([error_at(language, f"the article has no {language} text")])
+        raise ArticleInvalid([error_at(language, "no_text_in_language", language=language)])
     links = tuple((link.label(language), link.url) for link in doc.links)
     names = titles(session=session, article_ids=doc.related, language=language) if session else {}
     return {
@@ -453,34 +452,32 @@ def add_example_question(
 ) -> SaveResult:
     """Add one example question to an article (the inbox's "add as example" button)."""
     if language not in LANGUAGES:
-        raise ArticleInvalid([error_at("language", f"must be one of {', '.join(LANGUAGES)}")])
+        raise ArticleInvalid([error_at("language", "not_one_of", options=list(LANGUAGES))])
     if not isinstance(question, str) or not question.strip():
-        raise ArticleInvalid([error_at("question", "the question is empty")])
+        raise ArticleInvalid([error_at("question", "question_empty")])
     question = " ".join(question.split())
     if len(question) > MAX_QUESTION:
-        raise ArticleInvalid([error_at("question", f"at most {MAX_QUESTION} characters")])
+        raise ArticleInvalid([error_at("question", "too_many_characters", maximum=MAX_QUESTION)])
     article = _lock(session, article_id)
     if article is None:
         raise ArticleNotFound(article_id)
     doc = article_to_doc(article)
     key = normalize_question(question)
     if not key:
-        raise ArticleInvalid([error_at("question", "the question has no words")])
+        raise ArticleInvalid([error_at("question", "question_without_words")])
     if any(normalize_question(q) == key for t in doc.texts.values() for q in t.questions):
-        raise ArticleInvalid(
-            [error_at("question", f"{question!r} is already an example question of this article")]
-        )
+        raise ArticleInvalid([error_at("question", "question_already_here", question=question)])
     owner = question_owners(session, exclude=article_id).get(key)
     if owner:
         raise ArticleInvalid(
-            [error_at("question", f"{question!r} is already an example question of {owner!r}")]
+            [error_at("question", "question_of_other_article", question=question, owner=owner)]
         )
     text = doc.texts.get(language)
     if text is None:
-        raise ArticleInvalid([error_at("language", f"the article has no {language} text")])
+        raise ArticleInvalid([error_at("language", "no_text_in_language", language=language)])
     if len(text.questions) >= MAX_QUESTIONS:
         raise ArticleInvalid(
-            [error_at("question", f"the article already has {MAX_QUESTIONS} example questions")]
+            [error_at("question", "article_full_of_questions", maximum=MAX_QUESTIONS)]
         )
     texts = {**doc.texts, language: replace(text, questions=(*text.questions, question))}
     action = save_article(session=session, doc=replace(doc, texts=texts), author=author)

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from bot.core.audit import AuditEntry
 from bot.core.audit import record as audit
+from bot.core.problem_texts import Problem
 from bot.handoff.models import CallbackRequest
 from bot.hr.editing import SaveResult, add_example_question, article_template
 from bot.hr.grouping import Group, group_entries
@@ -45,11 +46,11 @@ class UnknownInboxItem(LookupError):
 
 
 class InboxActionInvalid(ValueError):
-    """The action cannot apply to these items; `errors` as [{"field", "message"}]."""
+    """The action cannot apply to these items; `errors`: the problem, with its field."""
 
-    def __init__(self, field: str, message: str):
-        self.errors = [{"field": field, "message": message}]
-        super().__init__(f"{field}: {message}")
+    def __init__(self, field: str, code: str):
+        self.errors = [Problem(code, field=field)]
+        super().__init__(f"{field}: {self.errors[0]}")
 
 
 def entry_id(source: str, number: int) -> str:
@@ -275,14 +276,14 @@ def add_as_example(
     """
     entries = get_entries(session=session, item_ids=item_ids)
     if not entries:
-        raise InboxActionInvalid("item_ids", "no item given")
+        raise InboxActionInvalid("item_ids", "inbox_no_items")
     languages = {e.language for e in entries}
     if len(languages) != 1:
-        raise InboxActionInvalid("item_ids", "the items are in different languages")
+        raise InboxActionInvalid("item_ids", "inbox_mixed_languages")
     if question is None:
         usable = [e for e in entries if not e.placeholder]
         if not usable:
-            raise InboxActionInvalid("question", "these items hold no question of a candidate")
+            raise InboxActionInvalid("question", "inbox_no_candidate_question")
         question = usable[0].text
     result = add_example_question(session, article_id, languages.pop(), question, author)
     mark_added(

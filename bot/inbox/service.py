@@ -6,7 +6,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.core.clock import utcnow
-from bot.core.db import transaction
 from bot.inbox.models import MAX_TEXT, REASONS, InboxItem
 
 
@@ -37,17 +36,16 @@ def record_question(
 
 
 def record_human_request(
-    *, database_url: str, conversation_id: str, language: str, question: str | None
-) -> None:
+    *, session: Session, conversation_id: str, language: str, question: str | None
+) -> InboxItem:
     """Keep a candidate's request for a recruiter, with the question that prompted it."""
-    with transaction(database_url) as session:
-        record_question(
-            session=session,
-            conversation_id=conversation_id,
-            text=question or "(asked for a recruiter)",
-            language=language,
-            reason="human_request",
-        )
+    return record_question(
+        session=session,
+        conversation_id=conversation_id,
+        text=question or "(asked for a recruiter)",
+        language=language,
+        reason="human_request",
+    )
 
 
 def open_items(*, session: Session, reason: str | None = None) -> list[InboxItem]:

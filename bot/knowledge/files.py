@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from bot.core.problem_texts import Problem
 from bot.core.settings import LANGUAGES
 from bot.knowledge.models import STATUSES
 
@@ -32,11 +33,17 @@ HTML_TAG = re.compile(r"<\s*/?\s*[a-zA-Z!][^>]*>")
 
 
 class KnowledgeFileError(ValueError):
-    """The knowledge files (or one article) are not valid; `problems` says each issue."""
+    """The knowledge files (or one article) are not valid; `problems` says each issue
+    (str() of each is the English sentence naming its file and article)."""
 
-    def __init__(self, problems: Sequence[str]):
+    def __init__(self, problems: Sequence[Problem]):
         self.problems = list(problems)
-        super().__init__("\n".join(self.problems))
+        super().__init__("\n".join(str(problem) for problem in self.problems))
+
+
+def problem(where: str, at: str, code: str, **values: Any) -> Problem:
+    """A problem of the article or file at `where`, about the article's field `at`."""
+    return Problem(code=code, values=values, field=at, where=where)
 
 
 @dataclass(frozen=True)
@@ -101,16 +108,23 @@ def _text(value: Any) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
-def _string_list(value: Any, what: str, problems: list[str], where: str) -> tuple[str, ...]:
+def _kept_texts(
+    value: Any, what: str, problems: list[Problem], where: str, at: str
+) -> list[tuple[int, str]]:
+    """(index in the list as written, stripped text) of a list's non-blank texts."""
     if value is None:
-        return ()
+        return []
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        problems.append(f"{where}: {what} must be a list of texts")
-        return ()
-    return tuple(v.strip() for v in value if v.strip())
+        problems.append(problem(where, at, "not_a_text_list", what=what))
+        return []
+    return [(index, v.strip()) for index, v in enumerate(value) if v.strip()]
 
 
-def _parse_date(value: Any, problems: list[str], where: str) -> date | None:
+def _string_list(value: Any, what: str, problems: list[Problem], where: str) -> tuple[str, ...]:
+    return tuple(text for _, text in _kept_texts(value, what, problems, where, what))
+
+
+def _parse_date(value: Any, problems: list[Problem], where: str) -> date | None:
     if value is None or value == "":
         return None
     if isinstance(value, date):
@@ -118,23 +132,23 @@ def _parse_date(value: Any, problems: list[str], where: str) -> date | None:
     try:
         return date.fromisoformat(str(value))
     except ValueError:
-        problems.append(f"{where}: reviewed must be a date like 2026-01-31, got {value!r}")
+        problems.append(
+            problem(where, "reviewed", "reviewed_not_a_date", example="2026-01-31", value=value)
+        )
         return None
 
 
-def _parse_links(value: Any, problems: list[str], where: str) -> tuple[Link, ...]:
+def _parse_links(value: Any, problems: list[Problem], where: str) -> tuple[Link, ...]:
     if value is None:
         return ()
     if not isinstance(value, list):
-        problems.append(f"{where}: links must be a list")
+        problems.append(problem(where, "links", "links_not_a_list"))
         return ()
     links = []
-    for item in value:
+    for index, item in enumerate(value):
         url = _text(item.get("url")) if isinstance(item, dict) else ""
         if not url.startswith(LINK_SCHEMES):
-            problems.append(
-                f"{where}: a link needs a url starting with http://, https:// or mailto:"
-            )
+            problems.append(problem(where, f"links.{index}.url", "link_without_url"))
             continue
         labels = tuple((lang, _text(item.get(lang))) for lang in LANGUAGES if _text(item.get(lang)))
         links.append(Link(url=url, labels=labels))
@@ -142,63 +156,70 @@ def _parse_links(value: Any, problems: list[str], where: str) -> tuple[Link, ...
 
 
 def _parse_text(
-    value: Any, language: str, problems: list[str], where: str, draft: bool = False
+    value: Any, language: str, problems: list[Problem], where: str, draft: bool = False
 ) -> LocalizedText | None:
     """One language's text. A draft may be unfinished (empty texts, few examples);
-    publishing needs everything."""
+    publishing needs everything. Question problems name the question's index as written."""
     where = f"{where}: {language}"
     if draft and value is None:
         return LocalizedText(title="", answer="", questions=())
     if not isinstance(value, dict):
-        problems.append(f"{where}: missing (every article needs {' and '.join(LANGUAGES)})")
+        problems.append(problem(where, language, "text_missing", languages=list(LANGUAGES)))
         return None
     title, answer = _text(value.get("title")), _text(value.get("answer"))
     if not title and not draft:
-        problems.append(f"{where}: title is empty")
+        problems.append(problem(where, f"{language}.title", "title_empty"))
     elif len(title) > MAX_TITLE:
-        problems.append(f"{where}: title is longer than {MAX_TITLE} characters")
+        problems.append(problem(where, f"{language}.title", "title_too_long", maximum=MAX_TITLE))
+    at = f"{language}.answer"
     if not answer and not draft:
-        problems.append(f"{where}: answer is empty")
+        problems.append(problem(where, at, "answer_empty"))
     elif len(answer) > MAX_ANSWER:
-        problems.append(f"{where}: answer is longer than {MAX_ANSWER} characters")
+        problems.append(problem(where, at, "answer_too_long", maximum=MAX_ANSWER))
     elif HTML_TAG.search(answer):
-        problems.append(f"{where}: answer contains HTML; use **bold**, '- ' lists and [label](url)")
-    questions = _string_list(value.get("questions"), "questions", problems, where)
-    if len(questions) < MIN_QUESTIONS and not draft:
+        problems.append(problem(where, at, "answer_has_html"))
+    at = f"{language}.questions"
+    kept = _kept_texts(value.get("questions"), "questions", problems, where, at)
+    if len(kept) < MIN_QUESTIONS and not draft:
         problems.append(
-            f"{where}: {len(questions)} example questions, at least {MIN_QUESTIONS} needed"
+            problem(where, at, "too_few_questions", count=len(kept), minimum=MIN_QUESTIONS)
         )
-    for question in questions:
+    for index, question in kept:
         if len(question) > MAX_QUESTION:
-            problems.append(f"{where}: example question longer than {MAX_QUESTION} characters")
+            problems.append(
+                problem(where, f"{at}.{index}", "question_too_long", maximum=MAX_QUESTION)
+            )
     seen: set[str] = set()
-    for question in questions:
+    for index, question in kept:
         key = normalize_question(question)
         if key in seen:
-            problems.append(f"{where}: example question {question!r} is listed twice")
+            problems.append(
+                problem(where, f"{at}.{index}", "question_listed_twice", question=question)
+            )
         seen.add(key)
+    questions = tuple(question for _, question in kept)
     return LocalizedText(title=title, answer=answer, questions=questions)
 
 
 def article_from_dict(
-    data: Any, *, topic: str, problems: list[str], where: str
+    data: Any, *, topic: str, problems: list[Problem], where: str
 ) -> ArticleDoc | None:
     """Parse one article mapping; append problems instead of raising."""
     if not isinstance(data, dict):
-        problems.append(f"{where}: an article must be a mapping with id, team, fr and en")
+        problems.append(problem(where, "", "article_not_a_mapping"))
         return None
     article_id = _text(data.get("id"))
     if not ID_PATTERN.match(article_id):
-        problems.append(f"{where}: id {article_id!r} must be lowercase letters, digits and dashes")
+        problems.append(problem(where, "id", "bad_article_id", id=article_id))
         return None
     where = f"{where}: article {article_id!r}"
     before = len(problems)
     team = _text(data.get("team"))
     if not team:
-        problems.append(f"{where}: team is empty")
+        problems.append(problem(where, "team", "team_empty"))
     status = _text(data.get("status")) or "published"
     if status not in STATUSES:
-        problems.append(f"{where}: status must be one of {', '.join(STATUSES)}")
+        problems.append(problem(where, "status", "unknown_status", options=list(STATUSES)))
     draft = status == "draft"
     texts = {
         lang: _parse_text(data.get(lang), lang, problems, where, draft=draft) for lang in LANGUAGES
@@ -218,23 +239,23 @@ def article_from_dict(
     return doc if len(problems) == before else None
 
 
-def parse_file(path: Path, problems: list[str]) -> list[ArticleDoc]:
+def parse_file(path: Path, problems: list[Problem]) -> list[ArticleDoc]:
     """Read one topic file; append its problems (each naming the file) to `problems`."""
     where = str(path)
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as error:
-        problems.append(f"{where}: cannot be read ({error})")
+        problems.append(problem(where, "", "file_unreadable", error=str(error)))
         return []
     except yaml.YAMLError as error:
-        problems.append(f"{where}: not valid YAML ({error})".replace("\n", " "))
+        problems.append(problem(where, "", "invalid_yaml", error=str(error).replace("\n", " ")))
         return []
     if not isinstance(data, dict) or not isinstance(data.get("articles"), list):
-        problems.append(f"{where}: expected a mapping with 'topic' and a list of 'articles'")
+        problems.append(problem(where, "", "not_a_topic_file"))
         return []
     topic = _text(data.get("topic"))
     if not TOPIC_PATTERN.match(topic):
-        problems.append(f"{where}: topic {topic!r} must be a short lowercase key")
+        problems.append(problem(where, "topic", "bad_topic", topic=topic))
         return []
     docs = []
     for index, item in enumerate(data["articles"], start=1):
@@ -244,45 +265,52 @@ def parse_file(path: Path, problems: list[str]) -> list[ArticleDoc]:
     return docs
 
 
-def check_collection(docs: Iterable[ArticleDoc]) -> list[str]:
+def check_collection(docs: Iterable[ArticleDoc]) -> list[Problem]:
     """Problems that only show across articles: duplicate ids, unknown related, shared questions."""
-    problems: list[str] = []
+    problems: list[Problem] = []
     by_id: dict[str, ArticleDoc] = {}
     owner: dict[str, str] = {}
     docs = list(docs)
     for doc in docs:
         if doc.id in by_id:
             problems.append(
-                f"{doc.source}: article id {doc.id!r} is already used in {by_id[doc.id].source}"
+                problem(
+                    doc.source, "id", "duplicate_article_id", id=doc.id, source=by_id[doc.id].source
+                )
             )
             continue
         by_id[doc.id] = doc
     for doc in by_id.values():
-        for other in doc.related:
+        where = f"{doc.source}: article {doc.id!r}"
+        for index, other in enumerate(doc.related):
             if other not in by_id:
-                problems.append(
-                    f"{doc.source}: article {doc.id!r}: related {other!r} does not exist"
-                )
+                problems.append(problem(where, f"related.{index}", "related_missing", other=other))
             elif other == doc.id:
-                problems.append(f"{doc.source}: article {doc.id!r}: related names itself")
+                problems.append(problem(where, f"related.{index}", "related_names_itself"))
         for language, text in doc.texts.items():
-            for question in text.questions:
+            for index, question in enumerate(text.questions):
                 key = normalize_question(question)
                 first = owner.setdefault(key, doc.id)
                 if first != doc.id:
                     problems.append(
-                        f"{doc.source}: article {doc.id!r}: {language} example question "
-                        f"{question!r} is also an example of article {first!r}"
+                        problem(
+                            where,
+                            f"{language}.questions.{index}",
+                            "question_shared",
+                            language=language,
+                            question=question,
+                            owner=first,
+                        )
                     )
     return problems
 
 
 def load_directory(directory: Path) -> list[ArticleDoc]:
     """All articles of a knowledge folder, or KnowledgeFileError listing every problem."""
-    problems: list[str] = []
+    problems: list[Problem] = []
     files = sorted(directory.glob("*.yml")) + sorted(directory.glob("*.yaml"))
     if not files:
-        raise KnowledgeFileError([f"{directory}: no .yml knowledge files found"])
+        raise KnowledgeFileError([problem(str(directory), "", "no_knowledge_files")])
     docs = [doc for path in files for doc in parse_file(path, problems)]
     problems.extend(check_collection(docs))
     if problems:

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from bot.core.clock import utcnow
+from bot.core.problem_texts import Problem
 from bot.core.settings import LANGUAGES
 from bot.knowledge.files import (
     ArticleDoc,
@@ -26,7 +27,8 @@ class ArticleNotFound(LookupError):
 
     def __init__(self, article_id: str):
         self.article_id = article_id
-        super().__init__(f"no article {article_id!r}")
+        self.problem = Problem("article_not_found", {"id": article_id})
+        super().__init__(str(self.problem))
 
 
 @dataclass(frozen=True)
@@ -92,7 +94,7 @@ def _snapshot(doc: ArticleDoc) -> dict:
 
 
 def doc_from_snapshot(snapshot: dict) -> ArticleDoc:
-    problems: list[str] = []
+    problems: list[Problem] = []
     doc = article_from_dict(snapshot, topic=snapshot["topic"], problems=problems, where="revision")
     if doc is None:
         raise KnowledgeFileError(problems)

@@ -126,8 +126,8 @@ def cmd_model_train(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_model_build(settings: Settings, args: argparse.Namespace) -> int:
-    """The process behind the workspace's retrain button (see bot/hr/retraining/service.py)."""
-    from bot.hr.retraining.service import run_build
+    """The process behind the workspace's retrain button (see bot/hr/retraining/run.py)."""
+    from bot.hr.retraining.run import run_build
 
     return run_build(settings, args.build)
 

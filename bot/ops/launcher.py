@@ -19,8 +19,8 @@ from types import FrameType
 
 from bot.core.db import transaction
 from bot.core.settings import PROJECT_ROOT, Settings, rasa_environment, rasa_token
+from bot.hr.retraining.deployment import deployed_model
 from bot.hr.retraining.model import model_path, train
-from bot.hr.retraining.service import deployed_model
 from bot.knowledge.files import load_directory
 from bot.knowledge.service import article_count, import_docs
 from bot.ops.privacy import purge_expired

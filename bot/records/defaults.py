@@ -107,7 +107,7 @@ def _event_rule(item: Any, where: str, problems: list[str]) -> EventRule | None:
     try:  # the same checks as HR's input
         event_values({"kind": item["kind"], "date": dt.date(2026, 1, 1), **details})
     except RecordError as error:
-        problems.extend(f"{where}: {name} {message}" for name, message in error.errors.items())
+        problems.extend(f"{where}: {name} {problem}" for name, problem in error.errors.items())
     if repeat == "monthly":
         if item.get("week") not in WEEKS:
             problems.append(f"{where}: week must be one of {', '.join(WEEKS)}")
@@ -161,7 +161,7 @@ def _job_input(item: Any, where: str, problems: list[str]) -> dict[str, Any]:
     try:
         job_values(data)
     except RecordError as error:
-        problems.extend(f"{where}: {name} {message}" for name, message in error.errors.items())
+        problems.extend(f"{where}: {name} {problem}" for name, problem in error.errors.items())
     return data
 
 

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from bot.core import audit
 from bot.core.clock import utcnow
+from bot.core.problem_texts import Problem
 from bot.knowledge.models import Article
 from bot.records.models import Event, JobPosition
 from bot.records.validation import (
@@ -53,7 +54,9 @@ class RecordNotFound(LookupError):
     def __init__(self, kind: str, record_id: object):
         self.kind = kind
         self.record_id = record_id
-        super().__init__(f"no {kind} {record_id!r}")
+        code = "event_not_found" if kind == "event" else "job_not_found"
+        self.problem = Problem(code, {"id": record_id})
+        super().__init__(str(self.problem))
 
 
 def local_today(timezone: str) -> dt.date:

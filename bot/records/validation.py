@@ -12,9 +12,10 @@ import datetime as dt
 import re
 import unicodedata
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
+from bot.core.problem_texts import Problem
 from bot.knowledge.files import HTML_TAG, ID_PATTERN
 from bot.records.models import EVENT_KINDS, EVENT_STATUSES, JOB_STATUSES, TEAMS
 
@@ -34,15 +35,24 @@ MARKDOWN = re.compile(r"\*\*|!?\[[^\]]*\]\([^)]*\)")
 
 
 class RecordError(ValueError):
-    """Input a record cannot take; `errors` maps each field to what is wrong with it."""
+    """Input a record cannot take; `errors` maps each field to what is wrong with it
+    (a Problem, worded by bot.core.problem_texts; str() is English)."""
 
-    def __init__(self, errors: Mapping[str, str]):
+    def __init__(self, errors: Mapping[str, Problem]):
         self.errors = dict(errors)
-        super().__init__("; ".join(f"{field}: {message}" for field, message in self.errors.items()))
+        super().__init__("; ".join(f"{field}: {problem}" for field, problem in self.errors.items()))
 
 
 class FieldProblem(ValueError):
-    """One field's value cannot be used; the message is shown to HR as is."""
+    """One field's value cannot be used; `problem` says why (its field is set by the caller)."""
+
+    def __init__(self, code: str, **values: Any):
+        self.problem = Problem(code=code, values=values)
+        super().__init__(str(self.problem))
+
+
+def _at(field: str, code: str, **values: Any) -> Problem:
+    return Problem(code=code, values=values, field=field)
 
 
 def plain_text(max_length: int) -> Callable[[Any], str | None]:
@@ -50,18 +60,18 @@ def plain_text(max_length: int) -> Callable[[Any], str | None]:
 
     def parse(value: Any) -> str | None:
         if not isinstance(value, str):
-            raise FieldProblem("must be a text")
+            raise FieldProblem("not_a_text")
         text = " ".join(value.split())
         if not text:
             return None
         if len(text) > max_length:
-            raise FieldProblem(f"must be at most {max_length} characters (got {len(text)})")
+            raise FieldProblem("text_too_long", maximum=max_length, length=len(text))
         if any(unicodedata.category(c) in ("Cc", "Cs") for c in text):
-            raise FieldProblem("must not contain control characters")
+            raise FieldProblem("control_characters")
         if HTML_TAG.search(text):
-            raise FieldProblem("must be plain text, without HTML markup")
+            raise FieldProblem("html_markup")
         if MARKDOWN.search(text):
-            raise FieldProblem("must be plain text, without Markdown formatting")
+            raise FieldProblem("markdown_formatting")
         return text
 
     return parse
@@ -72,7 +82,7 @@ def one_of(options: tuple[str, ...]) -> Callable[[Any], str | None]:
         if value == "":
             return None
         if not isinstance(value, str) or value not in options:
-            raise FieldProblem(f"must be one of: {', '.join(options)}")
+            raise FieldProblem("not_one_of", options=list(options))
         return value
 
     return parse
@@ -88,11 +98,11 @@ def calendar_date(value: Any) -> dt.date | None:
         try:
             day = dt.date.fromisoformat(value.strip())
         except ValueError:
-            raise FieldProblem(f"{value.strip()} is not a day of the calendar") from None
+            raise FieldProblem("not_a_calendar_day", value=value.strip()) from None
     else:
-        raise FieldProblem("must be a date like 2026-12-03")
+        raise FieldProblem("not_a_date", example="2026-12-03")
     if not FIRST_YEAR <= day.year <= LAST_YEAR:
-        raise FieldProblem(f"must be a date between {FIRST_YEAR} and {LAST_YEAR}")
+        raise FieldProblem("date_out_of_range", first=FIRST_YEAR, last=LAST_YEAR)
     return day
 
 
@@ -104,10 +114,10 @@ def clock_time(value: Any) -> dt.time | None:
         return value.replace(second=0, microsecond=0, tzinfo=None)
     match = TIME_TEXT.match(value.strip()) if isinstance(value, str) else None
     if match is None:
-        raise FieldProblem("must be a time like 17:30")
+        raise FieldProblem("not_a_time", example="17:30")
     hour, minute, second = (int(part or 0) for part in match.groups())
     if hour > 23 or minute > 59 or second > 59:
-        raise FieldProblem(f"{value.strip()} is not a time of day")
+        raise FieldProblem("not_a_time_of_day", value=value.strip())
     return dt.time(hour, minute)
 
 
@@ -116,15 +126,15 @@ def whole_number(low: int, high: int) -> Callable[[Any], int | None]:
         if value == "":
             return None
         if isinstance(value, bool):
-            raise FieldProblem("must be a whole number")
+            raise FieldProblem("not_a_whole_number")
         if isinstance(value, float) and value.is_integer():
             value = int(value)
         if isinstance(value, str) and re.fullmatch(r"\s*\d{1,9}\s*", value):
             value = int(value)
         if not isinstance(value, int):
-            raise FieldProblem("must be a whole number")
+            raise FieldProblem("not_a_whole_number")
         if not low <= value <= high:
-            raise FieldProblem(f"must be between {low:,} and {high:,}")
+            raise FieldProblem("number_out_of_range", low=low, high=high)
         return value
 
     return parse
@@ -134,7 +144,7 @@ def article_reference(value: Any) -> str | None:
     if value == "":
         return None
     if not isinstance(value, str) or not ID_PATTERN.match(value.strip()):
-        raise FieldProblem("must be a knowledge-base article id like job-senior-backend")
+        raise FieldProblem("not_an_article_reference", example="job-senior-backend")
     return value.strip()
 
 
@@ -176,15 +186,16 @@ JOB_FIELDS = (
 
 def _read(
     data: Any, fields: tuple[Field, ...], current: Mapping[str, Any] | None
-) -> tuple[dict[str, Any], dict[str, str]]:
+) -> tuple[dict[str, Any], dict[str, Problem]]:
     """The values after the change (current ones where the input is silent), and the problems."""
     if not isinstance(data, Mapping):
-        return {}, {WHOLE_INPUT: "expected a JSON object with the record's fields"}
-    errors: dict[str, str] = {}
+        return {}, {WHOLE_INPUT: _at(WHOLE_INPUT, "record_not_an_object")}
+    errors: dict[str, Problem] = {}
     known = {f.name for f in fields} | {"id", *READ_ONLY}
     for key in data:
         if key not in known:
-            errors[str(key)[:64]] = "unknown field"
+            name = str(key)[:64]
+            errors[name] = _at(name, "unknown_field")
     values: dict[str, Any] = {}
     for spec in fields:
         if spec.name not in data:
@@ -194,29 +205,29 @@ def _read(
             if spec.default is not None or not spec.required:
                 values[spec.name] = spec.default
                 continue
-            errors[spec.name] = "is required"
+            errors[spec.name] = _at(spec.name, "is_required")
             continue
         raw = data[spec.name]
         try:
             value = spec.parse(raw) if raw is not None else None
         except FieldProblem as problem:
-            errors[spec.name] = str(problem)
+            errors[spec.name] = replace(problem.problem, field=spec.name)
             continue
         if value is None and spec.required:
-            errors[spec.name] = "is required"
+            errors[spec.name] = _at(spec.name, "is_required")
             continue
         values[spec.name] = value
     return values, errors
 
 
-def _both_languages(values: Mapping[str, Any], errors: dict[str, str], stem: str) -> None:
+def _both_languages(values: Mapping[str, Any], errors: dict[str, Problem], stem: str) -> None:
     """A text shown to candidates must exist in French and English, or in neither."""
     for name, other, language in (
-        (f"{stem}_fr", f"{stem}_en", "French"),
-        (f"{stem}_en", f"{stem}_fr", "English"),
+        (f"{stem}_fr", f"{stem}_en", "fr"),
+        (f"{stem}_en", f"{stem}_fr", "en"),
     ):
         if values.get(other) and not values.get(name) and name not in errors:
-            errors[name] = f"is needed in {language} too (or leave both languages empty)"
+            errors[name] = _at(name, "needed_in_both_languages", language=language)
 
 
 def event_values(data: Any, *, current: Mapping[str, Any] | None = None) -> dict[str, Any]:
@@ -227,17 +238,17 @@ def event_values(data: Any, *, current: Mapping[str, Any] | None = None) -> dict
     start, end = values.get("date"), values.get("end_date")
     if isinstance(start, dt.date) and isinstance(end, dt.date):
         if end < start:
-            errors["end_date"] = "must not be before the date"
+            errors["end_date"] = _at("end_date", "end_before_start")
         elif (end - start).days >= MAX_EVENT_DAYS:
-            errors["end_date"] = f"an event lasts at most {MAX_EVENT_DAYS} days"
+            errors["end_date"] = _at("end_date", "event_too_long", maximum=MAX_EVENT_DAYS)
         elif end == start:
             values["end_date"] = None  # a one-day event has no end date
     begins, ends = values.get("start_time"), values.get("end_time")
     if ends is not None and begins is None and "start_time" not in errors:
-        errors["end_time"] = "needs a start time"
+        errors["end_time"] = _at("end_time", "needs_start_time")
     single_day = not isinstance(end, dt.date) or end == start
     if begins is not None and ends is not None and single_day and ends <= begins:
-        errors["end_time"] = "must be after the start time"
+        errors["end_time"] = _at("end_time", "end_not_after_start")
     for stem in ("place", "note"):
         _both_languages(values, errors, stem)
     if errors:
@@ -257,12 +268,12 @@ def job_values(
         raise RecordError(errors)
     low, high = values.get("salary_min"), values.get("salary_max")
     if isinstance(low, int) and isinstance(high, int) and high < low:
-        errors["salary_max"] = "must not be below the minimum salary"
+        errors["salary_max"] = _at("salary_max", "salary_below_minimum")
     _both_languages(values, errors, "salary_note")
     article = values.get("article_id")
     changed_article = current is None or article != current.get("article_id")
     if article and changed_article and "article_id" not in errors and not article_exists(article):
-        errors["article_id"] = f"no knowledge-base article has the id {article}"
+        errors["article_id"] = _at("article_id", "unknown_article_reference", id=article)
     if errors:
         raise RecordError(errors)
     return values

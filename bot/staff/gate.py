@@ -116,3 +116,7 @@ class StaffGate:
         if not raw.isdigit() or len(raw) > 12:
             raise json_error(404, f"unknown {what}")
         return int(raw)
+
+
+# Where the web app keeps its gate, for the surfaces mounted after the console (HR workspace).
+gate_key = web.AppKey("gate", StaffGate)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import Column, DateTime, ForeignKey, Integer, String, delete
@@ -18,7 +19,7 @@ from sqlalchemy.orm import Mapped, Session
 
 from bot.core.clock import utcnow
 from bot.core.db import Base
-from bot.staff.accounts import StaffUser
+from bot.staff.accounts import StaffUser, authenticate
 
 SESSION_COOKIE = "ardoise_staff"
 SESSION_LIFETIME = timedelta(hours=12)
@@ -34,6 +35,18 @@ class WebSession(Base):
     csrf_token: Mapped[str] = Column(String(64), nullable=False)
     created_at: Mapped[datetime] = Column(DateTime, nullable=False, default=utcnow)
     expires_at: Mapped[datetime] = Column(DateTime, nullable=False, index=True)
+
+
+class WrongCredentials(Exception):
+    """No account has this login and password."""
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    """A new session: the token for the cookie, and the role that picks the landing page."""
+
+    token: str
+    role: str
 
 
 def _digest(token: str) -> str:
@@ -56,6 +69,14 @@ def start_session(*, session: Session, user: StaffUser) -> str:
     )
     session.flush()
     return token
+
+
+def sign_in(*, session: Session, login: str, password: str) -> SignedIn:
+    """Check the password and open a session; WrongCredentials otherwise."""
+    user = authenticate(session=session, login=login, password=password)
+    if user is None:
+        raise WrongCredentials(login)
+    return SignedIn(start_session(session=session, user=user), user.role)
 
 
 def session_user(*, session: Session, token: str | None) -> tuple[StaffUser, WebSession] | None:

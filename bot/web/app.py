@@ -204,8 +204,8 @@ async def console_headers(request: web.Request, handler: Any) -> web.StreamRespo
 
 
 def create_app(settings: Settings) -> web.Application:
-    from bot.handoff.console import add_console, gate_key
-    from bot.hr.workspace import add_workspace
+    from bot.handoff.views import add_console, gate_key
+    from bot.hr.views import add_workspace
 
     app = web.Application(client_max_size=256 * 1024, middlewares=[console_headers])
     app[settings_key] = settings

@@ -465,7 +465,7 @@ async def test_nobody_claims_in_time_the_candidate_is_offered_a_callback(
 ):
     import dataclasses
 
-    from bot.handoff.console import Console
+    from bot.handoff.watcher import Watcher as Console
 
     await ask_for_a_human(candidate)
     impatient = Console(dataclasses.replace(assistant.settings, claim_timeout_seconds=1))

@@ -12,7 +12,7 @@ from sqlalchemy import create_engine, text
 
 from bot.core.db import transaction
 from bot.core.settings import settings_from
-from bot.hr.retraining.service import DeployFailed, load_everywhere, serving_models
+from bot.hr.retraining.servers import DeployFailed, load_everywhere, serving_models
 from bot.knowledge.service import import_docs
 from bot.ops.launcher import Services
 from bot.ops.schema import upgrade

@@ -14,23 +14,26 @@ from bot.core.office_hours import parse_office_hours
 from bot.core.settings import PROJECT_ROOT
 from bot.handoff.models import Handoff
 from bot.handoff.service import (
+    BadMessage,
     BadNote,
     HandoffAlreadyClaimed,
     HandoffNotYours,
+    MessageTooLong,
     add_note,
     claim,
+    expire_overdue,
     expire_unclaimed,
     finish,
     leave,
     load_routes,
     notes,
+    recruiter_message,
     recruiters_online,
-    request_handoff,
     route,
     touch_presence,
 )
 from bot.handoff.summary import summarize
-from bot.staff.accounts import add_user
+from tests.handoff.factories import queue, users
 
 
 def test_office_hours_in_paris_time():
@@ -68,47 +71,6 @@ def test_routing_defaults_follow_the_company_file():
     assert route(["early-careers"], routes) == "ines"
     assert route(["values"], routes) == ""
     assert load_routes(Path("/nonexistent.yml")) == {}
-
-
-@pytest.fixture
-def staff(db_url):
-    with transaction(db_url) as session:
-        ids = {}
-        for login, name, role in (
-            ("camille", "Camille Roux", "recruiter"),
-            ("malik", "Malik Benali", "recruiter"),
-            ("hr1", "Hélène RH", "hr"),
-        ):
-            ids[login] = add_user(
-                session=session,
-                login=login,
-                display_name=name,
-                role=role,
-                password="a-long-password",
-            ).id
-    return ids
-
-
-def users(session, staff):
-    from bot.staff.accounts import StaffUser
-
-    return {login: session.get(StaffUser, i) for login, i in staff.items()}
-
-
-def queue(db_url, staff, conversation="c1", hints=("platform",)):
-    with transaction(db_url) as session:
-        online = list(users(session, staff).values())
-        queued = request_handoff(
-            session=session,
-            conversation_id=conversation,
-            reason="request_human",
-            language="fr",
-            hints=list(hints),
-            summary={"asked": ["q"]},
-            routes={"platform": "camille"},
-            online=online,
-        )
-        return queued.handoff.id, queued.recruiter
 
 
 def test_presence_counts_recruiters_seen_recently(db_url, staff):
@@ -231,3 +193,38 @@ def test_the_summary_says_what_was_asked_answered_and_missing(kb_url):
     assert len(summary["answered"]) == 1 and "SRE" in summary["answered"][0]
     assert summary["missing"] == ["Et une salle de sport ?"]
     assert "platform" in hints
+
+
+def test_an_overdue_handoff_becomes_an_apology_with_the_callback_offer(db_url, staff):
+    handoff_id, _ = queue(db_url, staff)
+    with transaction(db_url) as session:
+        assert expire_overdue(session=session, claim_timeout=timedelta(minutes=5)) == []
+        (notice,) = expire_overdue(session=session, claim_timeout=timedelta(seconds=-1))
+        assert notice.conversation_id == "c1" and notice.resume
+        assert notice.custom == {
+            "type": "handoff",
+            "status": "offered",
+            "reason": "timeout",
+            "callback": True,
+        }
+        assert expire_overdue(session=session, claim_timeout=timedelta(seconds=-1)) == []
+
+
+def test_a_recruiter_writes_only_in_a_conversation_they_hold(db_url, staff):
+    handoff_id, _ = queue(db_url, staff)
+    with transaction(db_url) as session:
+        people = users(session, staff)
+        claim(session=session, handoff_id=handoff_id, user=people["camille"])
+        for bad, error in (("  ", BadMessage), (None, BadMessage), ("x" * 2001, MessageTooLong)):
+            with pytest.raises(error):
+                recruiter_message(
+                    session=session, handoff_id=handoff_id, user=people["camille"], text=bad
+                )
+        with pytest.raises(HandoffNotYours):
+            recruiter_message(
+                session=session, handoff_id=handoff_id, user=people["malik"], text="Hi"
+            )
+        notice = recruiter_message(
+            session=session, handoff_id=handoff_id, user=people["camille"], text=" Bonjour "
+        )
+        assert (notice.text, notice.recruiter, notice.resume) == ("Bonjour", "Camille Roux", False)

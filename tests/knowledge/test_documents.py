@@ -57,9 +57,10 @@ def write(folder: Path, name: str, topic: str, *articles: str) -> Path:
 
 
 def problems_of(folder: Path) -> list[str]:
+    """The English lines `kb validate` prints, each naming its file and article."""
     with pytest.raises(KnowledgeFileError) as caught:
         load_directory(folder)
-    return caught.value.problems
+    return [str(problem) for problem in caught.value.problems]
 
 
 def test_default_knowledge_base_is_valid_and_complete(default_docs):

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.core.db import transaction
+from bot.core.problem_texts import PROBLEMS, Problem
 from bot.hr.editing import (
     ArticleInvalid,
     EditConflict,
@@ -74,8 +75,8 @@ def problems(kb_url: str, data, article_id: str | None = None) -> dict[str, str]
     with transaction(kb_url) as session, pytest.raises(ArticleInvalid) as caught:
         read_article_input(session, data, article_id=article_id)
     errors = caught.value.errors
-    assert all(set(e) == {"field", "message"} and e["message"] for e in errors), errors
-    return {e["field"]: e["message"] for e in errors}
+    assert all(e.code in PROBLEMS and not e.where for e in errors), errors
+    return {e.field: str(e) for e in errors}
 
 
 def current(kb_url: str, article_id: str) -> dict:
@@ -430,10 +431,11 @@ def test_a_revision_that_no_longer_fits_is_refused_with_reasons(kb_url):
     with transaction(kb_url) as session, pytest.raises(ArticleInvalid) as caught:
         restore_revision(session, "dress-code", 1, "Camille")
     assert caught.value.errors == [
-        {
-            "field": "en.questions.0",
-            "message": f"{snapshot_question!r} is already an example question of article 'values'",
-        }
+        Problem(
+            "question_of_other_article",
+            {"question": snapshot_question, "owner": "values"},
+            field="en.questions.0",
+        )
     ]
     with transaction(kb_url) as session:
         with pytest.raises(RevisionNotFound):
@@ -453,7 +455,8 @@ def test_restore_checks_the_revision_the_editor_saw(kb_url):
 def test_an_article_others_point_to_is_not_deleted(kb_url):
     with transaction(kb_url) as session, pytest.raises(ArticleInvalid) as caught:
         delete_from_editor(session, "remote-allowance", "M")
-    assert "remote-work" in caught.value.errors[0]["message"]
+    [error] = caught.value.errors
+    assert error.code == "still_related" and "remote-work" in error.values["ids"], error
     with transaction(kb_url) as session:
         assert session.get(Article, "remote-allowance") is not None
         with pytest.raises(ArticleNotFound):
@@ -520,7 +523,7 @@ def test_add_an_example_question(kb_url):
         ("remote-work", "fr", None, "question", "empty"),
         ("remote-work", "fr", ["a"], "question", "empty"),
         ("remote-work", "fr", "x" * 301, "question", "at most 300"),
-        ("remote-work", "de", "Homeoffice?", "language", "one of fr, en"),
+        ("remote-work", "de", "Homeoffice?", "language", "one of: fr, en"),
         ("remote-work", "en", "can i work from home", "question", "of this article"),
         ("remote-work", "fr", "allocation home office", "question", "'remote-allowance'"),
         ("remote-work", "en", "?!", "question", "no words"),
@@ -532,7 +535,7 @@ def test_an_example_question_that_cannot_be_added(
     with transaction(kb_url) as session, pytest.raises(ArticleInvalid) as caught:
         add_example_question(session, article, language, question, "Camille")
     [error] = caught.value.errors
-    assert error["field"] == field and words in error["message"], error
+    assert error.field == field and words in str(error), error
     with transaction(kb_url) as session:
         with pytest.raises(ArticleNotFound):
             add_example_question(session, "no-such-article", "fr", "Une question ?", "Camille")

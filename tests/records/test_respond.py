@@ -31,9 +31,16 @@ def asked(article_id: str) -> dict:
 
 
 def answer(settings: Settings, article_id: str, language: str) -> str:
-    reply = respond(
-        settings=settings, parse=asked(article_id), language=language, conversation_id="c1"
-    )
+    with transaction(settings.database_url) as session:
+        reply = respond(
+            session=session,
+            parse=asked(article_id),
+            language=language,
+            conversation_id="c1",
+            answer_threshold=settings.answer_threshold,
+            clarify_threshold=settings.clarify_threshold,
+            today=local_today(settings.office_timezone),
+        )
     assert reply.kind == "answer"
     assert reply.payload["article"] == article_id
     assert reply.text is not None

@@ -46,7 +46,10 @@ HUGE = "x" * 10_240
 
 
 def errors_of(raised: pytest.ExceptionInfo[RecordError]) -> dict[str, str]:
-    return raised.value.errors
+    """{field: English wording}; each problem names its own field too."""
+    errors = raised.value.errors
+    assert all(problem.field == field for field, problem in errors.items()), errors
+    return {field: str(problem) for field, problem in errors.items()}
 
 
 def test_an_event_is_created_shown_and_audited(db_url):

@@ -3,7 +3,8 @@
 Each question is read by the model and settled by the same `decide` the
 assistant uses; the report gives accuracy per language and per kind:
 in-scope questions must get the right article, unknown and off-topic ones
-must get no article at all.
+must get no article at all. A build is checked the same way, beside the
+serving model, before it may go live.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from typing import Any
 import yaml
 
 from bot.candidate.answering import QUESTION_INTENTS, decide
-from bot.core.settings import PROJECT_ROOT
+from bot.core.settings import PROJECT_ROOT, Settings
+from bot.hr.retraining.builds import KnownAccuracy
 from bot.knowledge.search import ArticleIndex
 
 HELDOUT_FILE = PROJECT_ROOT / "data" / "heldout" / "questions.yml"
@@ -145,3 +147,74 @@ def report(outcomes: list[Outcome]) -> str:
                 f"expected {expected}, got {o.intent} -> {got}"
             )
     return "\n".join(lines)
+
+
+# ------------------------------------------------------------------- checking a build
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """A new model's held-out accuracy beside the serving model's (None: nothing to compare)."""
+
+    accuracy_new: float
+    accuracy_serving: float | None
+    details: dict[str, Any]
+
+    @property
+    def dropped(self) -> bool:
+        return self.accuracy_serving is not None and self.accuracy_new < self.accuracy_serving
+
+
+def model_accuracy(
+    model_file: Path, *, settings: Settings, index: ArticleIndex
+) -> tuple[float, dict[str, float]]:
+    """How the model does on the held-out questions, deciding as the assistant does."""
+    import asyncio
+    import logging
+
+    import structlog
+    from rasa.core.agent import Agent
+
+    # Rasa logs every parse at debug level: keep the build's log readable.
+    structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.INFO))
+    agent = Agent.load(str(model_file))
+    outcomes = asyncio.run(
+        evaluate(
+            agent.parse_message,
+            load_questions(),
+            answer_threshold=settings.answer_threshold,
+            clarify_threshold=settings.clarify_threshold,
+            index=index,
+        )
+    )
+    parts = {
+        f"{language} {kind}": round(accuracy(outcomes, language=language, kinds=(kind,)), 4)
+        for language in ("fr", "en")
+        for kind in KINDS
+    }
+    return round(accuracy(outcomes), 4), parts
+
+
+def check(
+    new_model: Path,
+    *,
+    settings: Settings,
+    index: ArticleIndex,
+    serving_model: str | None,
+    serving_known: KnownAccuracy | None,
+) -> CheckResult:
+    """The new model's held-out accuracy beside the serving model's: as measured when
+    it was built, else measured now if its file is here."""
+    accuracy_new, parts_new = model_accuracy(new_model, settings=settings, index=index)
+    details: dict[str, Any] = {"new": parts_new}
+    accuracy_serving = None
+    if serving_model:
+        if serving_known is not None:
+            accuracy_serving = serving_known.accuracy
+            details["serving"] = serving_known.details
+        serving_file = settings.models_dir / serving_model
+        if accuracy_serving is None and serving_file.is_file():
+            accuracy_serving, details["serving"] = model_accuracy(
+                serving_file, settings=settings, index=index
+            )
+    return CheckResult(accuracy_new, accuracy_serving, details)

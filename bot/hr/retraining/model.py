@@ -26,7 +26,7 @@ TRAINING_INPUTS = (
     "data/nlu",
     "data/rules",
     "data/stories",
-    "bot/rasa_plugins/language.py",
+    "bot/rasa_plugins/language_entity.py",
     "bot/rasa_plugins/importer.py",
 )
 MODEL_PREFIX = "assistant-"

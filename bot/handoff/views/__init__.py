@@ -1,0 +1,69 @@
+"""The recruiter console's HTTP surface: pages, JSON routes and the live socket under /console.
+
+Every route is behind a staff session (bot.staff.gate); writes need the CSRF token
+and, for the queue's actions, the recruiter role. The watcher task
+(bot.handoff.watcher) publishes changes to the open sockets.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+
+from aiohttp import web
+
+from bot.core.db import in_transaction
+from bot.core.settings import Settings, rasa_token
+from bot.handoff.relay import RasaRelay
+from bot.handoff.service import leave
+from bot.handoff.views import callbacks, conversations, live, queue
+from bot.handoff.views.state import ConsoleState, console_key
+from bot.handoff.watcher import Watcher
+from bot.staff.gate import StaffGate, gate_key
+from bot.staff.views import add_sign_in
+
+__all__ = ["add_console", "console_key", "gate_key"]
+
+RECRUITERS = ("recruiter",)
+watcher_key = web.AppKey("console_watcher", asyncio.Task)
+
+
+def add_console(app: web.Application, settings: Settings) -> None:
+    """Mount the console on the web app: sign-in, routes, and the watcher task."""
+    gate = StaffGate(functools.partial(in_transaction, settings.database_url))
+    console = ConsoleState(settings, gate, RasaRelay(settings.rasa_url, rasa_token(settings)))
+    app[console_key] = console
+    app[gate_key] = gate
+    add_sign_in(app, gate, secure=settings.web_url.startswith("https"), on_sign_out=leave)
+
+    anyone, recruiters = gate.require(), gate.require(RECRUITERS)
+    router = app.router
+    router.add_get("/console", gate.require(page=True)(live.console_page))
+    router.add_get("/console/api/me", anyone(live.me))
+    router.add_get("/console/api/queue", anyone(queue.queue))
+    router.add_get("/console/api/search", anyone(conversations.search))
+    router.add_get("/console/api/conversations/{conversation}", anyone(conversations.transcript))
+    router.add_post("/console/api/conversations/{conversation}/notes", anyone(conversations.note))
+    router.add_post("/console/api/handoffs/{handoff}/claim", recruiters(queue.claim_handoff))
+    router.add_post("/console/api/handoffs/{handoff}/messages", recruiters(queue.send))
+    router.add_post("/console/api/handoffs/{handoff}/return", recruiters(queue.ending("returned")))
+    router.add_post("/console/api/handoffs/{handoff}/close", recruiters(queue.ending("closed")))
+    router.add_get("/console/api/callbacks", anyone(callbacks.callback_list))
+    router.add_post("/console/api/callbacks/{callback}", recruiters(callbacks.callback_status))
+    router.add_get("/console/ws", anyone(live.socket))
+
+    app.on_startup.append(_start_watching)  # type: ignore[arg-type]
+    app.on_cleanup.append(_stop_watching)  # type: ignore[arg-type]
+
+
+async def _start_watching(app: web.Application) -> None:
+    console = app[console_key]
+    watcher = Watcher(console.settings, relay=console.relay, publish=console.consoles.publish)
+    app[watcher_key] = asyncio.create_task(watcher.run())
+
+
+async def _stop_watching(app: web.Application) -> None:
+    app[watcher_key].cancel()
+    console = app[console_key]
+    await console.consoles.close_all()
+    await console.relay.close()

@@ -1,0 +1,36 @@
+"""Callback requests in the console: the list, and moving one through its statuses."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+
+from bot.handoff.callbacks import BadCallback, CallbackNotFound, callbacks, set_status
+from bot.handoff.payloads import callback_json
+from bot.handoff.views.state import console_of, failure
+from bot.staff.accounts import StaffUser
+from bot.staff.gate import StaffGate
+
+
+async def callback_list(
+    request: web.Request, user: StaffUser, websession: Any
+) -> web.StreamResponse:
+    requests = await console_of(request).db(lambda s: callbacks(session=s))
+    return web.json_response({"callbacks": [callback_json(c) for c in requests]})
+
+
+async def callback_status(
+    request: web.Request, user: StaffUser, websession: Any
+) -> web.StreamResponse:
+    console = console_of(request)
+    number = StaffGate.path_number(request, "callback", "callback request")
+    status = (await StaffGate.body(request)).get("status")
+    try:
+        await console.db(lambda s: set_status(session=s, callback_id=number, status=status))
+    except BadCallback as error:
+        return failure(400, str(error))
+    except CallbackNotFound:
+        return failure(404, "unknown callback request")
+    await console.consoles.publish({"type": "callbacks"})
+    return web.json_response({"ok": True})

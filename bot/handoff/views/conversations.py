@@ -1,0 +1,94 @@
+"""Conversations as the console reads them: transcript with handoffs and notes, search, notes."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime, timedelta
+from typing import Any
+
+from aiohttp import web
+
+from bot.core.settings import LANGUAGES
+from bot.core.tracker_store import conversation_events, conversations_mentioning
+from bot.core.transcript import lines
+from bot.handoff.payloads import handoff_json, line_json, note_json
+from bot.handoff.service import (
+    BadNote,
+    HandoffFilters,
+    HandoffNotFound,
+    add_note,
+    conversation_record,
+    find_handoffs,
+)
+from bot.handoff.views.state import console_of, failure
+from bot.staff.accounts import StaffUser
+from bot.staff.gate import StaffGate
+
+MAX_SEARCH_CHARS = 200
+
+
+async def transcript(request: web.Request, user: StaffUser, websession: Any) -> web.StreamResponse:
+    console = console_of(request)
+    conversation_id = request.match_info["conversation"]
+    try:
+        record = await console.db(
+            lambda s: conversation_record(session=s, conversation_id=conversation_id)
+        )
+    except HandoffNotFound:
+        return failure(404, "no handoff for this conversation")
+    events = await asyncio.to_thread(
+        conversation_events, console.settings.tracker_store_url, conversation_id
+    )
+    return web.json_response(
+        {
+            "handoffs": [handoff_json(item) for item in record.handoffs],
+            "notes": [note_json(n) for n in record.notes],
+            "transcript": [line_json(line) for line in lines(events)],
+            "conversation": conversation_id,
+        }
+    )
+
+
+async def search(request: web.Request, user: StaffUser, websession: Any) -> web.StreamResponse:
+    console = console_of(request)
+    query = request.query
+    try:
+        since = _day(query.get("from"))
+        until = _day(query.get("to"), end=True)
+    except ValueError:
+        return failure(400, "dates are YYYY-MM-DD")
+    language = query.get("language") or None
+    if language and language not in LANGUAGES:
+        return failure(400, "language is fr or en")
+    status = query.get("status") or None
+    words = (query.get("q") or "").strip()[:MAX_SEARCH_CHARS]
+    ids = (
+        await asyncio.to_thread(conversations_mentioning, console.settings.tracker_store_url, words)
+        if words
+        else None
+    )
+    filters = HandoffFilters(ids, language, status, since, until)
+    found = await console.db(lambda s: find_handoffs(session=s, filters=filters))
+    return web.json_response({"handoffs": [handoff_json(item) for item in found]})
+
+
+async def note(request: web.Request, user: StaffUser, websession: Any) -> web.StreamResponse:
+    console = console_of(request)
+    conversation_id = request.match_info["conversation"]
+    text = (await StaffGate.body(request)).get("text")
+    try:
+        await console.db(
+            lambda s: add_note(session=s, conversation_id=conversation_id, user=user, text=text)
+        )
+    except BadNote as error:
+        return failure(400, str(error))
+    await console.consoles.publish({"type": "notes", "conversation": conversation_id})
+    return web.json_response({"ok": True})
+
+
+def _day(value: str | None, end: bool = False) -> datetime | None:
+    """A YYYY-MM-DD filter as a moment: its start, or the next day's start for an end date."""
+    if not value:
+        return None
+    day = datetime.strptime(value, "%Y-%m-%d")
+    return day + timedelta(days=1) if end else day

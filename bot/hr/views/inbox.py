@@ -1,0 +1,96 @@
+"""HR's inbox ("À traiter"): grouped questions, dismissing them, adding one to an article."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+
+from bot.hr import editing, triage
+from bot.hr.views.base import UNKNOWN_ITEMS, Views, unknown_article
+from bot.hr.views.problems import french_problems
+from bot.knowledge.service import ArticleNotFound
+from bot.staff.accounts import StaffUser
+from bot.staff.gate import json_error
+
+MAX_ITEMS = 1000
+MAX_GROUPS = 200
+
+
+def item_ids(data: dict[str, Any]) -> list[str]:
+    """The request's `items`: a non-empty list of short ids, or a 400."""
+    items = data.get("items")
+    if (
+        not isinstance(items, list)
+        or not items
+        or len(items) > MAX_ITEMS
+        or not all(isinstance(i, str) and len(i) < 40 for i in items)
+    ):
+        raise json_error(400, "items doit être une liste d'identifiants d'éléments")
+    return items
+
+
+class InboxViews(Views):
+    """The inbox's routes."""
+
+    async def groups(
+        self, request: web.Request, user: StaffUser, websession: Any
+    ) -> web.StreamResponse:
+        reason = request.query.get("reason") or None
+        language = request.query.get("language") or None
+        found = await self.db(
+            lambda session: [
+                group.to_json()
+                for group in triage.inbox_groups(
+                    session=session,
+                    reasons=[reason] if reason else None,
+                    language=language,
+                    limit=MAX_GROUPS,
+                )
+            ]
+        )
+        return web.json_response({"groups": found})
+
+    async def dismiss(
+        self, request: web.Request, user: StaffUser, websession: Any
+    ) -> web.StreamResponse:
+        items = item_ids(await self.gate.body(request))
+        try:
+            dismissed = await self.db(
+                lambda session: triage.dismiss(
+                    session=session, item_ids=items, author=user.display_name
+                )
+            )
+        except triage.UnknownInboxItem:
+            raise json_error(404, UNKNOWN_ITEMS) from None
+        return web.json_response({"dismissed": dismissed})
+
+    async def add(
+        self, request: web.Request, user: StaffUser, websession: Any
+    ) -> web.StreamResponse:
+        data = await self.gate.body(request)
+        items = item_ids(data)
+        article_id, question = data.get("article"), data.get("question")
+        if not isinstance(article_id, str) or not article_id:
+            raise json_error(400, "choisissez l'article")
+        if question is not None and not isinstance(question, str):
+            raise json_error(400, "la question doit être un texte")
+        try:
+            added = await self.db(
+                lambda session: triage.add_as_example(
+                    session=session,
+                    item_ids=items,
+                    article_id=article_id,
+                    author=user.display_name,
+                    question=question,
+                )
+            )
+        except (editing.ArticleInvalid, triage.InboxActionInvalid) as error:
+            raise json_error(
+                422, "la question ne peut pas être ajoutée", problems=french_problems(error.errors)
+            ) from None
+        except triage.UnknownInboxItem:
+            raise json_error(404, UNKNOWN_ITEMS) from None
+        except ArticleNotFound:
+            raise unknown_article(article_id) from None
+        return web.json_response(added.to_json())
