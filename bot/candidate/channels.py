@@ -353,7 +353,10 @@ class WidgetSocket:
         message_id = message.message_id or uuid.uuid4().hex
         if self.recent.seen(conversation_id, message_id):
             return {"ok": True, "message_id": message_id, "duplicate": True}
-        if await asyncio.to_thread(in_handoff, self.settings.database_url, conversation_id):
+        if await in_transaction(
+            self.settings.database_url,
+            lambda session: in_handoff(session=session, conversation_id=conversation_id),
+        ):
             # A recruiter has (or is about to have) the conversation: the message is
             # for them. Stored at once, without the NLU the assistant would not use.
             event = history.candidate_event(

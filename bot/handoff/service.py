@@ -20,7 +20,6 @@ from sqlalchemy.orm import Session
 
 from bot.core import replies, texts
 from bot.core.clock import utcnow
-from bot.core.db import transaction
 from bot.handoff.models import OPEN_STATUSES, CallbackRequest, Handoff, HandoffNote, Presence
 from bot.staff.accounts import StaffUser
 
@@ -159,10 +158,9 @@ def open_handoff(*, session: Session, conversation_id: str) -> Handoff | None:
     )
 
 
-def in_handoff(database_url: str, conversation_id: str) -> bool:
+def in_handoff(*, session: Session, conversation_id: str) -> bool:
     """Whether a recruiter has, or is about to take, this conversation."""
-    with transaction(database_url) as session:
-        return open_handoff(session=session, conversation_id=conversation_id) is not None
+    return open_handoff(session=session, conversation_id=conversation_id) is not None
 
 
 def wait_minutes(*, session: Session) -> int:
