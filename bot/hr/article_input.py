@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
@@ -23,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from bot.core.problem_texts import Problem
 from bot.core.settings import LANGUAGES
+from bot.hr.retraining.evaluation import GATE_FILE, load_questions
 from bot.knowledge.files import (
     ID_PATTERN,
     LINK_SCHEMES,
@@ -32,6 +35,7 @@ from bot.knowledge.files import (
     normalize_question,
 )
 from bot.knowledge.models import Article, ArticleText
+from bot.knowledge.similarity import NearDuplicateIndex
 
 # Limits the file format does not state but the database columns or the form need.
 MAX_TEAM = 64
@@ -186,17 +190,33 @@ def _cross_checks(
         text = data.get(language)
         items = text.get("questions") if isinstance(text, dict) else None
         for index, question in _kept(items):
+            where = f"{language}.questions.{index}"
             owner = owners.get(normalize_question(question))
             if owner:
                 errors.append(
-                    error_at(
-                        f"{language}.questions.{index}",
-                        "question_of_other_article",
-                        question=question,
-                        owner=owner,
-                    )
+                    error_at(where, "question_of_other_article", question=question, owner=owner)
                 )
+            gate = gate_question_copied(question)
+            if gate:
+                errors.append(error_at(where, "question_in_gate", question=question, gate=gate))
     return errors
+
+
+@lru_cache(maxsize=4)
+def _gate_index(path: Path, modified: float) -> NearDuplicateIndex:
+    return NearDuplicateIndex(q.text for q in load_questions(path))
+
+
+def gate_question_copied(question: str, gate: Path = GATE_FILE) -> str | None:
+    """The question of the retraining gate that `question` nearly copies, if any.
+
+    Such a question may not become an example: the gate would then measure what
+    the model memorised, not what it understood.
+    """
+    if not gate.exists():
+        return None
+    found = _gate_index(gate, gate.stat().st_mtime).closest(question)
+    return found.of if found else None
 
 
 def read_article_input(session: Session, data: Any, *, article_id: str | None = None) -> ArticleDoc:

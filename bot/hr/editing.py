@@ -32,6 +32,7 @@ from bot.hr.article_input import (
     MAX_QUESTIONS,
     ArticleInvalid,
     error_at,
+    gate_question_copied,
     question_owners,
     read_article_input,
     read_input,
@@ -471,6 +472,11 @@ def add_example_question(
     if owner:
         raise ArticleInvalid(
             [error_at("question", "question_of_other_article", question=question, owner=owner)]
+        )
+    gate = gate_question_copied(question)
+    if gate:
+        raise ArticleInvalid(
+            [error_at("question", "question_in_gate", question=question, gate=gate)]
         )
     text = doc.texts.get(language)
     if text is None:

@@ -25,6 +25,7 @@ from bot.hr.editing import (
     restore_revision,
     save_from_editor,
 )
+from bot.hr.retraining.evaluation import GATE_FILE, load_questions
 from bot.knowledge.diff import revision_diffs
 from bot.knowledge.files import MAX_ANSWER, MIN_QUESTIONS, ArticleDoc
 from bot.knowledge.models import Article, Revision
@@ -541,3 +542,30 @@ def test_an_example_question_that_cannot_be_added(
             add_example_question(session, "no-such-article", "fr", "Une question ?", "Camille")
         count = session.execute(select(Revision).where(Revision.article_id == article)).all()
     assert len(count) == 1
+
+
+def test_a_near_copy_of_a_gate_question_cannot_become_an_example(kb_url):
+    """The retraining gate measures what a model understood: HR cannot teach it its answers."""
+    gate = next(q.text for q in load_questions(GATE_FILE) if q.article == "company-size")
+    near_copy = f"{gate.rstrip(' ?')} exactement ?"
+    with transaction(kb_url) as session, pytest.raises(ArticleInvalid) as caught:
+        add_example_question(session, "company-size", "fr", near_copy, "Zoé")
+    (problem,) = caught.value.errors
+    assert (problem.code, problem.field, problem.values["gate"]) == (
+        "question_in_gate",
+        "question",
+        gate,
+    )
+    with transaction(kb_url) as session:
+        opened = article_json(session, "company-size")
+        assert opened is not None
+        data = opened["article"]
+        data["fr"]["questions"].append(near_copy)
+        with pytest.raises(ArticleInvalid) as caught:
+            save_from_editor(
+                session, data, article_id="company-size", author="Zoé", expected_revision=None
+            )
+    assert [p.code for p in caught.value.errors] == ["question_in_gate"]
+    # a question on the same subject, worded apart, is welcome
+    with transaction(kb_url) as session:
+        add_example_question(session, "company-size", "fr", "vous êtes une petite équipe ?", "Zoé")

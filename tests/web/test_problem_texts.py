@@ -187,6 +187,10 @@ def editor_problems(url: str, docs: list[ArticleDoc]) -> list[Problem]:
     return found
 
 
+# A question of the retraining gate (data/heldout/gate.yml), one word added.
+GATE_QUESTION = "Quel est l'effectif actuel total d'Ardoise Labs ?"
+
+
 def example_problems(url: str, docs: list[ArticleDoc]) -> list[Problem]:
     """What "add as example" says (bot.hr.editing.add_example_question)."""
     by_id = {doc.id: doc for doc in docs}
@@ -204,6 +208,7 @@ def example_problems(url: str, docs: list[ArticleDoc]) -> list[Problem]:
         ("remote-work", "fr", own),
         ("remote-work", "en", other),
         ("parking", "fr", "Encore une place ?"),
+        ("remote-work", "fr", GATE_QUESTION),
     ]
     found = []
     for article_id, language, question in cases:

@@ -5,7 +5,7 @@ the web server), never inside a serving process:
 
 1. training: `rasa train` into models/builds/, its output read for progress;
 2. checking: the new model and the serving one answer the project's held-out
-   questions (data/heldout/questions.yml) the way the assistant decides;
+   questions of the gate (data/heldout/gate.yml) the way the assistant decides;
 3. if the new model is at least as accurate, it goes live at once
    (deployment.py); otherwise the build waits for HR to confirm (or turn it
    down) having seen the drop.
