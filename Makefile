@@ -35,6 +35,7 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(PY) scripts/bench.py
 	$(PY) scripts/bench_swap.py
+	$(PY) scripts/bench_inbox.py
 
 # Re-resolve the pinned versions after changing requirements*.in.
 lock: $(STAMP)

@@ -338,3 +338,49 @@ async def test_the_model_page_and_one_training_at_a_time(web):
     assert status == 409 and "déjà en cours" in data["error"]
     status, data = await hr.call("POST", "/model/builds/1/confirm", {})
     assert status == 409  # training, not awaiting confirmation
+
+
+async def test_the_audit_log_shows_who_changed_what_newest_first(web):
+    people, settings = web
+    hr = people["hr"]
+    with transaction(settings.database_url) as session:
+        record_question(
+            session=session, conversation_id="c1", text="Mur ?", language="fr", reason="no_answer"
+        )
+    status, _ = await hr.call("POST", "/articles", _article())
+    assert status == 201
+    status, data = await hr.call("GET", "/events")
+    event = data["events"][0]
+    status, _ = await hr.call("PUT", f"/events/{event['id']}", {"status": "cancelled"})
+    assert status == 200
+    status, _ = await hr.call("POST", "/inbox/dismiss", {"items": ["inbox:1"]})
+    assert status == 200
+    status, _ = await hr.call("PUT", "/jobs/sre", {"status": "closed"})
+    assert status == 200
+
+    status, data = await hr.call("GET", "/audit")
+    assert status == 200
+    shown = [{k: e[k] for k in ("actor", "action", "target", "detail")} for e in data["entries"]]
+    assert shown == [
+        {
+            "actor": "Hana",
+            "action": "job.updated",
+            "target": "job:sre",
+            "detail": {"changes": {"status": ["open", "closed"]}},
+        },
+        {"actor": "Hana", "action": "inbox.dismissed", "target": "inbox:1", "detail": {}},
+        {
+            "actor": "Hana",
+            "action": "event.updated",
+            "target": f"event:{event['id']}",
+            "detail": {"changes": {"status": ["scheduled", "cancelled"]}},
+        },
+        {"actor": "Hana", "action": "article.created", "target": "article:climbing", "detail": {}},
+        shown[-1],
+    ]
+    assert shown[-1]["action"] == "records.seeded" and shown[-1]["target"] == "records"
+    times = [e["at"] for e in data["entries"]]
+    assert all(t.endswith("Z") for t in times) and times == sorted(times, reverse=True)
+
+    status, data = await people["recruiter"].call("GET", "/audit")
+    assert status == 403 and "entries" not in data
