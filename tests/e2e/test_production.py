@@ -1,68 +1,19 @@
 """Production settings for real: PostgreSQL for data and conversations, Redis
-locks, two Rasa processes sharing the same conversations."""
+locks, two Rasa processes sharing the same conversations (the `production`
+assistant of tests/e2e/conftest.py)."""
 
 from __future__ import annotations
 
 import shutil
 
 import pytest
-import redis
 import requests
 from sqlalchemy import create_engine, text
 
-from bot.core.db import transaction
-from bot.core.settings import settings_from
 from bot.hr.retraining.servers import DeployFailed, load_everywhere, serving_models
-from bot.knowledge.service import import_docs
-from bot.ops.launcher import Services
-from bot.ops.schema import upgrade
 from tests.e2e.conftest import new_sender, payloads
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
-
-
-@pytest.fixture(scope="module")
-def production(trained, default_docs, tmp_path_factory):
-    from tests.conftest import POSTGRES_ADMIN_URL
-
-    name = f"ardoise_prod_{new_sender().replace('-', '_')}"
-    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT", future=True)
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    url = POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    redis.Redis(host="127.0.0.1", port=6379).ping()
-    upgrade(url)
-    with transaction(url) as session:
-        import_docs(session=session, docs=default_docs, author="tests")
-    root = tmp_path_factory.mktemp("production")
-    models = root / "models"
-    models.mkdir()
-    shutil.copy2(trained.model, models / trained.model.name)
-    settings = settings_from(
-        {
-            "DATABASE_URL": url,
-            "LOCK_STORE_URL": "redis://127.0.0.1:6379/3",
-            "VAR_DIR": str(root),
-            "RASA_PORT": "16005",
-            "ACTION_PORT": "16055",
-            "WEB_PORT": "16080",
-            "RASA_TOKEN": "prod-test-token",
-            "MODELS_DIR": str(models),
-            "RASA_SERVERS": "http://127.0.0.1:16005,http://127.0.0.1:16006",
-        }
-    )
-    services = Services(settings=settings, model=models / trained.model.name, log_dir=root / "logs")
-    try:
-        services.start_actions()
-        services.start_rasa("rasa-a", 16005)
-        services.start_rasa("rasa-b", 16006)
-        services.wait_ready()
-        yield settings, services, url
-    finally:
-        services.stop()
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def ask(port: int, sender: str, message: str) -> list[dict]:

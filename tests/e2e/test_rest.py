@@ -41,11 +41,13 @@ def test_disclosure_in_the_pages_language(assistant):
 @pytest.mark.parametrize(
     ("question", "article", "language"),
     [
-        # none of these is a training example
+        # None of these is a training example; each was checked against the trained model
+        # to be answered outright (confidence well above the answer threshold), so a
+        # "did you mean" here is a regression, not a borderline case.
         ("Combien de jours de télétravail on a droit par semaine chez vous ?", "remote-work", "fr"),
-        ("est ce qu'il y a des astreintes dans l'équipe infra ?", "on-call", "fr"),
-        ("How many vacation days would I get per year?", "time-off", "en"),
-        ("Do you pay for a conference each year?", "training", "en"),
+        ("Faut-il assurer des astreintes le soir ?", "on-call", "fr"),
+        ("How many holidays a year do I get?", "time-off", "en"),
+        ("Is there a training budget to attend conferences?", "training", "en"),
     ],
 )
 def test_questions_get_the_right_article_in_their_language(
@@ -56,12 +58,8 @@ def test_questions_get_the_right_article_in_their_language(
     }
     assert normalize_question(question) not in examples  # a new phrasing, not a training example
     messages = assistant.ask(new_sender(), question)
-    # Training is not bit-for-bit reproducible on multi-threaded CPUs: a borderline
-    # phrasing may get "did you mean" with the right article first instead of the answer.
-    clarify = next((p for p in payloads(messages) if p["type"] == "clarify"), None)
-    if clarify is not None:
-        assert clarify["articles"][0] == article
-        return
+    kinds = [p["type"] for p in payloads(messages)]
+    assert "clarify" not in kinds and kinds.count("answer") == 1, payloads(messages)
     answer = next(p for p in payloads(messages) if p["type"] == "answer")
     assert answer["article"] == article
     assert answer["language"] == language
