@@ -53,31 +53,14 @@ class RasaRelay:
         except aiohttp.ClientError as error:
             raise RelayFailed(f"Rasa could not be reached: {error}") from error
 
-    async def say(
-        self,
-        conversation_id: str,
-        text: str,
-        *,
-        recruiter: str | None = None,
-        custom: dict[str, Any] | None = None,
-        resume: bool = False,
-    ) -> None:
-        message: dict[str, Any] = {"text": text}
-        if custom:
-            message["custom"] = custom
-        if recruiter is not None:
-            message["sender"] = {"role": RECRUITER_ROLE, "name": recruiter}
-        await self.send(conversation_id, [message], resume=resume)
-
     async def tell(self, notice: Notice) -> None:
         """Deliver a notice (RelayFailed when Rasa did not take it)."""
-        await self.say(
-            notice.conversation_id,
-            notice.text,
-            recruiter=notice.recruiter,
-            custom=notice.custom,
-            resume=notice.resume,
-        )
+        message: dict[str, Any] = {"text": notice.text}
+        if notice.custom:
+            message["custom"] = notice.custom
+        if notice.recruiter is not None:
+            message["sender"] = {"role": RECRUITER_ROLE, "name": notice.recruiter}
+        await self.send(notice.conversation_id, [message], resume=notice.resume)
 
     async def tell_or_log(self, notice: Notice) -> bool:
         """Deliver a notice; False, and the failure logged, when Rasa did not take it."""
@@ -87,7 +70,3 @@ class RasaRelay:
             logger.exception("could not tell %s", notice.conversation_id)
             return False
         return True
-
-    async def resume(self, conversation_id: str) -> None:
-        """The assistant answers again from the candidate's next message (not the backlog)."""
-        await self.send(conversation_id, [], resume=True)
