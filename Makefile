@@ -36,6 +36,7 @@ bench: $(STAMP)
 	$(PY) scripts/bench.py
 	$(PY) scripts/bench_swap.py
 	$(PY) scripts/bench_inbox.py
+	$(PY) scripts/bench_meetings.py
 
 # Re-resolve the pinned versions after changing requirements*.in.
 lock: $(STAMP)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -22,8 +23,23 @@ from bot.ops.launcher import Services
 from bot.ops.schema import upgrade
 
 ARTIFACTS = PROJECT_ROOT / "tests" / "artifacts"
-SMTP_PORT = 15025
-WEBHOOK_PORT = 15099
+# Every server port the tests open is shifted by TEST_PORT_BASE (default 15000), so two
+# runs on one machine (e.g. two checkouts) do not meet on the same ports.
+PORT_BASE = int(os.environ.get("TEST_PORT_BASE", "15000"))
+
+
+def port(default: int) -> int:
+    """The port a test server uses: its default number shifted by TEST_PORT_BASE."""
+    return default - 15000 + PORT_BASE
+
+
+# Per-IP abuse limits (bot.candidate.abuse) lifted for the suite, which all comes from 127.0.0.1.
+TEST_IP_LIMITS = (
+    "messages-ip=100000/60,sessions-ip=100000/3600,ratings-ip=100000/3600,"
+    "callbacks-ip=100000/86400,sign-in-ip=100000/300,sign-in-ip-day=100000/86400"
+)
+SMTP_PORT = port(15025)
+WEBHOOK_PORT = port(15099)
 POSTGRES_ADMIN_URL = os.environ.get(
     "TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
 )
@@ -102,28 +118,22 @@ class TrainedAssistant:
     model: Path
 
 
-@pytest.fixture(scope="session")
-def trained(
-    tmp_path_factory: pytest.TempPathFactory, default_docs: list[ArticleDoc]
-) -> TrainedAssistant:
-    """The default knowledge base in a fresh database, and the model trained on it.
-
-    Models are kept in models/ under their training-data fingerprint, so an
-    unchanged knowledge base is not trained twice.
-    """
-    root = tmp_path_factory.mktemp("assistant")
+def train_default(root: Path, docs: list[ArticleDoc]) -> TrainedAssistant:
+    """The default knowledge base in a fresh database under `root`, and the model trained
+    on it. Models are kept in models/ under their training-data fingerprint, so an
+    unchanged knowledge base is not trained twice."""
     url = f"sqlite:///{root / 'app.db'}"
     upgrade(url)
     with transaction(url) as session:
-        import_docs(session=session, docs=default_docs, author="tests")
+        import_docs(session=session, docs=docs, author="tests")
     settings = settings_from(
         {
             "VAR_DIR": str(root / "var"),
             "DATABASE_URL": url,
             "MODELS_DIR": str(PROJECT_ROOT / "models"),
-            "RASA_PORT": "15005",
-            "ACTION_PORT": "15055",
-            "WEB_PORT": "15080",
+            "RASA_PORT": str(port(15005)),
+            "ACTION_PORT": str(port(15055)),
+            "WEB_PORT": str(port(15080)),
             "RASA_TOKEN": "test-token",
             # recruiters can always be on duty in tests; availability is decided by presence
             "OFFICE_HOURS": "mon-sun 00:00-24:00",
@@ -133,9 +143,37 @@ def trained(
             "NOTIFY_EMAILS": "recruiting@ardoise.test",
             "NOTIFY_FROM": "assistant@ardoise.test",
             "NOTIFY_WEBHOOK_URL": f"http://127.0.0.1:{WEBHOOK_PORT}/hook",
+            # the whole suite comes from one address: per-IP limits are tested on their own
+            # (tests/security); per-conversation limits keep their defaults
+            "LIMITS": TEST_IP_LIMITS,
         }
     )
     return TrainedAssistant(settings, train(settings, env=rasa_environment(settings)))
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Train the default model once before the first test when a collected test needs it.
+
+    Training takes minutes on a fresh clone; done here, it is outside every test's
+    timeout (pytest-timeout times only setup, call and teardown), and the `trained`
+    fixture then finds the model in models/.
+    """
+    if session.config.option.collectonly:
+        return
+    if any("trained" in getattr(item, "fixturenames", ()) for item in session.items):
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.write_line("training the default model if models/ lacks it (minutes)")
+        with tempfile.TemporaryDirectory(prefix="train-default-") as root:
+            train_default(Path(root), load_directory(PROJECT_ROOT / "data" / "knowledge"))
+
+
+@pytest.fixture(scope="session")
+def trained(
+    tmp_path_factory: pytest.TempPathFactory, default_docs: list[ArticleDoc]
+) -> TrainedAssistant:
+    """The default knowledge base in a fresh database, and its model (see train_default)."""
+    return train_default(tmp_path_factory.mktemp("assistant"), default_docs)
 
 
 # Filled by the held-out evaluation, shown at the end of the run.

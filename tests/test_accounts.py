@@ -73,3 +73,27 @@ def test_logins_are_unique(db_url):
             role="hr",
             password="a-long-password",
         )
+
+
+async def test_passwords_are_checked_on_the_hashing_threads_only(db_url):
+    import threading
+
+    from bot.staff.accounts import credentials, hashing_pool, verify_off_loop
+
+    with transaction(db_url) as session:
+        add_user(
+            session=session,
+            login="camille",
+            display_name="C",
+            role="recruiter",
+            password="a-long-password",
+        )
+    with transaction(db_url) as session:
+        known = credentials(session=session, login=" Camille ")
+        unknown = credentials(session=session, login="nobody")
+    assert known.role == "recruiter" and known.password_hash.startswith("scrypt$")
+    assert unknown.user_id is None and unknown.password_hash is None
+    assert await verify_off_loop("a-long-password", known.password_hash)
+    assert not await verify_off_loop("a-long-password", unknown.password_hash)
+    name = hashing_pool().submit(lambda: threading.current_thread().name).result()
+    assert name.startswith("password-hash")

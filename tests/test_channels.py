@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import uuid
 from types import SimpleNamespace
 
 import pytest
@@ -11,6 +13,9 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import BotUttered, ConversationPaused, UserUttered
 
 from bot.candidate import history, inputs
+from bot.candidate.abuse import client_ip, slow_down_text, wait_rating, whole_seconds
+from bot.core.settings import PROJECT_ROOT, SettingsError
+from bot.core.transcript import said
 
 
 def test_a_good_message():
@@ -193,3 +198,168 @@ async def test_appended_messages_show_in_the_history_and_a_resume_unpauses(tmp_p
     assert not await history.is_paused(agent, "c1")
     if tracker_store is not None:
         tracker_store.engine.dispose()
+
+
+# ------------------------------------------------------------------ issue 16: inputs
+
+
+def test_rest_metadata_keeps_only_the_language_and_a_short_display():
+    message = inputs.read_candidate_message(
+        {
+            "sender": "c1",
+            "message": "hi",
+            "metadata": {"language": "en-GB", "display": " x" * 400, "blob": "y" * 100_000},
+        }
+    )
+    assert set(message.metadata) == {"language", "display"}
+    assert message.metadata["language"] == "en"
+    assert len(message.metadata["display"]) == inputs.MAX_DISPLAY_CHARS
+    assert inputs.read_candidate_message({"sender": "c1", "message": "hi"}).metadata == {}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "/affirm",
+        "/deny",
+        "/request_human",
+        '/choose_article{"article": "remote-work"}',
+        '/choose_article{"article":"on-call"}',
+    ],
+)
+def test_the_reply_contracts_commands_reach_the_assistant_as_commands(text):
+    assert inputs.structured(text)
+    assert inputs.for_assistant(text) == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '/greet{"language": {"x": 1}}',
+        '/affirm{"language": "en"}',
+        "/greet",
+        "/nlu_fallback",
+        '/choose_article{"article": {"x": 1}}',
+        '/choose_article{"article": "remote-work", "language": "de"}',
+        '/choose_article{"article": "../../etc"}',
+        '/choose_article{"article": "x"',
+        "/choose_article",
+        "/affirm@0.99",
+        "/etc/passwd, c'est quoi ?",
+    ],
+)
+def test_any_other_slash_message_is_plain_text(text):
+    assert not inputs.structured(text)
+    readable = inputs.for_assistant(text)
+    assert not readable.startswith("/") and readable.endswith(text)
+    # the candidate's words, as typed, in the transcript
+    assert said(readable) == text
+
+
+def test_a_display_is_kept_only_for_a_button_the_assistant_sent():
+    sent = {('/choose_article{"article": "remote-work"}', "Remote work"), ("/affirm", "Yes")}
+    metadata = {"language": "en", "display": "Remote work"}
+    payload = '/choose_article{"article": "remote-work"}'
+    assert inputs.checked_display(payload, metadata, sent) == metadata
+    assert inputs.checked_display("/affirm", metadata, sent) == {"language": "en"}
+    assert inputs.checked_display("I quit", {"display": "Yes"}, sent) == {}
+    assert inputs.checked_display("/deny", {"display": "Yes"}, sent) == {}
+    # the widget's own "talk to a recruiter" button
+    human = "I'd like to talk to a person from the recruiting team."
+    assert inputs.checked_display("/request_human", {"display": human}, set()) == {"display": human}
+
+
+def test_the_widget_buttons_titles_are_the_widgets():
+    widget = (PROJECT_ROOT / "bot" / "web" / "static" / "widget.js").read_text(encoding="utf-8")
+    for title in inputs.WIDGET_BUTTONS["/request_human"]:
+        assert json.dumps(title, ensure_ascii=False) in widget
+
+
+@pytest.mark.parametrize(
+    ("peer", "forwarded", "trusted", "expected"),
+    [
+        ("203.0.113.7", None, (), "203.0.113.7"),
+        # not from a trusted proxy: the header is the client's own words
+        ("203.0.113.7", "198.51.100.1", (), "203.0.113.7"),
+        ("203.0.113.7", "198.51.100.1", ("127.0.0.1/32",), "203.0.113.7"),
+        # behind nginx: the right-most address nginx did not add itself
+        ("127.0.0.1", "198.51.100.1", ("127.0.0.1/32",), "198.51.100.1"),
+        ("127.0.0.1", "6.6.6.6, 198.51.100.1", ("127.0.0.1/32",), "198.51.100.1"),
+        (
+            "127.0.0.1",
+            "6.6.6.6, 198.51.100.1, 10.0.0.2",
+            ("127.0.0.1/32", "10.0.0.0/8"),
+            "198.51.100.1",
+        ),
+        ("127.0.0.1", "2001:db8::1", ("127.0.0.1/32",), "2001:db8::1"),
+        ("127.0.0.1", "not-an-ip", ("127.0.0.1/32",), "127.0.0.1"),
+        ("127.0.0.1", "", ("127.0.0.1/32",), "127.0.0.1"),
+        ("", None, (), "unknown"),
+    ],
+)
+def test_the_client_address_behind_trusted_proxies(peer, forwarded, trusted, expected):
+    assert client_ip(peer, forwarded, trusted) == expected
+
+
+def test_trusted_proxies_setting(tmp_path):
+    from tests.conftest import make_settings
+
+    settings = make_settings(tmp_path, TRUSTED_PROXIES="127.0.0.1, 10.0.0.0/8")
+    assert settings.trusted_proxies == ("127.0.0.1/32", "10.0.0.0/8")
+    with pytest.raises(SettingsError, match="TRUSTED_PROXIES"):
+        make_settings(tmp_path, TRUSTED_PROXIES="nginx")
+
+
+# ------------------------------------------------------------------ issue 16: history
+
+
+def test_buttons_disclosure_and_what_the_console_relayed_since_the_last_message():
+    stored = [
+        {"event": "user", "text": "Hello"},
+        {"event": "bot", "text": "Hi", "data": {"custom": {"type": "disclosure"}}},
+        {
+            "event": "bot",
+            "text": "Did you mean",
+            "data": {"buttons": [{"title": "Remote work", "payload": "/x"}, {"title": "y"}]},
+        },
+        {"event": "user", "text": "a human please"},
+        {"event": "bot", "text": "queued", "data": {"custom": {"type": "handoff"}}},
+        {
+            "event": "bot",
+            "text": "Bonjour, ici Camille",
+            "metadata": {"sender": {"role": "recruiter", "name": "Camille"}, "relayed": True},
+        },
+    ]
+    assert history.sent_buttons(stored) == {("/x", "Remote work")}
+    assert history.has_disclosure(stored) and not history.has_disclosure(stored[3:])
+    # the queued message went out with the candidate's own turn: only the relayed one is new
+    assert history.since_last_candidate_message(stored) == [
+        {"text": "Bonjour, ici Camille", "sender": {"role": "recruiter", "name": "Camille"}}
+    ]
+    assert history.since_last_candidate_message([*stored, {"event": "user", "text": "ok"}]) == []
+
+
+def test_the_disclosure_comes_from_the_domain():
+    domain = Domain.from_yaml((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8"))
+    agent = SimpleNamespace(domain=domain)
+    english = history.disclosure(agent, "en")
+    assert english is not None and english["custom"] == {"type": "disclosure"}
+    assert english["text"].startswith("Hello, I'm Ardoise Labs' virtual assistant")
+    both = history.disclosure(agent, None)
+    assert both is not None and "assistant virtuel" in both["text"] and "virtual" in both["text"]
+    assert history.disclosure(None, "fr") is None
+
+
+def test_a_refused_request_uses_up_none_of_its_limits(tmp_path):
+    from tests.conftest import make_settings
+
+    settings = make_settings(tmp_path, LIMITS="ratings-conversation=1/3600,ratings-ip=2/3600")
+    ip = f"198.51.100.{uuid.uuid4().int % 250}-{uuid.uuid4().hex}"
+    first, second, third = (uuid.uuid4().hex for _ in range(3))
+    assert wait_rating(settings, ip=ip, conversation=first) == 0
+    assert 3590 < wait_rating(settings, ip=ip, conversation=first) <= 3600
+    # the refused rating did not count against the address
+    assert wait_rating(settings, ip=ip, conversation=second) == 0
+    assert wait_rating(settings, ip=ip, conversation=third) > 0
+    assert slow_down_text("en", 0.2) == slow_down_text("en", 1)
+    assert whole_seconds(3599.1) == 3600

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
 from bot.core.db import transaction
@@ -16,11 +17,14 @@ from bot.hr.editing import add_example_question, save_from_editor
 from bot.knowledge.files import load_directory
 
 
-def cli(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
+def cli(
+    tmp_path: Path, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
     env = {
         **os.environ,
         "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}",
         "VAR_DIR": str(tmp_path / "var"),
+        **(env or {}),
     }
     return subprocess.run(
         [sys.executable, "-m", "bot", *args],
@@ -143,3 +147,30 @@ def test_kb_status_with_broken_files(tmp_path):
     (folder / "broken.yml").write_text("topic: x\narticles:\n  - id: a\n")
     result = cli(tmp_path, "kb", "status", "--dir", str(folder))
     assert result.returncode == 2 and "broken.yml" in result.stderr
+
+
+def test_users_unlock_lifts_a_sign_in_lock_shared_through_redis(tmp_path):
+    import uuid
+
+    from bot.core.settings import settings_from
+    from bot.staff.throttle import SignInLocked, SignInThrottle
+
+    redis_url = "redis://127.0.0.1:6379/6"
+    login = f"locked-{uuid.uuid4().hex[:8]}"
+    throttle = SignInThrottle.of(
+        settings_from({"LIMITS_URL": redis_url, "DATABASE_URL": "sqlite://"})
+    )
+    for _ in range(5):
+        throttle.attempt(login=login, address="192.0.2.7")
+    with pytest.raises(SignInLocked):
+        throttle.attempt(login=login, address="192.0.2.7")
+    result = cli(tmp_path, "users", "unlock", login, env={"LIMITS_URL": redis_url})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == f"unlocked: {login}"
+    throttle.attempt(login=login, address="192.0.2.7")  # let in again
+
+
+def test_users_unlock_says_why_it_cannot_reach_in_process_locks(tmp_path):
+    result = cli(tmp_path, "users", "unlock", "camille")
+    assert result.returncode == 1
+    assert "restart the web server" in result.stderr

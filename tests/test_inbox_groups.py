@@ -67,7 +67,7 @@ from bot.hr.triage import (
     reopen,
 )
 from bot.inbox.models import InboxEntry, InboxItem
-from bot.inbox.service import record_question
+from bot.inbox.service import open_items, record_not_helpful, record_question
 from bot.knowledge.files import ArticleDoc, normalize_question
 
 DEV: dict[str, list[list[str]]] = {
@@ -783,3 +783,36 @@ def test_inbox_groups_from_the_database(kb_url):
     assert [g.language for g in english] == ["en"]
     assert len(top) == 1 and top[0].count == 4
     assert THRESHOLD == 0.25
+
+
+def test_a_thumbs_down_is_one_item_per_conversation_and_article(kb_url):
+    with transaction(kb_url) as session:
+        for n, text in enumerate(["Télétravail ?", "Télétravail, vraiment ?", "Télétravail ?"]):
+            record_not_helpful(
+                session=session,
+                conversation_id="conv-1",
+                article_id="remote-work",
+                text=text,
+                language="fr" if n < 2 else "en",
+            )
+        record_not_helpful(
+            session=session,
+            conversation_id="conv-1",
+            article_id="benefits",
+            text="Mutuelle ?",
+            language="fr",
+        )
+        record_not_helpful(
+            session=session,
+            conversation_id="conv-2",
+            article_id="remote-work",
+            text="Remote?",
+            language="en",
+        )
+    with transaction(kb_url) as session:
+        items = open_items(session=session, reason="not_helpful")
+        assert [(i.conversation_id, i.article_id, i.text, i.language) for i in items] == [
+            ("conv-1", "remote-work", "Télétravail ?", "en"),
+            ("conv-1", "benefits", "Mutuelle ?", "fr"),
+            ("conv-2", "remote-work", "Remote?", "en"),
+        ]

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from bot.candidate.sessions import SESSION_ID, ChatSession, is_issued, open_session
+from bot.candidate.sessions import (
+    SESSION_ID,
+    ChatSession,
+    is_issued,
+    issue_session,
+    open_session,
+    rest_conversation,
+    resume_session,
+)
 from bot.core.db import transaction
 
 
@@ -49,3 +57,14 @@ def test_is_issued(db_url):
         issued, _ = open_session(session=session, requested=None)
         assert is_issued(session=session, session_id=issued)
         assert not is_issued(session=session, session_id="y" * 32)
+
+
+def test_rest_conversations_never_share_an_id_with_a_widget_session(db_url):
+    with transaction(db_url) as session:
+        issued, _ = open_session(session=session, requested=None)
+        assert resume_session(session=session, requested=issued) == issued
+        assert resume_session(session=session, requested="z" * 32) is None
+        assert SESSION_ID.match(issue_session(session=session))
+    assert rest_conversation(issued) == f"rest:{issued}"
+    # ":" is outside a session id's alphabet: no REST sender can name a widget's conversation
+    assert not SESSION_ID.match(rest_conversation(issued[:27]))

@@ -2,7 +2,13 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.settings import SettingsError, rasa_token, settings_from
+from bot.core.settings import (
+    SettingsError,
+    action_token,
+    rasa_environment,
+    rasa_token,
+    settings_from,
+)
 
 
 def test_embedded_defaults(tmp_path):
@@ -56,3 +62,30 @@ def test_the_api_token_is_generated_once_and_kept_private(tmp_path):
     assert len(token) >= 32 and rasa_token(settings) == token
     assert (tmp_path / "rasa-token").stat().st_mode & 0o777 == 0o600
     assert rasa_token(settings_from({"VAR_DIR": str(tmp_path), "RASA_TOKEN": "given"})) == "given"
+
+
+def test_the_action_server_secret_is_generated_once_kept_private_and_passed_to_rasa(tmp_path):
+    settings = settings_from({"VAR_DIR": str(tmp_path / "var")})
+    secret = action_token(settings)
+    assert len(secret) >= 32 and action_token(settings) == secret != rasa_token(settings)
+    assert (tmp_path / "var" / "action-token").stat().st_mode & 0o777 == 0o600
+    assert (tmp_path / "var").stat().st_mode & 0o777 == 0o700
+    assert rasa_environment(settings)["ACTION_TOKEN"] == secret
+    given = settings_from({"VAR_DIR": str(tmp_path), "ACTION_TOKEN": "given"})
+    assert action_token(given) == "given"
+
+
+@pytest.mark.parametrize(
+    ("host", "endpoint"),
+    [
+        (None, "http://127.0.0.1:5055/webhook"),
+        ("10.0.0.7", "http://10.0.0.7:5055/webhook"),
+        ("0.0.0.0", "http://127.0.0.1:5055/webhook"),
+        ("::1", "http://[::1]:5055/webhook"),
+    ],
+)
+def test_the_action_server_listens_on_loopback_unless_told(tmp_path, host, endpoint):
+    env = {"VAR_DIR": str(tmp_path)} | ({"ACTION_HOST": host} if host else {})
+    settings = settings_from(env)
+    assert settings.action_host == (host or "127.0.0.1")
+    assert settings.action_endpoint_url == endpoint

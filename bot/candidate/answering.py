@@ -17,6 +17,7 @@ from typing import Any, Literal
 from sqlalchemy.orm import Session
 
 from bot.core import replies
+from bot.core.transcript import said
 from bot.inbox.service import record_question
 from bot.knowledge import RETRIEVAL_INTENT
 from bot.knowledge.search import index_cache
@@ -149,7 +150,8 @@ def respond(
 
     `today` (in the office's time zone) dates the live parts of answers (events, positions).
     """
-    question = str(parse.get("text") or "")
+    typed = str(parse.get("text") or "")
+    question = said(typed)  # as the candidate typed it, for the search and for HR
     intent = (parse.get("intent") or {}).get("name")
     if intent == CHOOSE_ARTICLE_INTENT:
         chosen = _chosen_article(parse)
@@ -222,7 +224,7 @@ def respond(
                 buttons=[article_button(i, names[i]) for i in shown],
                 payload=replies.clarify(shown),
             )
-    if question and not question.startswith("/"):
+    if question and not typed.startswith("/"):  # a button's command is not a question
         record_question(
             session=session,
             conversation_id=conversation_id,

@@ -1,10 +1,11 @@
 """The input channels the careers site talks to (Rasa loads them from credentials.yml).
 
 `CandidateRestInput` is Rasa's REST channel (same URL, same payload) with the
-input checked before it reaches the assistant: a message must be a non-empty
-text of reasonable size, the sender a short id, the metadata an object.
-Anything else gets a 400 or 413 with a clear error instead of a crash or a
-silent drop.
+input checked before it reaches the assistant: a body of at most 64 KB, a
+non-empty text of reasonable size, a short sender id, only the metadata the
+assistant uses. Anything else gets a 400 or 413 with a clear error instead of
+a crash or a silent drop. Its conversations live apart from the widget's
+(`rest:<sender>` in the tracker store), and follow the same handoff rules.
 
 `CandidateSocketIOInput` is Rasa's socket.io channel (same events as the
 rasa-webchat widget: `session_request`/`session_confirm`, `user_uttered`,
@@ -16,6 +17,11 @@ through Redis. It also restores the history on `session_confirm`, accepts
 thumbs up/down (`feedback`) and callback requests, relays the recruiters'
 messages (`/relay`), and acknowledges each message once handled so the widget
 can resend what a dropped connection lost.
+
+Both channels: the abuse limits per IP and per conversation (`bot.candidate.abuse`);
+a button's title shown in the transcript only when the assistant sent that button;
+the AI disclosure in the first reply of every conversation even when the action
+server that normally says it is down; an apology rather than silence.
 
 Transport only: input is read by `bot.candidate.inputs`, the tracker store by
 `bot.candidate.history`, the database through the services, each in its own
@@ -43,25 +49,31 @@ from rasa.core.channels.channel import (
 from rasa.core.channels.rest import RestInput
 from rasa.core.channels.socketio import SocketBlueprint
 from sanic import Blueprint, Sanic, response
+from sanic.exceptions import PayloadTooLarge
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.candidate import history
+from bot.candidate import abuse, history
 from bot.candidate.feedback import BadFeedback, rate_answer, ratings_of
 from bot.candidate.history import Agent
 from bot.candidate.inputs import (
+    MAX_BODY_BYTES,
     BadMessage,
     OutgoingMessage,
+    RestMessage,
     SocketMessage,
+    checked_display,
+    for_assistant,
     read_candidate_message,
     read_feedback,
+    read_json,
     read_relay,
     read_socket_message,
     requested_language,
     requested_session,
 )
 from bot.candidate.language import declared_language
-from bot.candidate.sessions import open_session
+from bot.candidate.sessions import issue_session, rest_conversation, resume_session
 from bot.core import replies, texts
 from bot.core.db import in_transaction
 from bot.core.settings import Settings, get_settings, rasa_token
@@ -74,14 +86,17 @@ logger = logging.getLogger(__name__)
 
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 Ack = dict[str, Any]  # what a socket.io event handler returns to the client's callback
+Message = Mapping[str, Any]  # one message to the candidate (text, buttons, custom, sender)
 
 # Message ids remembered per process to drop a message sent twice (a resend after a lost ack).
 RECENT_MESSAGE_IDS = 5000
+# Conversations known (per process) to have had the AI disclosure.
+DISCLOSED_CONVERSATIONS = 50_000
 # Above MAX_MESSAGE_CHARS with room for the JSON around it.
-MAX_SOCKET_PAYLOAD = 64 * 1024
+MAX_SOCKET_PAYLOAD = MAX_BODY_BYTES
 
 
-def _apology(sender: str, metadata: Mapping[str, Any] | None) -> list[dict[str, Any]]:
+def _apology_message(metadata: Mapping[str, Any] | None) -> OutgoingMessage:
     """What the candidate sees when the assistant produced no reply (a part of it is down)."""
     language = declared_language((metadata or {}).get("language"))
     apology = (
@@ -89,11 +104,7 @@ def _apology(sender: str, metadata: Mapping[str, Any] | None) -> list[dict[str, 
         if language
         else f"{texts.text('apology', 'fr')} / {texts.text('apology', 'en')}"
     )
-    logger.error("no reply for %s: is the action server up?", sender)
-    return [
-        {"recipient_id": sender, "text": apology},
-        {"recipient_id": sender, "custom": replies.error()},
-    ]
+    return OutgoingMessage(text=apology, custom=replies.error())
 
 
 def _health(_: Request) -> HTTPResponse:
@@ -104,40 +115,254 @@ def _refused(error: BadMessage) -> HTTPResponse:
     return response.json({"error": str(error)}, status=error.status)
 
 
+def _rest_items(sender: str, message: Message) -> list[dict[str, Any]]:
+    """One message as the REST channel's items: the text (with buttons), then its payload."""
+    items: list[dict[str, Any]] = []
+    if message.get("text") or message.get("buttons"):
+        item: dict[str, Any] = {"recipient_id": sender, "text": str(message.get("text") or "")}
+        if message.get("buttons"):
+            item["buttons"] = list(message["buttons"])
+        if message.get("sender"):
+            item["sender"] = dict(message["sender"])
+        items.append(item)
+    if message.get("custom"):
+        items.append({"recipient_id": sender, "custom": dict(message["custom"])})
+    return items
+
+
+class _Remembered:
+    """The last keys seen by this process, oldest forgotten first."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.keys: OrderedDict[Any, None] = OrderedDict()
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.keys
+
+    def add(self, key: Any) -> None:
+        self.keys[key] = None
+        self.keys.move_to_end(key)
+        if len(self.keys) > self.size:
+            self.keys.popitem(last=False)
+
+    def seen(self, key: Any) -> bool:
+        """Whether `key` was seen before; remembered from now on."""
+        known = key in self.keys
+        self.add(key)
+        return known
+
+
+class Turns:
+    """One candidate message through the assistant, the same on both channels.
+
+    The assistant's reply goes to `output`; before it, the AI disclosure when the
+    conversation never had it (Rasa records a failed `action_session_start` as
+    done, so with the action server down it would never come); instead of
+    silence, an apology. While a recruiter has the conversation, the message is
+    stored for them without the assistant.
+    """
+
+    def __init__(
+        self, *, settings: Settings, on_new_message: OnNewMessage, input_channel: str
+    ) -> None:
+        self.settings = settings
+        self.on_new_message = on_new_message
+        self.input_channel = input_channel
+        self.disclosed = _Remembered(DISCLOSED_CONVERSATIONS)
+
+    async def in_handoff(self, conversation_id: str) -> bool:
+        return await in_transaction(
+            self.settings.database_url,
+            lambda session: in_handoff(session=session, conversation_id=conversation_id),
+        )
+
+    async def checked(
+        self, agent: Agent | None, conversation_id: str, text: str, metadata: dict[str, Any]
+    ) -> dict[str, Any]:
+        """`metadata` with a `display` only if it is the title of a button sent here."""
+        if "display" not in metadata:
+            return metadata
+        stored = await history.stored_events(agent, conversation_id)
+        return checked_display(text, metadata, history.sent_buttons(stored))
+
+    async def store_for_recruiter(
+        self,
+        agent: Agent | None,
+        conversation_id: str,
+        message: SocketMessage | RestMessage,
+        message_id: str | None,
+    ) -> None:
+        """A candidate's message during a handoff, stored as it is, without the NLU."""
+        event = history.candidate_event(
+            message, message_id=message_id, input_channel=self.input_channel
+        )
+        await history.append(agent, conversation_id, [event])
+
+    async def _was_disclosed(self, agent: Agent | None, conversation_id: str) -> bool:
+        if conversation_id in self.disclosed:
+            return True
+        if history.has_disclosure(await history.stored_events(agent, conversation_id)):
+            self.disclosed.add(conversation_id)
+            return True
+        return False
+
+    async def reply(
+        self,
+        agent: Agent | None,
+        conversation_id: str,
+        message: SocketMessage | RestMessage,
+        message_id: str | None,
+        output: RestOutput | CandidateSocketOutput,
+    ) -> list[Message]:
+        """Run the assistant on `message`: everything said in this turn, in order, with the
+        disclosure first if the conversation never had it and an apology if the assistant
+        said nothing (and is not paused) or failed."""
+        undisclosed = not await self._was_disclosed(agent, conversation_id)
+        # Held back until we know whether the disclosure must go first.
+        output.hold = undisclosed
+        failed = False
+        try:
+            await self.on_new_message(
+                UserMessage(
+                    for_assistant(message.text),
+                    output,
+                    conversation_id,
+                    input_channel=self.input_channel,
+                    metadata=message.metadata or None,
+                    message_id=message_id,
+                )
+            )
+        except Exception:  # noqa: BLE001 - the candidate gets an apology, the log the details
+            logger.exception("could not handle a message in %s", conversation_id)
+            failed = True
+        said = list(output.said)
+        extra: list[OutgoingMessage] = []
+        if undisclosed and not any(history.is_disclosure(m) for m in said):
+            language = message.metadata.get("language") or await history.language_of(
+                agent, conversation_id
+            )
+            disclosure = history.disclosure(agent, language)
+            if disclosure is not None:
+                logger.error(
+                    "no disclosure from the assistant in %s: sent by the channel", conversation_id
+                )
+                extra.append(disclosure)
+                await history.append(
+                    agent, conversation_id, history.sent_events([disclosure], resume=False)
+                )
+        if undisclosed and (extra or any(history.is_disclosure(m) for m in said)):
+            self.disclosed.add(conversation_id)
+        apology: list[OutgoingMessage] = []
+        if failed or (not said and not await history.is_paused(agent, conversation_id)):
+            logger.error("no reply for %s: is the action server up?", conversation_id)
+            apology = [_apology_message(message.metadata)]
+        return [*extra, *said, *apology]
+
+
+class RestOutput(CollectingOutputChannel):
+    """Rasa's collecting channel: the REST reply is the list of what was said."""
+
+    hold = False  # nothing is sent before the reply anyway
+
+    @property
+    def said(self) -> list[Message]:
+        return self.messages
+
+
 class CandidateRestInput(RestInput):
-    """Rasa's REST channel (`/webhooks/rest/webhook`) with its input validated."""
+    """Rasa's REST channel (`/webhooks/rest/webhook`) with its input checked; see the module."""
 
     @classmethod
     def name(cls) -> str:
         return "rest"
 
+    def __init__(self, settings: Settings | None = None) -> None:
+        self.settings = settings or get_settings()
+        self.turns: Turns | None = None
+
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
         webhook = Blueprint("candidate_rest_webhook", __name__)
+        self.turns = Turns(
+            settings=self.settings, on_new_message=on_new_message, input_channel=self.name()
+        )
 
         @webhook.route("/", methods=["GET"])
         async def health(request: Request) -> HTTPResponse:
             return _health(request)
 
-        @webhook.route("/webhook", methods=["POST"])
+        # stream=True: the body is read here, within its cap, not by Sanic up to 100 MB.
+        @webhook.route("/webhook", methods=["POST"], stream=True)
         async def receive(request: Request) -> HTTPResponse:
-            return await self._receive(request, on_new_message)
+            return await self._receive(request)
 
         return webhook
 
-    async def _receive(self, request: Request, on_new_message: OnNewMessage) -> HTTPResponse:
+    async def _receive(self, request: Request) -> HTTPResponse:
+        assert self.turns is not None  # set by blueprint()
         try:
-            sender, text, metadata = read_candidate_message(request.json)
+            message = read_candidate_message(read_json(await capped_body(request)))
         except BadMessage as error:
             return _refused(error)
-        collector = CollectingOutputChannel()
-        try:
-            await on_new_message(
-                UserMessage(text, collector, sender, input_channel=self.name(), metadata=metadata)
+        sender = message.sender
+        conversation_id = rest_conversation(sender)
+        ip = abuse.client_ip(
+            request.ip, request.headers.get("x-forwarded-for"), self.settings.trusted_proxies
+        )
+        wait = await asyncio.to_thread(
+            abuse.wait_message, self.settings, ip=ip, conversation=conversation_id
+        )
+        if wait:
+            # A reply like any other (200): REST clients show it; the text says how long to wait.
+            language = message.metadata.get("language") or self.settings.default_language
+            slow = OutgoingMessage(text=abuse.slow_down_text(language, wait))
+            return response.json(
+                _rest_items(sender, slow), headers={"Retry-After": str(abuse.whole_seconds(wait))}
             )
-        except Exception:  # noqa: BLE001 - the candidate gets an error, the log the details
-            logger.exception("could not handle a message from %s", sender)
-            return response.json({"error": "the assistant could not answer"}, status=500)
-        return response.json(collector.messages or _apology(sender, metadata))
+        agent = request.app.ctx.agent
+        message = message._replace(
+            metadata=await self.turns.checked(
+                agent, conversation_id, message.text, message.metadata
+            )
+        )
+        if await self.turns.in_handoff(conversation_id):
+            # For the recruiter; what they (or the handoff) said since the last message comes back.
+            stored = await history.stored_events(agent, conversation_id)
+            await self.turns.store_for_recruiter(agent, conversation_id, message, None)
+            relayed = history.since_last_candidate_message(stored)
+            return response.json([i for m in relayed for i in _rest_items(sender, m)])
+        output = RestOutput()
+        said = await self.turns.reply(agent, conversation_id, message, None, output)
+        return response.json([i for m in said for i in _rest_items_of(sender, m)])
+
+
+def _rest_items_of(sender: str, message: Message) -> list[dict[str, Any]]:
+    """Rasa's own collected items keep their shape (recipient_id back to the client's sender)."""
+    if "recipient_id" in message:
+        return [{**message, "recipient_id": sender}]
+    return _rest_items(sender, message)
+
+
+async def capped_body(request: Request, limit: int = MAX_BODY_BYTES) -> bytes:
+    """The body of a streamed request, or BadMessage (413) as soon as it exceeds `limit`."""
+    too_large = BadMessage(413, f"the request body is larger than {limit // 1024} KB")
+    stream = request.stream
+    if stream is None:  # no connection left to read from
+        raise BadMessage(400, "no request body")
+    # Also bounds what Sanic reads of a refused body before closing the connection.
+    stream.request_max_size = limit
+    length = request.headers.get("content-length")
+    if length is not None and length.isascii() and length.isdigit() and int(length) > limit:
+        raise too_large
+    body = bytearray()
+    try:
+        while (chunk := await stream.read()) is not None:
+            body += chunk
+            if len(body) > limit:
+                raise too_large
+    except PayloadTooLarge:
+        raise too_large from None
+    return bytes(body)
 
 
 # ---------------------------------------------------------------- socket.io
@@ -171,6 +396,7 @@ class CandidateSocketOutput(OutputChannel):
 
     Rasa's own output splits texts on blank lines and sends payloads apart
     from their text; an answer and its thumbs must arrive as one message.
+    While `hold` is set, messages wait for `deliver` (the disclosure may have to go first).
     """
 
     @classmethod
@@ -180,31 +406,27 @@ class CandidateSocketOutput(OutputChannel):
     def __init__(self, sio: socketio.AsyncServer, event: str) -> None:
         self.sio = sio
         self.event = event
-        self.sent = 0
+        self.hold = False
+        self.said: list[Message] = []
+        self._emitted: set[int] = set()
 
     async def send_response(self, recipient_id: str, message: Mapping[str, Any]) -> None:
-        self.sent += 1
-        await self.sio.emit(self.event, socket_message(message), room=recipient_id)
+        self.said.append(message)
+        if not self.hold:
+            await self._emit(recipient_id, message)
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
         await self.send_response(recipient_id, {"text": text})
 
+    async def _emit(self, recipient_id: str, message: Message) -> None:
+        self._emitted.add(id(message))
+        await self.sio.emit(self.event, socket_message(message), room=recipient_id)
 
-class _RecentIds:
-    """The last message ids seen by this process, oldest forgotten first."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self.ids: OrderedDict[tuple[str, str], None] = OrderedDict()
-
-    def seen(self, conversation: str, message_id: str) -> bool:
-        key = (conversation, message_id)
-        if key in self.ids:
-            return True
-        self.ids[key] = None
-        if len(self.ids) > self.size:
-            self.ids.popitem(last=False)
-        return False
+    async def deliver(self, recipient_id: str, messages: list[Message]) -> None:
+        """Send those of `messages` not sent yet, in order."""
+        for message in messages:
+            if id(message) not in self._emitted:
+                await self._emit(recipient_id, message)
 
 
 class _AppBlueprint(SocketBlueprint):
@@ -213,6 +435,14 @@ class _AppBlueprint(SocketBlueprint):
     def register(self, app: Sanic, options: Any) -> None:
         self.ctx.sanic_app = app
         super().register(app, options)
+        path = "/" + str(self.ctx.socketio_path).strip("/") + "/"
+
+        @app.signal("http.routing.after")
+        async def cap_socketio_bodies(request: Request, **_: Any) -> None:
+            """engine.io's polling bodies: Sanic reads at most MAX_SOCKET_PAYLOAD of them
+            (else up to its 100 MB default before engine.io refuses them)."""
+            if request.path.startswith(path) and request.stream is not None:
+                request.stream.request_max_size = MAX_SOCKET_PAYLOAD
 
     @property
     def agent(self) -> Agent | None:
@@ -274,7 +504,9 @@ class CandidateSocketIOInput(InputChannel):
         handlers = WidgetSocket(
             sio=sio,
             webhook=webhook,
-            on_new_message=on_new_message,
+            turns=Turns(
+                settings=self.settings, on_new_message=on_new_message, input_channel=self.name()
+            ),
             settings=self.settings,
             bot_message_evt=self.bot_message_evt,
         )
@@ -287,6 +519,7 @@ class CandidateSocketIOInput(InputChannel):
         async def relay(request: Request) -> HTTPResponse:
             return await handlers.relay(request)
 
+        sio.on("connect", handlers.connect)
         sio.on("session_request", handlers.session_request)
         sio.on(self.user_message_evt, handlers.user_uttered)
         sio.on("callback_request", handlers.callback_request)
@@ -294,11 +527,21 @@ class CandidateSocketIOInput(InputChannel):
         return webhook
 
 
+class SlowDown(Exception):
+    """A request over an abuse limit; `seconds` to wait."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        super().__init__(f"retry after {seconds:.0f} s")
+
+
 class WidgetSocket:
     """The socket.io events of one server (and the console's relay route), one method each.
 
-    Each reads its input, calls one service (in its own short transaction, off
-    the event loop) or the tracker store, and answers.
+    Each reads its input, checks the abuse limits, calls one service (in its own
+    short transaction, off the event loop) or the tracker store, and answers.
+    A request over a limit is not processed: its acknowledgement says `ok: false`
+    with the polite `slow_down` sentence as `error` and `retry_after` in seconds.
     """
 
     def __init__(
@@ -306,19 +549,36 @@ class WidgetSocket:
         *,
         sio: socketio.AsyncServer,
         webhook: _AppBlueprint,
-        on_new_message: OnNewMessage,
+        turns: Turns,
         settings: Settings,
         bot_message_evt: str,
     ) -> None:
         self.sio = sio
         self.webhook = webhook
-        self.on_new_message = on_new_message
+        self.turns = turns
         self.settings = settings
         self.bot_message_evt = bot_message_evt
-        self.recent = _RecentIds(RECENT_MESSAGE_IDS)
+        self.recent = _Remembered(RECENT_MESSAGE_IDS)
 
     def _output(self) -> CandidateSocketOutput:
         return CandidateSocketOutput(self.sio, self.bot_message_evt)
+
+    async def connect(self, sid: str, environ: Mapping[str, Any], auth: object = None) -> None:
+        """Remember the client's address (for the per-IP limits) for the socket's lifetime."""
+        request = environ.get("sanic.request")
+        peer = str(getattr(request, "ip", "") or "") if request is not None else ""
+        forwarded = request.headers.get("x-forwarded-for") if request is not None else None
+        ip = abuse.client_ip(peer, forwarded, self.settings.trusted_proxies)
+        async with self.sio.session(sid) as state:
+            state["ip"] = ip
+
+    async def _ip(self, sid: str) -> str:
+        state = await self.sio.get_session(sid)
+        return str(state.get("ip") or "unknown")
+
+    def _slow_down(self, wait: float, language: str | None) -> Ack:
+        text = abuse.slow_down_text(language or self.settings.default_language, wait)
+        return {"ok": False, "error": text, "retry_after": abuse.whole_seconds(wait), "status": 429}
 
     async def relay(self, request: Request) -> HTTPResponse:
         """Messages from the console: sent to the candidate at once, then stored.
@@ -336,35 +596,59 @@ class WidgetSocket:
         for message in outgoing:
             await output.send_response(conversation_id, message)
         await history.append(
-            self.webhook.agent, conversation_id, history.sent_events(outgoing, resume=resume)
+            self.webhook.agent,
+            conversation_id,
+            history.sent_events(outgoing, resume=resume, relayed=True),
         )
         return response.json({"ok": True})
 
-    async def session_request(self, sid: str, data: object = None) -> None:
-        conversation_id, is_new = await self._bind(sid, requested_session(data))
+    async def session_request(self, sid: str, data: object = None) -> Ack:
+        try:
+            conversation_id, is_new = await self._bind(sid, requested_session(data))
+        except SlowDown as refused:
+            ack = self._slow_down(refused.seconds, requested_language(data))
+            # The widget waits for session_confirm: it shows this message instead.
+            await self.sio.emit(
+                self.bot_message_evt, socket_message({"text": ack["error"]}), room=sid
+            )
+            return ack
         await self._confirm(sid, conversation_id, is_new)
+        return {"ok": True, "session_id": conversation_id}
 
     async def user_uttered(self, sid: str, data: object = None) -> Ack:
         try:
             message = read_socket_message(data)
         except BadMessage as error:
             return {"ok": False, "error": str(error), "status": error.status}
-        conversation_id = await self._conversation_of(sid)
+        language = message.metadata.get("language")
+        try:
+            conversation_id = await self._conversation_of(sid)
+        except SlowDown as refused:
+            return self._slow_down(refused.seconds, language)
         message_id = message.message_id or uuid.uuid4().hex
-        if self.recent.seen(conversation_id, message_id):
+        if (conversation_id, message_id) in self.recent:
             return {"ok": True, "message_id": message_id, "duplicate": True}
-        if await in_transaction(
-            self.settings.database_url,
-            lambda session: in_handoff(session=session, conversation_id=conversation_id),
-        ):
+        wait = await asyncio.to_thread(
+            abuse.wait_message, self.settings, ip=await self._ip(sid), conversation=conversation_id
+        )
+        if wait:
+            return self._slow_down(wait, language)
+        if self.recent.seen((conversation_id, message_id)):  # the same message meanwhile
+            return {"ok": True, "message_id": message_id, "duplicate": True}
+        agent = self.webhook.agent
+        message = message._replace(
+            metadata=await self.turns.checked(
+                agent, conversation_id, message.text, message.metadata
+            )
+        )
+        if await self.turns.in_handoff(conversation_id):
             # A recruiter has (or is about to have) the conversation: the message is
             # for them. Stored at once, without the NLU the assistant would not use.
-            event = history.candidate_event(
-                message, message_id=message_id, input_channel=CandidateSocketIOInput.name()
-            )
-            await history.append(self.webhook.agent, conversation_id, [event])
+            await self.turns.store_for_recruiter(agent, conversation_id, message, message_id)
         else:
-            await self._answer(conversation_id, message, message_id)
+            output = self._output()
+            said = await self.turns.reply(agent, conversation_id, message, message_id, output)
+            await output.deliver(conversation_id, said)
         return {"ok": True, "message_id": message_id}
 
     async def callback_request(self, sid: str, data: object = None) -> Ack:
@@ -372,6 +656,10 @@ class WidgetSocket:
         if not conversation_id:
             return {"ok": False, "errors": {"form": "send session_request first"}}
         language = requested_language(data) or self.settings.default_language
+        wait = await asyncio.to_thread(abuse.wait_callback, self.settings, ip=await self._ip(sid))
+        if wait:
+            refused = self._slow_down(wait, language)
+            return {**refused, "errors": {"form": refused["error"]}}
         try:
             expected = await asyncio.to_thread(
                 store_callback, self.settings, conversation_id, data, language
@@ -396,6 +684,11 @@ class WidgetSocket:
         conversation_id = await self._bound_conversation(sid)
         if not conversation_id:
             return {"ok": False, "error": "no conversation: send session_request first"}
+        wait = await asyncio.to_thread(
+            abuse.wait_rating, self.settings, ip=await self._ip(sid), conversation=conversation_id
+        )
+        if wait:
+            return self._slow_down(wait, given.language)
         question = (
             await history.question_before(self.webhook.agent, conversation_id, given.article_id)
             if isinstance(given.article_id, str)
@@ -408,6 +701,7 @@ class WidgetSocket:
                     session=session,
                     conversation_id=conversation_id,
                     question=question,
+                    tracker_url=self.settings.tracker_store_url,
                     **given._asdict(),
                 ),
             )
@@ -415,33 +709,26 @@ class WidgetSocket:
             return {"ok": False, "error": str(error)}
         return {"ok": True}
 
-    async def _answer(self, conversation_id: str, message: SocketMessage, message_id: str) -> None:
-        """The assistant's reply, or an apology when it said nothing and is not paused."""
-        output = self._output()
-        try:
-            await self.on_new_message(
-                UserMessage(
-                    message.text,
-                    output,
-                    conversation_id,
-                    input_channel=CandidateSocketIOInput.name(),
-                    metadata=message.metadata or None,
-                    message_id=message_id,
-                )
-            )
-        except Exception:  # noqa: BLE001 - the candidate gets an apology, the log the details
-            logger.exception("could not handle a message in %s", conversation_id)
-            output.sent = 0
-        if output.sent == 0 and not await history.is_paused(self.webhook.agent, conversation_id):
-            for reply in _apology(conversation_id, message.metadata):
-                await output.send_response(conversation_id, reply)
-
     async def _bind(self, sid: str, requested: object) -> tuple[str, bool]:
-        """Put the socket in its conversation's room (issued by the server), leaving any other."""
-        conversation_id, is_new = await in_transaction(
+        """Put the socket in its conversation's room (issued by the server), leaving any other.
+
+        A known session is resumed; a new one counts against the per-IP session limit
+        (raises SlowDown when over it).
+        """
+        conversation_id = await in_transaction(
             self.settings.database_url,
-            lambda session: open_session(session=session, requested=requested),
+            lambda session: resume_session(session=session, requested=requested),
         )
+        is_new = conversation_id is None
+        if conversation_id is None:
+            wait = await asyncio.to_thread(
+                abuse.wait_session, self.settings, ip=await self._ip(sid)
+            )
+            if wait:
+                raise SlowDown(wait)
+            conversation_id = await in_transaction(
+                self.settings.database_url, lambda session: issue_session(session=session)
+            )
         async with self.sio.session(sid) as state:
             previous = state.get("conversation_id")
             state["conversation_id"] = conversation_id
@@ -474,7 +761,8 @@ class WidgetSocket:
         return str(conversation_id) if conversation_id else None
 
     async def _conversation_of(self, sid: str) -> str:
-        """The socket's conversation; a client that skipped session_request gets one now."""
+        """The socket's conversation; a client that skipped session_request gets one now
+        (SlowDown when that is one session too many for its address)."""
         conversation_id = await self._bound_conversation(sid)
         if conversation_id:
             return conversation_id

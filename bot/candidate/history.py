@@ -23,27 +23,42 @@ from rasa.shared.core.events import (
     UserUttered,
 )
 
-from bot.candidate.inputs import SocketMessage
-from bot.core.transcript import lines, widget_message
+from bot.candidate.inputs import OutgoingMessage, RestMessage, SocketMessage
+from bot.core.transcript import RECRUITER_ROLE, lines, widget_message
+
+# The domain's disclosure responses (domain.yml), by the conversation's language.
+# Marks the events of messages relayed from the console (`sent_events`).
+RELAYED = "relayed"
+DISCLOSURES = {"fr": "utter_disclosure_fr", "en": "utter_disclosure_en", None: "utter_disclosure"}
 
 # rasa.core.agent.Agent and rasa.core.tracker_store.TrackerStore: Rasa ships no type hints.
 Agent = Any
 TrackerStore = Any
 
 
-def sent_events(messages: Iterable[Mapping[str, Any]], *, resume: bool) -> list[Event]:
-    """The events for messages the channel sent (text, payload, recruiter), and a resume."""
+def sent_events(
+    messages: Iterable[Mapping[str, Any]], *, resume: bool, relayed: bool = False
+) -> list[Event]:
+    """The events for messages the channel sent (text, payload, recruiter), and a resume.
+
+    `relayed`: from the console, outside any turn of the candidate's (a REST client,
+    which nothing is pushed to, gets these with its next message).
+    """
     events: list[Event] = []
     for message in messages:
         data = {"custom": message["custom"]} if message.get("custom") else {}
-        metadata = {"sender": message["sender"]} if message.get("sender") else {}
+        metadata: dict[str, Any] = {"sender": message["sender"]} if message.get("sender") else {}
+        if relayed:
+            metadata[RELAYED] = True
         events.append(BotUttered(message.get("text"), data, metadata))
     if resume:
         events += [ConversationResumed(), ActionExecuted(ACTION_LISTEN_NAME)]
     return events
 
 
-def candidate_event(message: SocketMessage, *, message_id: str, input_channel: str) -> Event:
+def candidate_event(
+    message: SocketMessage | RestMessage, *, message_id: str | None, input_channel: str
+) -> Event:
     """A candidate's message stored as it is, without the NLU (for the recruiter to read)."""
     return UserUttered(
         message.text,
@@ -93,7 +108,7 @@ async def append(agent: Agent | None, conversation_id: str, events: list[Event])
         await agent.tracker_store.save(tracker)
 
 
-async def _events(agent: Agent | None, conversation_id: str) -> list[dict[str, Any]]:
+async def stored_events(agent: Agent | None, conversation_id: str) -> list[dict[str, Any]]:
     """Every event of the conversation as Rasa serializes it (none for an unknown one)."""
     if agent is None:
         return []
@@ -103,13 +118,13 @@ async def _events(agent: Agent | None, conversation_id: str) -> list[dict[str, A
 
 async def widget_history(agent: Agent | None, conversation_id: str) -> list[dict[str, Any]]:
     """The messages the widget shows again when a candidate resumes (`session_confirm`)."""
-    return [widget_message(line) for line in lines(await _events(agent, conversation_id))]
+    return [widget_message(line) for line in lines(await stored_events(agent, conversation_id))]
 
 
 async def question_before(agent: Agent | None, conversation_id: str, article: str) -> str | None:
     """The candidate's message the assistant answered with `article` (for HR)."""
     question = None
-    for data in await _events(agent, conversation_id):
+    for data in await stored_events(agent, conversation_id):
         if data.get("event") == "user":
             question = data.get("text")
         elif data.get("event") == "bot":
@@ -125,3 +140,69 @@ async def is_paused(agent: Agent | None, conversation_id: str) -> bool:
         return False
     tracker = await agent.tracker_store.retrieve(conversation_id)
     return bool(tracker and tracker.is_paused())
+
+
+def sent_buttons(stored: list[dict[str, Any]]) -> set[tuple[str, str]]:
+    """(payload, title) of every button the assistant sent in a conversation."""
+    found = set()
+    for data in stored:
+        if data.get("event") != "bot":
+            continue
+        for button in (data.get("data") or {}).get("buttons") or []:
+            if isinstance(button, Mapping) and isinstance(button.get("payload"), str):
+                found.add((button["payload"], str(button.get("title") or "")))
+    return found
+
+
+def is_disclosure(message: Mapping[str, Any]) -> bool:
+    custom = message.get("custom")
+    return isinstance(custom, Mapping) and custom.get("type") == "disclosure"
+
+
+def has_disclosure(stored: list[dict[str, Any]]) -> bool:
+    """Whether the assistant has told this conversation that it is an AI."""
+    return any(
+        data.get("event") == "bot" and is_disclosure(data.get("data") or {}) for data in stored
+    )
+
+
+async def language_of(agent: Agent | None, conversation_id: str) -> str | None:
+    """The conversation's `language` slot, if set."""
+    if agent is None:
+        return None
+    tracker = await agent.tracker_store.retrieve(conversation_id)
+    value = tracker.get_slot("language") if tracker else None
+    return value if isinstance(value, str) else None
+
+
+def disclosure(agent: Agent | None, language: str | None) -> OutgoingMessage | None:
+    """The domain's AI disclosure in `language` (both languages when unknown)."""
+    domain = getattr(agent, "domain", None)
+    responses = getattr(domain, "responses", None) or {}
+    variations = responses.get(DISCLOSURES.get(language, DISCLOSURES[None])) or []
+    if not variations or not isinstance(variations[0], Mapping):
+        return None
+    first = variations[0]
+    message = OutgoingMessage(text=str(first.get("text") or ""))
+    message["custom"] = dict(first.get("custom") or {"type": "disclosure"})
+    return message
+
+
+def since_last_candidate_message(stored: list[dict[str, Any]]) -> list[OutgoingMessage]:
+    """What the console relayed after the candidate's last message (a recruiter's messages,
+    the handoff's steps): a REST client, which nothing is pushed to, gets it with its next."""
+    said: list[OutgoingMessage] = []
+    for data in stored:
+        if data.get("event") == "user":
+            said = []
+        elif data.get("event") == "bot" and (data.get("metadata") or {}).get(RELAYED):
+            message = OutgoingMessage(text=str(data.get("text") or ""))
+            custom = (data.get("data") or {}).get("custom")
+            if isinstance(custom, Mapping):
+                message["custom"] = dict(custom)
+            sender = (data.get("metadata") or {}).get("sender")
+            if isinstance(sender, Mapping) and sender.get("role") == RECRUITER_ROLE:
+                message["sender"] = {"role": RECRUITER_ROLE, "name": str(sender.get("name") or "")}
+            if message["text"] or "custom" in message:
+                said.append(message)
+    return said

@@ -3,18 +3,30 @@
 Each reader turns a raw body into typed values or raises `BadMessage`, whose
 `status` is the HTTP status to send (400 for a wrong shape, 413 for too long),
 so nothing malformed reaches the assistant.
+
+A candidate's metadata keeps only what the assistant uses (`language`, and a
+button's title as `display`, checked later against the buttons the assistant
+sent). A message starting with "/" reaches Rasa as a command only when it is one
+of the reply contract's buttons with valid entities (`structured`); any other
+is read as plain text (`for_assistant`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import json
+import re
+from collections.abc import Iterable, Mapping
 from typing import Any, NamedTuple, TypedDict
 
 from bot.candidate.language import declared_language
-from bot.core.transcript import RECRUITER_ROLE
+from bot.core.transcript import PLAIN_TEXT_MARK, RECRUITER_ROLE
 
 MAX_MESSAGE_CHARS = 2000
+# Rasa's conversation ids are at most 255 characters; REST ones carry a 5-character prefix.
 MAX_SENDER_CHARS = 255
+MAX_REST_SENDER_CHARS = 250
+# A candidate's request body (REST) or socket.io payload: a message and its metadata.
+MAX_BODY_BYTES = 64 * 1024
 MAX_MESSAGE_ID_CHARS = 64
 MAX_DISPLAY_CHARS = 300
 MAX_RELAYED = 10
@@ -30,11 +42,11 @@ class BadMessage(ValueError):
 
 
 class RestMessage(NamedTuple):
-    """A candidate's message on the REST channel."""
+    """A candidate's message on the REST channel; `metadata` as for `SocketMessage`."""
 
     sender: str
     text: str
-    metadata: dict[str, Any] | None
+    metadata: dict[str, Any]
 
 
 class SocketMessage(NamedTuple):
@@ -75,8 +87,32 @@ def message_text(text: object) -> str:
     return text
 
 
+def read_json(body: bytes) -> object:
+    """A request body as JSON, or BadMessage (400)."""
+    try:
+        return json.loads(body)
+    except (ValueError, RecursionError):
+        raise BadMessage(400, "the body must be JSON") from None
+
+
+def kept_metadata(given: object) -> dict[str, Any]:
+    """The metadata the assistant uses: the page's `language` and a button's title (`display`).
+
+    Anything else a client sends is dropped, so nothing large or unexpected is stored.
+    """
+    metadata: dict[str, Any] = {}
+    if isinstance(given, Mapping):
+        language = declared_language(given.get("language"))
+        if language:
+            metadata["language"] = language
+        display = given.get("display")
+        if isinstance(display, str) and display.strip():
+            metadata["display"] = display.strip()[:MAX_DISPLAY_CHARS]
+    return metadata
+
+
 def read_candidate_message(body: object) -> RestMessage:
-    """Sender, text and metadata from a REST body, or BadMessage saying what is wrong."""
+    """Sender, text and kept metadata from a REST body, or BadMessage saying what is wrong."""
     if not isinstance(body, dict):
         raise BadMessage(400, "the body must be a JSON object with 'sender' and 'message'")
     sender = body.get("sender")
@@ -84,13 +120,13 @@ def read_candidate_message(body: object) -> RestMessage:
         sender = str(sender)
     if not isinstance(sender, str) or not sender.strip():
         raise BadMessage(400, "'sender' must be a non-empty text")
-    if len(sender) > MAX_SENDER_CHARS:
-        raise BadMessage(400, f"'sender' must be at most {MAX_SENDER_CHARS} characters")
+    if len(sender.strip()) > MAX_REST_SENDER_CHARS:
+        raise BadMessage(400, f"'sender' must be at most {MAX_REST_SENDER_CHARS} characters")
     text = message_text(body.get("message"))
     metadata = body.get("metadata")
     if metadata is not None and not isinstance(metadata, dict):
         raise BadMessage(400, "'metadata' must be a JSON object")
-    return RestMessage(sender.strip(), text.strip(), metadata)
+    return RestMessage(sender.strip(), text.strip(), kept_metadata(metadata))
 
 
 def read_socket_message(data: object) -> SocketMessage:
@@ -105,15 +141,76 @@ def read_socket_message(data: object) -> SocketMessage:
     if not (isinstance(message_id, str) and 0 < len(message_id) <= MAX_MESSAGE_ID_CHARS):
         message_id = None
     given = data.get("metadata") or data.get("customData") or {}
-    metadata: dict[str, Any] = {}
-    if isinstance(given, Mapping):
-        language = declared_language(given.get("language"))
-        if language:
-            metadata["language"] = language
-        display = given.get("display")
-        if isinstance(display, str) and display.strip():
-            metadata["display"] = display.strip()[:MAX_DISPLAY_CHARS]
-    return SocketMessage(text.strip(), message_id, metadata)
+    return SocketMessage(text.strip(), message_id, kept_metadata(given))
+
+
+# ------------------------------------------------------------------ structured messages
+
+# The commands the assistant's buttons send (README, "Reply contract") and the widget's
+# "talk to a recruiter" button; anything else starting with "/" is plain text.
+COMMANDS_WITHOUT_ENTITIES = ("affirm", "deny", "request_human")
+CHOOSE_ARTICLE = "choose_article"
+ARTICLE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")  # bot.knowledge.files.ID_PATTERN
+_COMMAND = re.compile(r"/([a-z_]+)(\{.*\})?", re.DOTALL)
+# What the widget's own button shows for /request_human (bot/web/static/widget.js, humanMessage).
+WIDGET_BUTTONS: dict[str, frozenset[str]] = {
+    "/request_human": frozenset(
+        {
+            "Je voudrais parler à une personne de l'équipe recrutement.",
+            "I'd like to talk to a person from the recruiting team.",
+        }
+    )
+}
+
+
+def structured(text: str) -> bool:
+    """Whether `text` is one of the reply contract's commands, with typed, valid entities."""
+    match = _COMMAND.fullmatch(text)
+    if not match:
+        return False
+    intent, entities = match[1], match[2]
+    if intent in COMMANDS_WITHOUT_ENTITIES:
+        return entities is None
+    if intent != CHOOSE_ARTICLE or entities is None:
+        return False
+    try:
+        values = json.loads(entities)
+    except (ValueError, RecursionError):
+        return False
+    return (
+        isinstance(values, dict)
+        and list(values) == ["article"]
+        and isinstance(values["article"], str)
+        and bool(ARTICLE_ID.match(values["article"]))
+    )
+
+
+def for_assistant(text: str) -> str:
+    """The text Rasa reads: a command only when `structured`, else plain text.
+
+    Rasa parses any message starting with "/" as `/intent{entities}` (any intent,
+    any slot value). An invisible mark in front makes it an ordinary message;
+    the transcript and HR's inbox drop the mark again (`bot.core.transcript.said`).
+    """
+    if text.startswith("/") and not structured(text):
+        return PLAIN_TEXT_MARK + text
+    return text
+
+
+def checked_display(
+    text: str, metadata: dict[str, Any], sent_buttons: Iterable[tuple[str, str]]
+) -> dict[str, Any]:
+    """`metadata` without `display` unless it is the title of a button the assistant sent
+    in this conversation (or of the widget's own button) whose payload is `text`."""
+    display = metadata.get("display")
+    if display is None:
+        return metadata
+    allowed = set(WIDGET_BUTTONS.get(text, ())) | {
+        title.strip() for payload, title in sent_buttons if payload == text
+    }
+    if display in allowed:
+        return metadata
+    return {key: value for key, value in metadata.items() if key != "display"}
 
 
 def read_relay(body: object) -> Relay:

@@ -4,6 +4,7 @@ A session id is the conversation id in Rasa's tracker store and the name of
 the socket.io room its messages go to. It is random (192 bits) and only ids
 this table knows are resumed, so a client cannot reach another candidate's
 conversation by guessing or by making one up: it gets a new session instead.
+REST conversations, whose ids their clients choose, live apart (`rest_conversation`).
 """
 
 from __future__ import annotations
@@ -32,22 +33,46 @@ class ChatSession(Base):
     last_seen_at: Mapped[datetime] = Column(DateTime, nullable=False, default=utcnow, index=True)
 
 
+def resume_session(*, session: Session, requested: object) -> str | None:
+    """`requested` when it is a session this table knows (its last use updated), else None."""
+    if isinstance(requested, str) and SESSION_ID.match(requested):
+        known = session.get(ChatSession, requested)
+        if known is not None:
+            known.last_seen_at = utcnow()
+            return known.id
+    return None
+
+
+def issue_session(*, session: Session) -> str:
+    """A fresh session id, stored."""
+    now = utcnow()
+    issued = ChatSession(id=secrets.token_urlsafe(24), created_at=now, last_seen_at=now)
+    session.add(issued)
+    session.flush()
+    return issued.id
+
+
 def open_session(*, session: Session, requested: object) -> tuple[str, bool]:
     """The session to use for a client asking to resume `requested`, and whether it is new.
 
     A known id is resumed; anything else (nothing, a made-up or expired id,
     a value of the wrong type) gets a fresh one.
     """
-    now = utcnow()
-    if isinstance(requested, str) and SESSION_ID.match(requested):
-        known = session.get(ChatSession, requested)
-        if known is not None:
-            known.last_seen_at = now
-            return known.id, False
-    issued = ChatSession(id=secrets.token_urlsafe(24), created_at=now, last_seen_at=now)
-    session.add(issued)
-    session.flush()
-    return issued.id, True
+    resumed = resume_session(session=session, requested=requested)
+    if resumed is not None:
+        return resumed, False
+    return issue_session(session=session), True
+
+
+# REST clients choose their conversation id (`sender`, as Rasa's REST contract has it).
+# Stored under this prefix, a REST conversation can never be a widget's: the ":" is not
+# in a session id's alphabet.
+REST_PREFIX = "rest:"
+
+
+def rest_conversation(sender: str) -> str:
+    """The conversation id (in the tracker store, the inbox...) of REST sender `sender`."""
+    return REST_PREFIX + sender
 
 
 def is_issued(*, session: Session, session_id: str) -> bool:

@@ -40,15 +40,19 @@ def tune_sqlite(dbapi_connection: Any, _record: Any = None) -> None:
 
 
 def make_engine(url: str) -> Engine:
-    """An engine for any SQLAlchemy URL; SQLite files get their folder created."""
+    """An engine for any SQLAlchemy URL; SQLite files get their folder created (0700).
+
+    `hide_parameters`: a failed statement's error message (logged, sometimes shown)
+    never carries its parameters, which are often a candidate's words.
+    """
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, future=True)
+            Path(parsed.database).parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        engine = create_engine(url, future=True, hide_parameters=True)
         event.listen(engine, "connect", tune_sqlite)
         return engine
-    return create_engine(url, future=True, pool_pre_ping=True)
+    return create_engine(url, future=True, pool_pre_ping=True, hide_parameters=True)
 
 
 @lru_cache(maxsize=8)

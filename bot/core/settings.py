@@ -7,6 +7,7 @@ default, so a laptop runs the assistant with no configuration at all.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 import secrets
@@ -38,6 +39,10 @@ class Settings:
     rasa_host: str = "127.0.0.1"
     rasa_port: int = 5005
     action_port: int = 5055
+    action_host: str = "127.0.0.1"
+    action_token: str | None = None
+    meeting_link_secret: str | None = None
+    coffee_video_url: str | None = None
     rasa_token: str | None = None
     default_language: str = "fr"
     answer_threshold: float = 0.3
@@ -48,7 +53,13 @@ class Settings:
     web_port: int = 8000
     widget_origins: tuple[str, ...] = ()
     public_socket_url: str | None = None
+    # Where people reach the web server (https behind a proxy): Secure cookies and HSTS.
+    public_url: str | None = None
     socketio_redis_url: str | None = None
+    limits_url: str | None = None
+    limits: tuple[tuple[str, int, int], ...] = ()
+    # reverse proxies (nginx) whose X-Forwarded-For the candidate channels believe
+    trusted_proxies: tuple[str, ...] = ()
     privacy_url: str | None = None
     office_hours: str = "mon-fri 09:00-18:00"
     office_timezone: str = "Europe/Paris"
@@ -79,6 +90,11 @@ class Settings:
         return self.rasa_servers or (self.rasa_url,)
 
     @property
+    def https(self) -> bool:
+        """Whether people reach the web server over https (PUBLIC_URL): Secure cookies, HSTS."""
+        return bool(self.public_url and self.public_url.startswith("https://"))
+
+    @property
     def web_url(self) -> str:
         return f"http://{self.web_host}:{self.web_port}"
 
@@ -91,7 +107,10 @@ class Settings:
 
     @property
     def action_endpoint_url(self) -> str:
-        return f"http://127.0.0.1:{self.action_port}/webhook"
+        """Where Rasa calls the action server: ACTION_HOST (loopback if it listens everywhere)."""
+        host = "127.0.0.1" if self.action_host in ("0.0.0.0", "::") else self.action_host
+        host = f"[{host}]" if ":" in host else host
+        return f"http://{host}:{self.action_port}/webhook"
 
 
 def _int(env: Mapping[str, str], name: str, default: int) -> int:
@@ -111,7 +130,7 @@ def _days(env: Mapping[str, str], name: str, default: int) -> int:
     raw = env.get(name, "").strip()
     if not raw:
         return default
-    if not raw.isdigit() or not 1 <= int(raw) <= 3650:
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= 3650:
         raise SettingsError(f"{name} must be a number of days between 1 and 3650, got {raw!r}")
     return int(raw)
 
@@ -151,13 +170,40 @@ def _seconds(env: Mapping[str, str], name: str, default: int) -> int:
     raw = env.get(name, "").strip()
     if not raw:
         return default
-    if not raw.isdigit() or not 1 <= int(raw) <= 86400:
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= 86400:
         raise SettingsError(f"{name} must be a number of seconds between 1 and 86400, got {raw!r}")
     return int(raw)
 
 
 def _urls(env: Mapping[str, str], name: str) -> tuple[str, ...]:
     return tuple(url for part in env.get(name, "").split(",") if (url := _url({name: part}, name)))
+
+
+def _limits(env: Mapping[str, str]) -> tuple[tuple[str, int, int], ...]:
+    """LIMITS overrides abuse limits: `name=count/seconds`, comma-separated
+    (e.g. `messages-ip=120/60,sessions-ip=50/3600`)."""
+    found = []
+    for item in (i.strip() for i in env.get("LIMITS", "").split(",")):
+        if not item:
+            continue
+        match = re.fullmatch(r"([a-z][a-z-]{0,40})=(\d{1,9})/(\d{1,9})", item)
+        if not match or int(match[2]) == 0 or int(match[3]) == 0:
+            raise SettingsError(f"LIMITS: {item!r} is not like messages-ip=60/60 (count/seconds)")
+        found.append((match[1], int(match[2]), int(match[3])))
+    return tuple(found)
+
+
+def _networks(env: Mapping[str, str], name: str) -> tuple[str, ...]:
+    """Comma-separated IP addresses or networks (`10.0.0.1`, `10.0.0.0/8`), normalized."""
+    found = []
+    for item in (i.strip() for i in env.get(name, "").split(",")):
+        if not item:
+            continue
+        try:
+            found.append(str(ipaddress.ip_network(item, strict=False)))
+        except ValueError:
+            raise SettingsError(f"{name}: {item!r} is not an IP address or network") from None
+    return tuple(found)
 
 
 def _office_hours(env: Mapping[str, str]) -> str:
@@ -187,6 +233,10 @@ def settings_from(env: Mapping[str, str]) -> Settings:
         rasa_host=env.get("RASA_HOST") or "127.0.0.1",
         rasa_port=_int(env, "RASA_PORT", 5005),
         action_port=_int(env, "ACTION_PORT", 5055),
+        action_host=(env.get("ACTION_HOST") or "127.0.0.1").strip(),
+        action_token=env.get("ACTION_TOKEN") or None,
+        meeting_link_secret=env.get("MEETING_LINK_SECRET") or None,
+        coffee_video_url=_url(env, "COFFEE_VIDEO_URL"),
         rasa_token=env.get("RASA_TOKEN") or None,
         default_language=language,
         answer_threshold=answer,
@@ -197,7 +247,11 @@ def settings_from(env: Mapping[str, str]) -> Settings:
         web_port=_int(env, "WEB_PORT", 8000),
         widget_origins=_origins(env, "WIDGET_ORIGINS"),
         public_socket_url=_url(env, "PUBLIC_SOCKET_URL"),
+        public_url=_url(env, "PUBLIC_URL"),
         socketio_redis_url=env.get("SOCKETIO_REDIS_URL") or env.get("LOCK_STORE_URL") or None,
+        limits_url=env.get("LIMITS_URL") or env.get("LOCK_STORE_URL") or None,
+        limits=_limits(env),
+        trusted_proxies=_networks(env, "TRUSTED_PROXIES"),
         privacy_url=_url(env, "PRIVACY_URL"),
         office_hours=_office_hours(env),
         office_timezone=(env.get("OFFICE_TIMEZONE") or "Europe/Paris").strip(),
@@ -234,18 +288,37 @@ def get_settings() -> Settings:
     return settings_from(os.environ)
 
 
-def rasa_token(settings: Settings) -> str:
-    """The token protecting Rasa's HTTP API: the configured one, else one kept under var/."""
-    if settings.rasa_token:
-        return settings.rasa_token
-    path = settings.var_dir / "rasa-token"
+def _kept_secret(var_dir: Path, name: str) -> str:
+    """A random secret generated once and kept in var/<name>, readable by its owner only."""
+    path = var_dir / name
     if path.exists():
         return path.read_text().strip()
-    settings.var_dir.mkdir(parents=True, exist_ok=True)
+    var_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     token = secrets.token_urlsafe(32)
-    path.write_text(token)
-    path.chmod(0o600)
+    # Created 0600 from the start: never readable by others, not even for a moment.
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process made it just now
+        return path.read_text().strip()
+    with os.fdopen(descriptor, "w") as file:
+        file.write(token)
     return token
+
+
+def rasa_token(settings: Settings) -> str:
+    """The token protecting Rasa's HTTP API: the configured one, else one kept under var/."""
+    return settings.rasa_token or _kept_secret(settings.var_dir, "rasa-token")
+
+
+def action_token(settings: Settings) -> str:
+    """The secret Rasa sends the action server (ACTION_TOKEN, else one kept under var/)."""
+    return settings.action_token or _kept_secret(settings.var_dir, "action-token")
+
+
+def meeting_link_secret(settings: Settings) -> str:
+    """The key signing coffee links in e-mails (MEETING_LINK_SECRET, else one kept under
+    var/); every web process that serves the link pages needs the same one."""
+    return settings.meeting_link_secret or _kept_secret(settings.var_dir, "meeting-link-secret")
 
 
 def rasa_environment(settings: Settings) -> dict[str, str]:
@@ -268,6 +341,8 @@ def rasa_environment(settings: Settings) -> dict[str, str]:
         "CLARIFY_THRESHOLD": str(settings.clarify_threshold),
         "RASA_PORT": str(settings.rasa_port),
         "ACTION_PORT": str(settings.action_port),
+        "ACTION_HOST": settings.action_host,
+        "ACTION_TOKEN": action_token(settings),
         "WEB_HOST": settings.web_host,
         "WEB_PORT": str(settings.web_port),
         "RETENTION_DAYS": str(settings.retention_days),
@@ -276,6 +351,9 @@ def rasa_environment(settings: Settings) -> dict[str, str]:
         "SOCKETIO_REDIS_URL": settings.socketio_redis_url or "",
         "PRIVACY_URL": settings.privacy_url or "",
         "LOCK_STORE_URL": settings.lock_store_url or "",
+        "LIMITS_URL": settings.limits_url or "",
+        "LIMITS": ",".join(f"{name}={count}/{seconds}" for name, count, seconds in settings.limits),
+        "TRUSTED_PROXIES": ",".join(settings.trusted_proxies),
         "RASA_TOKEN": rasa_token(settings),
         "OFFICE_HOURS": settings.office_hours,
         "OFFICE_TIMEZONE": settings.office_timezone,

@@ -11,6 +11,12 @@ from __future__ import annotations
 from bot.core.problem_texts import Problem, problem_text
 
 TEXTS = {
+    "slow_down": {
+        "fr": "Vous allez un peu vite pour moi : patientez {seconds} secondes avant de "
+        "réessayer. Rien de ce que vous avez écrit avant n'est perdu.",
+        "en": "That's a little fast for me: please wait {seconds} seconds before trying "
+        "again. Nothing you wrote before is lost.",
+    },
     "queued_named": {
         "fr": "Je vous mets en relation avec {name}, de l'équipe recrutement. Attente estimée : "
         "environ {minutes} min. Je ne réponds plus pendant ce temps : écrivez ici, {name} lira "
@@ -61,6 +67,66 @@ TEXTS = {
         "En attendant, je reste à votre disposition.",
         "en": "Done: a recruiter will answer you by e-mail by {day}. Thank you! Meanwhile, I'm "
         "happy to answer anything else.",
+    },
+    # Refusals of the callback form and of thumbs up/down (bot.handoff.callbacks,
+    # bot.candidate.feedback): each key is the problem code the refusal carries.
+    "callback_not_an_object": {
+        "fr": "La demande doit contenir votre nom, votre adresse e-mail et votre question.",
+        "en": "The request must contain your name, e-mail address and question.",
+    },
+    "callback_name_required": {
+        "fr": "Indiquez votre nom.",
+        "en": "Please give your name.",
+    },
+    "callback_name_too_long": {
+        "fr": "Votre nom doit faire au plus {maximum} caractères.",
+        "en": "Your name must be at most {maximum} characters long.",
+    },
+    "callback_name_control_characters": {
+        "fr": "Votre nom doit tenir sur une ligne, sans caractères invisibles.",
+        "en": "Your name must fit on one line, without invisible characters.",
+    },
+    "callback_email_invalid": {
+        "fr": "Cette adresse e-mail n'est pas valide.",
+        "en": "This e-mail address is not valid.",
+    },
+    "callback_question_required": {
+        "fr": "Écrivez votre question.",
+        "en": "Please write your question.",
+    },
+    "callback_question_too_long": {
+        "fr": "Votre question doit faire au plus {maximum} caractères.",
+        "en": "Your question must be at most {maximum} characters long.",
+    },
+    "callback_question_control_characters": {
+        "fr": "Votre question contient des caractères invisibles : retirez-les, s'il vous plaît.",
+        "en": "Your question contains invisible characters: please remove them.",
+    },
+    "callback_consent_required": {
+        "fr": "Cochez la case pour que nous puissions garder vos coordonnées.",
+        "en": "Please tick the box so we may keep your details.",
+    },
+    "callback_not_offered": {
+        "fr": "Je ne peux transmettre une demande de réponse par e-mail qu'après vous l'avoir "
+        "proposée. Demandez à parler à un recruteur et je vous dirai ce qui est possible.",
+        "en": "I can only pass on a request for an e-mail answer after offering it to you. "
+        "Ask to talk to a recruiter and I'll tell you what is possible.",
+    },
+    "callback_already_requested": {
+        "fr": "Votre demande est déjà entre les mains de l'équipe recrutement : un recruteur "
+        "vous répondra par e-mail, inutile de la renvoyer. Je reste à votre disposition.",
+        "en": "Your request is already with the recruiting team: a recruiter will answer you "
+        "by e-mail, no need to send it again. I'm happy to answer anything else.",
+    },
+    "feedback_invalid": {
+        "fr": "Cet avis n'a pas pu être enregistré : il faut un pouce levé ou baissé sur "
+        "une réponse.",
+        "en": "This rating could not be saved: it must be a thumbs up or down on an answer.",
+    },
+    "feedback_not_answered": {
+        "fr": "Je ne peux enregistrer votre avis que sur une réponse que je vous ai donnée "
+        "dans cette conversation.",
+        "en": "I can only save your rating for an answer I gave you in this conversation.",
     },
     "apology": {
         "fr": "Désolé, je rencontre un problème technique. Pouvez-vous réessayer dans un instant ?",

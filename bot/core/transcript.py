@@ -15,6 +15,14 @@ from typing import Any
 MAX_LINES = 300
 # What a recruiter's message carries in its metadata.
 RECRUITER_ROLE = "recruiter"
+# Put by the candidate channels in front of a message starting with "/" that is not one of
+# the assistant's commands, so Rasa reads it as text (bot.candidate.inputs.for_assistant).
+PLAIN_TEXT_MARK = "\u2060"
+
+
+def said(text: str) -> str:
+    """A candidate's message as they typed it (without the channels' plain-text mark)."""
+    return text.removeprefix(PLAIN_TEXT_MARK)
 
 
 @dataclass(frozen=True)
@@ -38,7 +46,7 @@ def _buttons(data: Mapping[str, Any]) -> list[dict[str, str]]:
 
 
 def _candidate_line(event: Mapping[str, Any]) -> Line | None:
-    text = str(event.get("text") or "")
+    text = said(str(event.get("text") or ""))
     metadata = event.get("metadata") or {}
     display = metadata.get("display") if isinstance(metadata, Mapping) else None
     if isinstance(display, str) and display.strip():

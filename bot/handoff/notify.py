@@ -2,43 +2,28 @@
 
 Slack and Teams incoming webhooks both accept a JSON body with a `text`
 field. A notifier that fails is logged and forgotten: the candidate's
-conversation never waits for it, never breaks because of it.
+conversation never waits for it, never breaks because of it, and the other
+notifier is sent all the same.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import smtplib
 import threading
 import urllib.request
-from email.message import EmailMessage
 
+from bot.core.mail import TIMEOUT, one_line, send_mail
 from bot.core.settings import Settings
 
 logger = logging.getLogger(__name__)
-TIMEOUT = 10
 
 
 def send_email(settings: Settings, subject: str, body: str) -> bool:
-    if not settings.smtp_host or not settings.notify_emails:
+    """E-mail the recruiters (NOTIFY_EMAILS); whether the server accepted it."""
+    if not settings.notify_emails:
         return False
-    message = EmailMessage()
-    message["Subject"] = subject
-    message["From"] = settings.notify_from
-    message["To"] = ", ".join(settings.notify_emails)
-    message.set_content(body)
-    try:
-        with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=TIMEOUT) as smtp:
-            if settings.smtp_starttls:
-                smtp.starttls()
-            if settings.smtp_user:
-                smtp.login(settings.smtp_user, settings.smtp_password or "")
-            smtp.send_message(message)
-        return True
-    except (OSError, smtplib.SMTPException):
-        logger.exception("could not e-mail %s", settings.notify_emails)
-        return False
+    return send_mail(settings, to=settings.notify_emails, subject=subject, body=body)
 
 
 def post_webhook(settings: Settings, text: str) -> bool:
@@ -53,18 +38,26 @@ def post_webhook(settings: Settings, text: str) -> bool:
     try:
         with urllib.request.urlopen(request, timeout=TIMEOUT) as response:  # noqa: S310 - configured URL
             return 200 <= response.status < 300
-    except OSError:
+    except (OSError, ValueError):
         logger.exception("could not call the notification webhook")
         return False
 
 
-def notify(settings: Settings, subject: str, body: str) -> None:
-    """Send both notifications; never raises."""
-    try:
-        send_email(settings, subject, body)
-        post_webhook(settings, f"{subject}\n{body}")
-    except Exception:  # noqa: BLE001 - a notifier must never break a conversation
-        logger.exception("notification failed")
+def notify(settings: Settings, subject: str, body: str) -> dict[str, bool]:
+    """Send both notifications, each whatever happens to the other; never raises.
+
+    Whether each was delivered, by channel ("email", "webhook").
+    """
+    sent = {"email": False, "webhook": False}
+    for channel, send in (
+        ("email", lambda: send_email(settings, subject, body)),
+        ("webhook", lambda: post_webhook(settings, f"{one_line(subject)}\n{body}")),
+    ):
+        try:
+            sent[channel] = send()
+        except Exception:  # noqa: BLE001 - a notifier must never break a conversation
+            logger.exception("the %s notification failed", channel)
+    return sent
 
 
 def notify_in_background(settings: Settings, subject: str, body: str) -> threading.Thread:

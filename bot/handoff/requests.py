@@ -11,7 +11,14 @@ from bot.core.db import transaction
 from bot.core.office_hours import parse_office_hours
 from bot.core.settings import Settings
 from bot.core.texts import text
-from bot.handoff.callbacks import create_callback, next_business_day
+from bot.core.tracker_store import conversation_events
+from bot.handoff.callbacks import (
+    CallbackRefused,
+    callback_offered,
+    create_callback,
+    next_business_day,
+    read_callback,
+)
 from bot.handoff.notify import notify_in_background
 from bot.handoff.service import Queued, load_routes, recruiters_online, request_handoff
 from bot.handoff.summary import summarize
@@ -65,7 +72,16 @@ def callback_confirmation(language: str, expected: date) -> str:
 
 
 def store_callback(settings: Settings, conversation_id: str, data: Any, language: str) -> date:
-    """Keep a consented callback request, notify the recruiters; the promised answer date."""
+    """Keep a consented callback request, notify the recruiters; the promised answer date.
+
+    Taken only after the assistant offered it in this conversation (its events in
+    the tracker store), and once per conversation; otherwise CallbackRefused, with
+    nothing stored and nobody notified. Bad fields are BadCallback, field by field.
+    """
+    read_callback(data, language)
+    events = conversation_events(settings.tracker_store_url, conversation_id)
+    if not callback_offered(events):
+        raise CallbackRefused("callback_not_offered", language)
     with transaction(settings.database_url) as session:
         request = create_callback(
             session=session,

@@ -69,6 +69,9 @@ from bot.handoff.models import CallbackRequest, Handoff
 from bot.knowledge.models import Article
 
 MAX_DAYS = 366
+# The dates a range may cover: far enough from date's own limits (0001, 9999) that
+# moving to UTC or to the next day never overflows.
+FIRST_DAY, LAST_DAY = date(1970, 1, 1), date(9998, 12, 31)
 TOP = 10
 UNKNOWN_TOPIC = "(unknown)"
 UNKNOWN_LANGUAGE = "unknown"
@@ -226,13 +229,17 @@ class Figures:
 def day_bounds(start: date, end: date, zone: str) -> list[datetime]:
     """The UTC instants at which each day of the range begins, then the end of the range.
 
-    ValueError for an unknown zone, an end before the start or more than MAX_DAYS days.
+    ValueError for an unknown zone, an end before the start, more than MAX_DAYS days, or
+    dates outside FIRST_DAY..LAST_DAY.
     """
     for name, value in (("start", start), ("end", end)):
         if isinstance(value, datetime) or not isinstance(value, date):
             raise TypeError(f"'{name}' must be a date, not {type(value).__name__}")
     if end < start:
         raise ValueError(f"the end date {end} is before the start date {start}")
+    if start < FIRST_DAY or end > LAST_DAY:
+        # date's own limits are one day away from an overflow in the arithmetic below
+        raise ValueError(f"the dates must lie between {FIRST_DAY} and {LAST_DAY}")
     count = (end - start).days + 1
     if count > MAX_DAYS:
         raise ValueError(f"the range has {count} days; at most {MAX_DAYS} can be shown at once")

@@ -62,7 +62,11 @@ def parse_entry_ids(item_ids: Iterable[Any]) -> tuple[list[int], list[int]]:
     inbox, callbacks, bad = [], [], []
     for item_id in item_ids:
         source, _, number = str(item_id).partition(":")
-        if not number.isdigit() or len(number) > 18 or source not in ("inbox", "callback"):
+        if (
+            not (number.isascii() and number.isdigit())
+            or len(number) > 18
+            or source not in ("inbox", "callback")
+        ):
             bad.append(str(item_id)[:80])
         elif source == "inbox":
             inbox.append(int(number))
@@ -94,7 +98,7 @@ def _handlings(session: Session, source: str) -> dict[int, list[_Handling]]:
     found: dict[int, list[_Handling]] = {}
     for row in rows:
         number = row.target.partition(":")[2]
-        if number.isdigit():
+        if number.isascii() and number.isdigit():
             found.setdefault(int(number), []).append(
                 _Handling(
                     status=_STATUS_OF_ACTION[row.action],

@@ -35,6 +35,45 @@ def record_question(
     return item
 
 
+def record_not_helpful(
+    *, session: Session, conversation_id: str, article_id: str, text: str, language: str
+) -> InboxItem:
+    """Keep a thumbs-down for HR: one item per conversation and article, however many clicks.
+
+    A repeated thumbs-down updates the item's wording instead of adding one (a
+    candidate toggling the thumbs must not flood the inbox); an item HR already
+    handled keeps its status. Callers serialize per conversation and article
+    (`bot.candidate.feedback.rate_answer` holds the rating row's lock).
+    """
+    item = (
+        session.execute(
+            select(InboxItem)
+            .where(
+                InboxItem.conversation_id == conversation_id[:255],
+                InboxItem.article_id == article_id,
+                InboxItem.reason == "not_helpful",
+            )
+            .order_by(InboxItem.id)
+            .limit(1)
+        )
+        .scalars()
+        .first()
+    )
+    if item is None:
+        return record_question(
+            session=session,
+            conversation_id=conversation_id,
+            text=text,
+            language=language,
+            reason="not_helpful",
+            article_id=article_id,
+        )
+    item.text = text.strip()[:MAX_TEXT]
+    item.language = language
+    session.flush()
+    return item
+
+
 def record_human_request(
     *, session: Session, conversation_id: str, language: str, question: str | None
 ) -> InboxItem:

@@ -12,6 +12,7 @@ from bot.core.db import transaction
 from bot.core.settings import Settings, SettingsError, get_settings
 from bot.knowledge.files import KnowledgeFileError, load_directory, write_directory
 from bot.knowledge.service import all_docs, import_docs
+from bot.ops import logs
 from bot.ops.schema import upgrade
 
 
@@ -161,6 +162,9 @@ def cmd_privacy_erase(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
     from bot.ops.launcher import run_all
 
+    # Files this process (and the processes it starts) creates are the user's alone,
+    # and no SQL parameter (candidate text) reaches a log line.
+    logs.install()
     return run_all(settings)
 
 
@@ -206,9 +210,26 @@ def cmd_users_list(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_users_unlock(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.staff.throttle import unlock_account
+
+    if not settings.limits_url:
+        # in-process limits live in the web server's memory, out of this command's reach
+        print(
+            "sign-in locks are kept in the web server's memory (no LIMITS_URL or "
+            "LOCK_STORE_URL): restart the web server to lift them",
+            file=sys.stderr,
+        )
+        return 1
+    unlock_account(settings, login=args.login)
+    print(f"unlocked: {args.login}")
+    return 0
+
+
 def cmd_web(settings: Settings, args: argparse.Namespace) -> int:
     from bot.web.app import run
 
+    logs.install()  # private files, no SQL parameters in the log (see cmd_run)
     run(settings)
     return 0
 
@@ -279,6 +300,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     adding.set_defaults(func=cmd_users_add)
     users.add_parser("list", help="list the accounts").set_defaults(func=cmd_users_list)
+    unlocking = users.add_parser("unlock", help="lift an account's sign-in lock")
+    unlocking.add_argument("login")
+    unlocking.set_defaults(func=cmd_users_unlock)
 
     groups.add_parser("run", help="start everything").set_defaults(func=cmd_run)
     groups.add_parser("web", help="the web server alone (careers page, widget)").set_defaults(

@@ -23,6 +23,9 @@ from bot.hr.retraining.deployment import deployed_model
 from bot.hr.retraining.model import model_path, train
 from bot.knowledge.files import load_directory
 from bot.knowledge.service import article_count, import_docs
+from bot.meetings.defaults import prepare_ambassadors
+from bot.ops.files import rotate_log, secure_data_files
+from bot.ops.logs import PRIVATE_UMASK
 from bot.ops.privacy import purge_expired
 from bot.ops.schema import upgrade
 from bot.records.defaults import prepare_records
@@ -42,6 +45,8 @@ def prepare(settings: Settings, *, prefer_deployed: bool = True) -> Path:
     changed example questions without retraining yet) the one HR last put
     live; failing that, a new training.
     """
+    for fixed in secure_data_files(settings):
+        print(f"permissions: {fixed}", flush=True)
     upgrade(settings.database_url)
     with transaction(settings.database_url) as session:
         if article_count(session=session) == 0:
@@ -49,6 +54,7 @@ def prepare(settings: Settings, *, prefer_deployed: bool = True) -> Path:
             import_docs(session=session, docs=docs, author="default knowledge base")
             print(f"loaded the default knowledge base: {len(docs)} articles", flush=True)
         prepare_records(session=session, today=local_today(settings.office_timezone))
+        prepare_ambassadors(session=session)
     removed = purge_expired(settings=settings)
     if any(
         (removed.events, removed.inbox_items, removed.ratings, removed.sessions, removed.handoffs)
@@ -90,35 +96,41 @@ class Services:
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
     rasa_ports: dict[str, int] = field(default_factory=dict)
 
-    def _spawn(self, name: str, args: list[str]) -> None:
-        """A Rasa command (`rasa <args>`) as a child process logging to <log_dir>/<name>.log."""
-        self._spawn_command(name, [str(Path(sys.executable).parent / "rasa"), *args])
-
     def _spawn_command(self, name: str, command: list[str]) -> None:
+        """`command` as a child process logging to <log_dir>/<name>.log, its files private."""
         env = {**os.environ, **rasa_environment(self.settings)}
-        self.log_dir.mkdir(parents=True, exist_ok=True)
-        log = (self.log_dir / f"{name}.log").open("ab")
-        self.processes[name] = subprocess.Popen(
-            command,
-            cwd=PROJECT_ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+        for fixed in secure_data_files(self.settings):
+            print(f"permissions: {fixed}", flush=True)
+        self.log_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        path = self.log_dir / f"{name}.log"
+        rotate_log(path)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        os.fchmod(descriptor, 0o600)
+        with os.fdopen(descriptor, "ab") as log:
+            self.processes[name] = subprocess.Popen(
+                command,
+                cwd=PROJECT_ROOT,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+                umask=PRIVATE_UMASK,
+            )
 
     def start_actions(self) -> None:
-        self._spawn(
-            "actions",
-            ["run", "actions", "--actions", "actions", "--port", str(self.settings.action_port)],
-        )
+        """The action server (bot.ops.action_server): ACTION_HOST, Rasa's token required."""
+        self._spawn_command("actions", [sys.executable, "-m", "bot.ops.action_server"])
 
     def start_rasa(self, name: str = "rasa", port: int | None = None) -> None:
         """A Rasa server; several can run side by side (shared stores, one port each)."""
         self.rasa_ports[name] = port or self.settings.rasa_port
-        self._spawn(
+        # The token goes through the environment (bot.ops.rasa_server), not the process list.
+        self._spawn_command(
             name,
             [
+                sys.executable,
+                "-m",
+                "bot.ops.rasa_server",
                 "run",
                 "--model",
                 str(self.model),
@@ -131,8 +143,6 @@ class Services:
                 "--credentials",
                 "credentials.yml",
                 "--enable-api",
-                "--auth-token",
-                rasa_token(self.settings),
                 *(["--cors", *self.settings.cors_origins] if self.settings.cors_origins else []),
             ],
         )
@@ -150,7 +160,7 @@ class Services:
     def wait_ready(self, timeout: float = READY_TIMEOUT) -> None:
         token = rasa_token(self.settings)
         checks = {
-            "actions": f"http://127.0.0.1:{self.settings.action_port}/health",
+            "actions": self.settings.action_endpoint_url.removesuffix("/webhook") + "/health",
             "web": f"{self.settings.web_url}/healthz",
         }
         for name, port in self.rasa_ports.items():

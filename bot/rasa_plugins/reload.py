@@ -50,6 +50,9 @@ def model_file_in(models_dir: Path, requested: Any) -> Path:
     """The model file named by `requested` (a name or a path), inside `models_dir` only."""
     if not isinstance(requested, str) or not requested.strip() or len(requested) > 500:
         raise ModelFileRefused("model_file must be the name of a model file")
+    if any(ord(character) < 32 or ord(character) == 127 for character in requested):
+        # A NUL makes the file system calls below raise ValueError (once a 500).
+        raise ModelFileRefused("model_file must not contain control characters")
     folder = models_dir.resolve()
     path = Path(requested)
     path = (path if path.is_absolute() else folder / path).resolve()

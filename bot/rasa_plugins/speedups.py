@@ -1,4 +1,4 @@
-"""Performance fixes for Rasa 3.6 itself, installed in the Rasa server process.
+"""Fixes for Rasa 3.6 itself (performance, log noise), installed in the Rasa server process.
 
 Rasa checks every response of the action server with `jsonschema.validate`,
 which re-validates the schema itself against its meta-schema on every call.
@@ -10,6 +10,12 @@ errors, a fraction of the cost.
 The SQL tracker store on the embedded SQLite default then came next (commits
 waiting on fsync): its connections get the same settings as ours (WAL,
 synchronous=NORMAL, a busy timeout), see `bot.core.db.tune_sqlite`.
+
+Rasa's response templating reads `{...}` in every button payload as a slot
+placeholder: an intent payload with entities (`/choose_article{"article": ...}`)
+is logged as three ERROR lines per greeting, then sent unchanged. Intent
+payloads are now left out of the templating, so an ERROR line in rasa.log
+means something is wrong.
 """
 
 from __future__ import annotations
@@ -48,7 +54,37 @@ def install() -> None:
 
     RemoteAction._validate_action_result = _validate_action_result
     _tune_sqlite_engines()
+    _keep_intent_payloads()
     _installed = True
+
+
+def _keep_intent_payloads() -> None:
+    """Button payloads that are intents (`/intent{...}`) skip slot templating."""
+    from rasa.core.nlg.response import TemplatedNaturalLanguageGenerator
+
+    fill = TemplatedNaturalLanguageGenerator._fill_response
+
+    def _fill_response(
+        self: TemplatedNaturalLanguageGenerator,
+        response: dict[str, Any],
+        filled_slots: dict[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> dict[str, Any]:
+        # `response` is Rasa's own deep copy of the domain response: safe to change.
+        buttons = response.get("buttons")
+        kept: dict[int, str] = {}
+        if isinstance(buttons, list):
+            for index, button in enumerate(buttons):
+                payload = button.get("payload") if isinstance(button, dict) else None
+                if isinstance(payload, str) and payload.startswith("/") and "{" in payload:
+                    kept[index] = payload
+                    button["payload"] = ""
+        filled = fill(self, response, filled_slots, **kwargs)
+        for index, payload in kept.items():
+            filled["buttons"][index]["payload"] = payload
+        return filled
+
+    TemplatedNaturalLanguageGenerator._fill_response = _fill_response
 
 
 def _tune_sqlite_engines() -> None:

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from bot.core.dates import day_in_words
 from bot.records.models import Event, JobPosition
 
 OVERVIEW_ARTICLE = "events-overview"
@@ -31,40 +32,6 @@ EVENT_ARTICLES = {
 OVERVIEW_KINDS = ("open_house", "team_coffee", "reverse_qa")
 MAX_DATES = 3
 
-DAYS = {
-    "fr": ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"),
-    "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
-}
-MONTHS = {
-    "fr": (
-        "janvier",
-        "février",
-        "mars",
-        "avril",
-        "mai",
-        "juin",
-        "juillet",
-        "août",
-        "septembre",
-        "octobre",
-        "novembre",
-        "décembre",
-    ),
-    "en": (
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ),
-}
 # The events' own names, as the knowledge base writes them.
 KIND_NAMES = {
     "fr": {
@@ -120,9 +87,7 @@ def _language(language: str) -> str:
 
 def format_day(day: dt.date, language: str, *, current_year: int) -> str:
     """'jeudi 1er janvier' / 'Thursday 1 January', with the year when it is not `current_year`."""
-    lang = _language(language)
-    number = "1er" if lang == "fr" and day.day == 1 else str(day.day)
-    text = f"{DAYS[lang][day.weekday()]} {number} {MONTHS[lang][day.month - 1]}"
+    text = day_in_words(day, _language(language))
     return f"{text} {day.year}" if day.year != current_year else text
 
 

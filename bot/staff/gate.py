@@ -1,21 +1,41 @@
-"""What every staff route shares: who is signed in, role checks, CSRF, JSON bodies, ids."""
+"""What every staff route shares: who is signed in, role checks, CSRF, JSON bodies, ids, dates.
+
+Ids and dates from a request are read here, strictly (ASCII digits only, dates within
+FIRST_DAY..LAST_DAY), so that crafted values are 4xx answers, never a 500.
+"""
 
 from __future__ import annotations
 
 import html
 import json
+import re
 from collections.abc import Awaitable, Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from aiohttp import web
 from sqlalchemy.orm import Session
 
+from bot.core.problem_texts import Problem, problem_text
 from bot.staff.accounts import StaffUser
 from bot.staff.web_sessions import SESSION_COOKIE, csrf_ok, session_user
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 Database = Callable[[Callable[[Session], Any]], Awaitable[Any]]
+# Each role's own page, which a page of another role links to.
+HOME = {"hr": "/console/hr", "recruiter": "/console"}
+NOT_YOUR_PAGE = (
+    '<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>403</title></head>'
+    "<body><p>Cette page n'est pas ouverte à votre rôle · Not allowed for your role.</p>"
+    '<p><a href="{home}">Votre page · Your page</a></p></body></html>'
+)
+# str.isdigit() accepts "²" and "٣", which int() refuses or reads: ids are ASCII digits.
+ROW_ID = re.compile(r"[0-9]{1,12}")
+CONTROL_CHARACTER = Problem("request_control_character")
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+# Dates people may ask about: wide enough for any real range, far from date's limits.
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2999, 12, 31)
 
 
 def json_error(status: int, message: str, **extra: Any) -> web.HTTPException:
@@ -35,6 +55,47 @@ def json_error(status: int, message: str, **extra: Any) -> web.HTTPException:
             max_size=0, actual_size=0, text=body, content_type="application/json"
         )
     return kinds[status](text=body, content_type="application/json")
+
+
+def row_number(raw: str) -> int | None:
+    """An id written in ASCII digits (at most 12), else None."""
+    return int(raw) if ROW_ID.fullmatch(raw) else None
+
+
+def has_nul(value: Any) -> bool:
+    """Whether a JSON value holds a NUL character anywhere (PostgreSQL refuses them)."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(has_nul(k) or has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(has_nul(item) for item in value)
+    return False
+
+
+def problem_error(status: int, problem: Problem, language: str) -> web.HTTPException:
+    """json_error worded from a problem code, the code alongside (`{"error", "code"}`)."""
+    return json_error(status, problem_text(problem, language), code=problem.code)
+
+
+def request_date(value: str | None, *, language: str) -> date | None:
+    """A YYYY-MM-DD date from a query (None when absent), or a 400 naming the format and range."""
+    if not value:
+        return None
+    day = None
+    if ISO_DATE.fullmatch(value):  # ASCII digits only: fromisoformat takes others
+        try:
+            day = date.fromisoformat(value)
+        except ValueError:
+            pass
+    if day is None or not FIRST_DAY <= day <= LAST_DAY:
+        raise problem_error(400, date_problem(), language)
+    return day
+
+
+def date_problem() -> Problem:
+    """What a request's bad date is told: the format and the range."""
+    return Problem("request_date", {"example": "2026-11-26", "first": FIRST_DAY, "last": LAST_DAY})
 
 
 def staff_page(template: Path, user: StaffUser, websession: Any) -> web.Response:
@@ -83,9 +144,11 @@ class StaffGate:
                     return web.json_response({"error": "sign in first"}, status=401)
                 user, websession = found
                 if user.role not in roles:
-                    if page:
+                    if page:  # e.g. HR opening the recruiters' console: a way to its own page
                         return web.Response(
-                            text="Not allowed for your role.", status=403, content_type="text/plain"
+                            text=NOT_YOUR_PAGE.format(home=HOME[user.role]),
+                            status=403,
+                            content_type="text/html",
                         )
                     return web.json_response({"error": "not allowed for your role"}, status=403)
                 if request.method not in ("GET", "HEAD") and not csrf_ok(
@@ -107,15 +170,18 @@ class StaffGate:
             raise json_error(400, "the body must be JSON") from None
         if not isinstance(data, dict):
             raise json_error(400, "the body must be a JSON object")
+        if has_nul(data):
+            language = "fr" if request.path.startswith("/console/api/hr") else "en"
+            raise problem_error(400, CONTROL_CHARACTER, language)
         return data
 
     @staticmethod
     def path_number(request: web.Request, key: str, what: str) -> int:
         """A row id from the URL; anything else is a 404 naming what was not found."""
-        raw = request.match_info[key]
-        if not raw.isdigit() or len(raw) > 12:
+        number = row_number(request.match_info[key])
+        if number is None:
             raise json_error(404, f"unknown {what}")
-        return int(raw)
+        return number
 
 
 # Where the web app keeps its gate, for the surfaces mounted after the console (HR workspace).

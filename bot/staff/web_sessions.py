@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import Column, DateTime, ForeignKey, Integer, String, delete
@@ -19,7 +18,7 @@ from sqlalchemy.orm import Mapped, Session
 
 from bot.core.clock import utcnow
 from bot.core.db import Base
-from bot.staff.accounts import StaffUser, authenticate
+from bot.staff.accounts import StaffUser
 
 SESSION_COOKIE = "ardoise_staff"
 SESSION_LIFETIME = timedelta(hours=12)
@@ -37,24 +36,13 @@ class WebSession(Base):
     expires_at: Mapped[datetime] = Column(DateTime, nullable=False, index=True)
 
 
-class WrongCredentials(Exception):
-    """No account has this login and password."""
-
-
-@dataclass(frozen=True)
-class SignedIn:
-    """A new session: the token for the cookie, and the role that picks the landing page."""
-
-    token: str
-    role: str
-
-
 def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
 def start_session(*, session: Session, user: StaffUser) -> str:
-    """A new session for `user`; returns the token for the cookie."""
+    """A new session for `user` (its password checked and throttled by bot.staff.views);
+    returns the token for the cookie."""
     token = secrets.token_urlsafe(32)
     now = utcnow()
     session.execute(delete(WebSession).where(WebSession.expires_at < now))
@@ -69,14 +57,6 @@ def start_session(*, session: Session, user: StaffUser) -> str:
     )
     session.flush()
     return token
-
-
-def sign_in(*, session: Session, login: str, password: str) -> SignedIn:
-    """Check the password and open a session; WrongCredentials otherwise."""
-    user = authenticate(session=session, login=login, password=password)
-    if user is None:
-        raise WrongCredentials(login)
-    return SignedIn(start_session(session=session, user=user), user.role)
 
 
 def session_user(*, session: Session, token: str | None) -> tuple[StaffUser, WebSession] | None:

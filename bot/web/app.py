@@ -18,7 +18,11 @@ from urllib.parse import urlsplit
 
 from aiohttp import web
 
+from bot.core.limits import Limiter
+from bot.core.problem_texts import problem_text
 from bot.core.settings import LANGUAGES, Settings
+from bot.staff.gate import CONTROL_CHARACTER
+from bot.staff.throttle import SignInThrottle
 
 HERE = Path(__file__).resolve().parent
 SITE = HERE / "site"
@@ -184,35 +188,68 @@ async def console_file(request: web.Request) -> web.StreamResponse:
     )
 
 
-@web.middleware
-async def console_headers(request: web.Request, handler: Any) -> web.StreamResponse:
-    """The consoles' pages: same-origin scripts and sockets only, never framed, not cached."""
-    response = await handler(request)
+# Every response's baseline (pages set their own, stricter or wider, policy first).
+BASE_POLICY = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+HSTS = "max-age=31536000"
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def console_policy(request: web.Request) -> str:
+    """The consoles' pages: same-origin scripts, styles and sockets only, never framed."""
+    host = request.host if HOSTNAME.match(request.host.rsplit(":", 1)[0]) else ""
+    socket = f" ws://{host} wss://{host}" if host else ""
+    return (
+        f"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        f"connect-src 'self'{socket}; frame-ancestors 'none'; base-uri 'none'; "
+        "form-action 'self'; object-src 'none'"
+    )
+
+
+async def security_headers(request: web.Request, response: web.StreamResponse) -> None:
+    """On every response this server sends (errors and the live socket's upgrade too):
+    a Content-Security-Policy, no framing, no sniffing, no referrer to other sites,
+    and HSTS when the public URL is https. The consoles' answers are never cached."""
+    headers = response.headers
     if request.path.startswith("/console"):
-        host = request.host if HOSTNAME.match(request.host.rsplit(":", 1)[0]) else ""
-        socket = f" ws://{host} wss://{host}" if host else ""
-        response.headers.setdefault(
-            "Content-Security-Policy",
-            f"default-src 'self'; connect-src 'self'{socket}; frame-ancestors 'none'; "
-            "base-uri 'none'; form-action 'self'; object-src 'none'",
+        headers.setdefault("Content-Security-Policy", console_policy(request))
+        headers.setdefault("Cache-Control", "no-store")
+    headers.setdefault("Content-Security-Policy", BASE_POLICY)
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    if request.app[settings_key].https:
+        headers.setdefault("Strict-Transport-Security", HSTS)
+
+
+@web.middleware
+async def refuse_control_characters(request: web.Request, handler: Any) -> web.StreamResponse:
+    """A NUL (or any control character) in the path or the query is a 400, before any
+    handler: no file name, id or database query ever sees one."""
+    if CONTROL_CHARACTERS.search(request.path) or any(
+        CONTROL_CHARACTERS.search(key) or CONTROL_CHARACTERS.search(value)
+        for key, value in request.query.items()
+    ):
+        language = "fr" if request.path.startswith(("/console/api/hr", "/console/hr")) else "en"
+        return web.json_response(
+            {"error": problem_text(CONTROL_CHARACTER, language), "code": CONTROL_CHARACTER.code},
+            status=400,
         )
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Cache-Control", "no-store")
-    return response
+    return await handler(request)
 
 
-def create_app(settings: Settings) -> web.Application:
+def create_app(settings: Settings, *, limiter: Limiter | None = None) -> web.Application:
+    """The web app; `limiter` counts sign-in failures (default: bot.core.limits' for
+    LIMITS_URL; tests pass one with their own clock)."""
     from bot.handoff.views import add_console, gate_key
     from bot.hr.views import add_workspace
 
-    app = web.Application(client_max_size=256 * 1024, middlewares=[console_headers])
+    app = web.Application(client_max_size=256 * 1024, middlewares=[refuse_control_characters])
+    app.on_response_prepare.append(security_headers)  # type: ignore[arg-type]
     app[settings_key] = settings
     app[assets_key] = load_assets(settings)
     app.router.add_get("/healthz", health)
     app.router.add_get("/console/static/{name}", console_file)
-    add_console(app, settings)
+    add_console(app, settings, throttle=SignInThrottle.of(settings, limiter))
     add_workspace(app, settings, app[gate_key])
     app.router.add_get("/{path:.*}", serve)
     return app

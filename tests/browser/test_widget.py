@@ -139,6 +139,7 @@ def hostile_answer(assistant):
         answer=(
             "Aucun code vestimentaire. <img src=x onerror=alert(1)> <script>alert(2)</script>\n\n"
             "- **Venez** comme vous êtes\n- [cliquez](javascript:alert(3))\n\n"
+            "[relatif](../console) [obscur](javascript&#58;alert(6))\n\n"
             "Plus d'infos : https://example.org/culture et [écrire](mailto:jobs@example.org)"
         ),
     )
@@ -170,6 +171,9 @@ def test_markup_in_answers_and_messages_stays_inert(page: Page, assistant, hosti
     expect(links.nth(0)).to_have_attribute("rel", "noopener noreferrer")
     expect(links.nth(1)).to_have_attribute("href", "mailto:jobs@example.org")
     expect(bubble).to_contain_text("cliquez")  # the javascript: link is plain text
+    # relative and entity-obfuscated targets are not resolved against the host page
+    expect(bubble).to_contain_text("relatif")
+    expect(bubble).to_contain_text("obscur")
 
     page.locator("#ardoise-chat textarea").fill(
         '<img src=x onerror=alert(4)> "><svg onload=alert(5)>'

@@ -39,6 +39,7 @@ from bot.records.defaults import prepare_records
 from bot.records.service import local_today
 from bot.staff.accounts import add_user
 from tests.browser.conftest import screenshot
+from tests.conftest import TEST_IP_LIMITS, port
 from tests.e2e.socket_client import Candidate
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
@@ -79,11 +80,13 @@ def workspace(trained, tmp_path_factory) -> Iterator[Workspace]:
             "DATABASE_URL": url,
             "MODELS_DIR": str(models),
             "TRAINING_CONFIG": str(PROJECT_ROOT / "tests" / "fixtures" / "quick-config.yml"),
-            "RASA_PORT": "17105",
-            "ACTION_PORT": "17155",
-            "WEB_PORT": "17180",
+            "RASA_PORT": str(port(17105)),
+            "ACTION_PORT": str(port(17155)),
+            "WEB_PORT": str(port(17180)),
             "RASA_TOKEN": "workspace-token",
             "OFFICE_HOURS": "mon-sun 00:00-24:00",
+            # the swap test keeps one conversation talking for minutes
+            "LIMITS": f"{TEST_IP_LIMITS},messages-conversation=100000/60",
         }
     )
     upgrade(url)

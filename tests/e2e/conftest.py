@@ -17,7 +17,12 @@ from bot.core.settings import Settings, settings_from
 from bot.knowledge.service import import_docs
 from bot.ops.launcher import Services, StartupFailed
 from bot.ops.schema import upgrade
-from tests.conftest import POSTGRES_ADMIN_URL, Assistant  # noqa: F401 - Assistant re-exported
+from tests.conftest import (  # noqa: F401 - Assistant re-exported
+    POSTGRES_ADMIN_URL,
+    TEST_IP_LIMITS,
+    Assistant,
+    port,
+)
 
 
 def payloads(messages: list[dict]) -> list[dict]:
@@ -70,20 +75,22 @@ def production(trained, default_docs, tmp_path_factory) -> Iterator[tuple[Settin
             "DATABASE_URL": url,
             "LOCK_STORE_URL": "redis://127.0.0.1:6379/3",
             "VAR_DIR": str(root),
-            "RASA_PORT": "16005",
-            "ACTION_PORT": "16055",
-            "WEB_PORT": "16080",
+            "RASA_PORT": str(port(16005)),
+            "ACTION_PORT": str(port(16055)),
+            "WEB_PORT": str(port(16080)),
             "RASA_TOKEN": "prod-test-token",
             "MODELS_DIR": str(models),
-            "RASA_SERVERS": "http://127.0.0.1:16005,http://127.0.0.1:16006",
+            "RASA_SERVERS": f"http://127.0.0.1:{port(16005)},http://127.0.0.1:{port(16006)}",
             "OFFICE_HOURS": "mon-sun 00:00-24:00",
+            # Redis keeps per-IP counts across runs; the suite all comes from 127.0.0.1
+            "LIMITS": TEST_IP_LIMITS,
         }
     )
     services = Services(settings=settings, model=models / trained.model.name, log_dir=root / "logs")
     try:
         services.start_actions()
-        services.start_rasa("rasa-a", 16005)
-        services.start_rasa("rasa-b", 16006)
+        services.start_rasa("rasa-a", port(16005))
+        services.start_rasa("rasa-b", port(16006))
         start_or_fail(services)
         yield settings, services, url
     finally:

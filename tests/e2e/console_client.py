@@ -27,9 +27,13 @@ class Recruiter:
             timeout=10,
         )
         if response.status_code == 302:
-            console = self.http.get(f"{self.web_url}/console", timeout=10)
-            found = re.search(r'name="csrf" content="([^"]+)"', console.text)
-            assert found, "the console page carries no CSRF token"
+            # the page sign-in leads to (the console for recruiters, the workspace for HR)
+            home = self.http.get(
+                requests.compat.urljoin(f"{self.web_url}/", response.headers["Location"]),
+                timeout=10,
+            )
+            found = re.search(r'name="csrf" content="([^"]+)"', home.text)
+            assert found, f"{home.url} carries no CSRF token"
             self.csrf = found.group(1)
             self.http.headers["X-CSRF-Token"] = self.csrf
         return response

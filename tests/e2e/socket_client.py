@@ -12,9 +12,12 @@ import socketio
 class Candidate:
     """Connects like the widget: session_request, then user_uttered with acknowledgements."""
 
-    def __init__(self, url: str, origin: str | None = None) -> None:
+    def __init__(
+        self, url: str, origin: str | None = None, headers: dict[str, str] | None = None
+    ) -> None:
         self.url = url
         self.origin = origin
+        self.headers = dict(headers or {})
         self.sio = socketio.AsyncClient(reconnection=False)
         self.received: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
         self.confirms: asyncio.Queue[Any] = asyncio.Queue()
@@ -23,7 +26,7 @@ class Candidate:
         self.session_id: str | None = None
 
     async def connect(self) -> None:
-        headers = {"Origin": self.origin} if self.origin else {}
+        headers = {**self.headers, **({"Origin": self.origin} if self.origin else {})}
         await self.sio.connect(self.url, transports=["polling"], headers=headers, wait_timeout=10)
 
     async def start(self, session_id: object = None) -> dict[str, Any]:

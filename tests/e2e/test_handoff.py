@@ -14,6 +14,7 @@ from bot.core.clock import utcnow
 from bot.core.db import transaction
 from bot.handoff.models import CallbackRequest, Handoff, Presence
 from bot.staff.accounts import add_user
+from tests.conftest import port
 from tests.e2e.console_client import Recruiter
 from tests.e2e.socket_client import Candidate, customs
 
@@ -189,7 +190,9 @@ def postgres_consoles(production, web_servers, tmp_path_factory):
                 session=session, login=login, display_name=name, role="recruiter", password=PASSWORD
             )
     logs = tmp_path_factory.mktemp("postgres-consoles")
-    return settings, [web_servers(settings, port, logs / str(port)) for port in (16080, 16081)]
+    return settings, [
+        web_servers(settings, number, logs / str(number)) for number in (port(16080), port(16081))
+    ]
 
 
 async def claim_at_once(candidate: Candidate, camille: Recruiter, malik: Recruiter) -> None:
@@ -342,7 +345,8 @@ def test_forms_and_changes_need_the_csrf_token(web_url, accounts):
 def test_hr_reads_but_does_not_take_conversations(web_url, accounts):
     hr = Recruiter(web_url)
     assert hr.sign_in("helene", PASSWORD).status_code == 302
-    assert hr.get("/console/api/queue").status_code == 200
+    # HR sees questions in its inbox, not the queue with who asked (README, "HR")
+    assert hr.get("/console/api/queue").status_code == 403
     assert hr.post("/console/api/handoffs/1/claim").status_code == 403
     hr.sign_out()
 

@@ -15,6 +15,9 @@ import pytest
 import requests
 
 from bot.core.settings import PROJECT_ROOT
+from tests.conftest import port
+from tests.security.test_files import open_to_others
+from tests.security.test_processes import command_lines, process_tree
 
 pytestmark = pytest.mark.e2e
 
@@ -30,9 +33,9 @@ def test_run_starts_everything_and_ctrl_c_stops_it(trained, tmp_path):
         "DATABASE_URL": trained.settings.database_url,
         "MODELS_DIR": str(trained.settings.models_dir),
         "VAR_DIR": str(tmp_path),
-        "RASA_PORT": "17005",
-        "ACTION_PORT": "17055",
-        "WEB_PORT": "17080",
+        "RASA_PORT": str(port(17005)),
+        "ACTION_PORT": str(port(17055)),
+        "WEB_PORT": str(port(17080)),
     }
     process = subprocess.Popen(
         [sys.executable, "-m", "bot", "run"],
@@ -72,20 +75,26 @@ def test_run_starts_everything_and_ctrl_c_stops_it(trained, tmp_path):
         read_until(lambda line: "Stop:" in line, 300)
         assert "The assistant is ready" in "".join(output), "".join(output)
         reply = requests.post(
-            "http://127.0.0.1:17005/webhooks/rest/webhook",
+            f"http://127.0.0.1:{port(17005)}/webhooks/rest/webhook",
             json={"sender": "launcher", "message": "Bonjour"},
             timeout=30,
         )
         assert reply.status_code == 200 and reply.json()
-        assert "http://127.0.0.1:17080/" in "".join(output)
-        page = requests.get("http://127.0.0.1:17080/", timeout=10)
+        assert f"http://127.0.0.1:{port(17080)}/" in "".join(output)
+        page = requests.get(f"http://127.0.0.1:{port(17080)}/", timeout=10)
         assert page.status_code == 200 and "/widget.js" in page.text
+        # No secret in the process list; the data files are the user's alone (issue 16).
+        secrets = [(tmp_path / name).read_bytes() for name in ("rasa-token", "action-token")]
+        running = command_lines(process_tree([process.pid])).values()
+        assert len(running) >= 4  # the launcher, Rasa, the action server, the web server
+        assert [line for line in running if any(s in line for s in secrets)] == []
+        assert open_to_others(tmp_path) == {}
         started = len(output)
         process.send_signal(signal.SIGINT)
         read_until(lambda line: False, 60)  # to the end of the output
         assert process.wait(10) == 0, "".join(output[started:])
         assert "stopped." in "".join(output[started:])
-        assert not any(port_open(p) for p in (17005, 17055, 17080))
+        assert not any(port_open(p) for p in (port(17005), port(17055), port(17080)))
     finally:
         if process.poll() is None:
             process.kill()

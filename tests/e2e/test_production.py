@@ -10,15 +10,17 @@ import pytest
 import requests
 from sqlalchemy import create_engine, text
 
+from bot.candidate.sessions import rest_conversation
 from bot.hr.retraining.servers import DeployFailed, load_everywhere, serving_models
+from tests.conftest import port
 from tests.e2e.conftest import new_sender, payloads
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
 
 
-def ask(port: int, sender: str, message: str) -> list[dict]:
+def ask(number: int, sender: str, message: str) -> list[dict]:
     reply = requests.post(
-        f"http://127.0.0.1:{port}/webhooks/rest/webhook",
+        f"http://127.0.0.1:{number}/webhooks/rest/webhook",
         json={"sender": sender, "message": message},
         timeout=30,
     )
@@ -29,10 +31,10 @@ def ask(port: int, sender: str, message: str) -> list[dict]:
 def test_two_rasa_processes_share_one_conversation(production):
     settings, services, url = production
     sender = new_sender()
-    first = ask(16005, sender, "Hello! What's your remote work policy?")
+    first = ask(port(16005), sender, "Hello! What's your remote work policy?")
     assert {"type": "disclosure"} in payloads(first)
     assert any(p.get("article") == "remote-work" for p in payloads(first))
-    second = ask(16006, sender, "and is there a home office allowance?")
+    second = ask(port(16006), sender, "and is there a home office allowance?")
     # the second process continues the same session: no new disclosure, English kept
     assert {"type": "disclosure"} not in payloads(second)
     assert any(p.get("type") == "answer" and p.get("language") == "en" for p in payloads(second))
@@ -40,7 +42,7 @@ def test_two_rasa_processes_share_one_conversation(production):
     with engine.connect() as connection:
         users = connection.execute(
             text("SELECT count(*) FROM events WHERE sender_id = :s AND type_name = 'user'"),
-            {"s": sender},
+            {"s": rest_conversation(sender)},
         ).scalar_one()
     engine.dispose()
     assert users == 2
@@ -50,13 +52,14 @@ def test_unknown_questions_land_in_postgresql(production):
     settings, services, url = production
     sender = new_sender()
     assert {"type": "no_answer"} in payloads(
-        ask(16006, sender, "Do you reimburse gym memberships?")
+        ask(port(16006), sender, "Do you reimburse gym memberships?")
     )
     engine = create_engine(url, future=True)
     with engine.connect() as connection:
         stored = (
             connection.execute(
-                text("SELECT text FROM inbox_item WHERE conversation_id = :s"), {"s": sender}
+                text("SELECT text FROM inbox_item WHERE conversation_id = :s"),
+                {"s": rest_conversation(sender)},
             )
             .scalars()
             .all()
@@ -69,14 +72,14 @@ async def test_socket_messages_cross_processes_through_redis(production):
     from tests.e2e.socket_client import Candidate
 
     settings, services, url = production
-    candidate = Candidate("http://127.0.0.1:16005")
+    candidate = Candidate(f"http://127.0.0.1:{port(16005)}")
     try:
         confirm = await candidate.start()
         ack, replies = await candidate.say("Hello, can I work remotely?", language="en")
         assert ack["ok"] and replies
         # a message put into the conversation through the *other* process's API
         response = requests.post(
-            f"http://127.0.0.1:16006/conversations/{confirm['session_id']}/tracker/events",
+            f"http://127.0.0.1:{port(16006)}/conversations/{confirm['session_id']}/tracker/events",
             params={
                 "token": settings.rasa_token,
                 "output_channel": "socketio",
@@ -91,7 +94,7 @@ async def test_socket_messages_cross_processes_through_redis(production):
     finally:
         await candidate.close()
     # and the conversation resumes on the other process with its history
-    elsewhere = Candidate("http://127.0.0.1:16006")
+    elsewhere = Candidate(f"http://127.0.0.1:{port(16006)}")
     try:
         resumed = await elsewhere.start(confirm["session_id"])
         assert resumed["new"] is False
@@ -105,7 +108,7 @@ async def test_socket_messages_cross_processes_through_redis(production):
 def test_a_retrained_model_reaches_every_rasa_process(production):
     settings, services, url = production
     before = serving_models(settings)
-    assert set(before) == {"http://127.0.0.1:16005", "http://127.0.0.1:16006"}
+    assert set(before) == {f"http://127.0.0.1:{port(16005)}", f"http://127.0.0.1:{port(16006)}"}
     broken = settings.models_dir / "assistant-broken.tar.gz"
     broken.write_bytes(b"not a model")
     with pytest.raises(DeployFailed, match="could not load"):
@@ -117,5 +120,5 @@ def test_a_retrained_model_reaches_every_rasa_process(production):
     assert set(seconds) == set(before)
     assert set(serving_models(settings).values()) == {retrained.name}
     sender = new_sender()
-    for port in (16005, 16006):
-        assert any(p.get("type") == "answer" for p in payloads(ask(port, sender, "remote work?")))
+    for number in (port(16005), port(16006)):
+        assert any(p.get("type") == "answer" for p in payloads(ask(number, sender, "remote work?")))

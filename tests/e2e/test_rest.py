@@ -6,6 +6,7 @@ import pytest
 import requests
 from sqlalchemy import select
 
+from bot.candidate.sessions import rest_conversation
 from bot.core.db import transaction
 from bot.inbox.models import InboxItem
 from bot.knowledge.files import normalize_question
@@ -80,7 +81,7 @@ def test_the_conversation_keeps_its_language(assistant):
     # "ok" says nothing about the language: the conversation stays in English
     messages = assistant.ask(sender, "ok")
     assert "What else would you like to know?" in texts(messages)
-    assert assistant.tracker(sender)["slots"]["language"] == "en"
+    assert assistant.tracker(rest_conversation(sender))["slots"]["language"] == "en"
 
 
 def test_unknown_question_is_honest_and_kept_for_hr(assistant):
@@ -91,7 +92,9 @@ def test_unknown_question_is_honest_and_kept_for_hr(assistant):
     assert any(b["payload"] == "/affirm" for m in messages for b in m.get("buttons", []))
     with transaction(assistant.settings.database_url) as session:
         stored = (
-            session.execute(select(InboxItem).where(InboxItem.conversation_id == sender))
+            session.execute(
+                select(InboxItem).where(InboxItem.conversation_id == rest_conversation(sender))
+            )
             .scalars()
             .all()
         )
@@ -169,7 +172,7 @@ def test_markup_is_just_text(assistant):
         ({"sender": "a", "message": "x" * 20000}, 413, "longer than 2000"),
         ({"sender": "a", "message": 42}, 400, "'message' must be a text"),
         ({"sender": "", "message": "hi"}, 400, "'sender' must be a non-empty text"),
-        ({"sender": "a" * 300, "message": "hi"}, 400, "at most 255"),
+        ({"sender": "a" * 251, "message": "hi"}, 400, "at most 250"),
         ({"sender": "a", "message": "hi", "metadata": "en"}, 400, "'metadata' must be"),
         (["not", "an", "object"], 400, "must be a JSON object"),
     ],
@@ -194,15 +197,30 @@ def test_the_api_needs_the_token(assistant):
         requests.get(f"{assistant.url}/conversations/{sender}/tracker", timeout=10).status_code
         == 401
     )
-    assert assistant.tracker(sender)["sender_id"] == sender
+    conversation_id = rest_conversation(sender)
+    assert assistant.tracker(conversation_id)["sender_id"] == conversation_id
+
+
+def test_rest_conversations_are_stored_apart(assistant):
+    sender = new_sender()
+    messages = assistant.ask(sender, "hello")
+    # the client sees its own sender; the conversation is stored as rest:<sender>
+    assert messages and all(m["recipient_id"] == sender for m in messages)
+    assert not [e for e in assistant.tracker(sender)["events"] if e["event"] == "user"]
+    assert [
+        e["text"]
+        for e in assistant.tracker(rest_conversation(sender))["events"]
+        if e["event"] == "user"
+    ] == ["hello"]
 
 
 def test_a_candidate_can_have_their_conversation_erased(assistant):
     from bot.ops.privacy import erase_conversation
 
     sender = new_sender()
+    conversation_id = rest_conversation(sender)
     assistant.ask(sender, "My name is Alex Martin, do you have a gym?")
-    assert any(e["event"] == "user" for e in assistant.tracker(sender)["events"])
-    removed = erase_conversation(settings=assistant.settings, conversation_id=sender)
+    assert any(e["event"] == "user" for e in assistant.tracker(conversation_id)["events"])
+    removed = erase_conversation(settings=assistant.settings, conversation_id=conversation_id)
     assert removed.events > 0 and removed.inbox_items == 1
-    assert not any(e["event"] == "user" for e in assistant.tracker(sender)["events"])
+    assert not any(e["event"] == "user" for e in assistant.tracker(conversation_id)["events"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.candidate.sessions import rest_conversation
 from tests.e2e.conftest import new_sender, payloads
 
 pytestmark = pytest.mark.e2e
@@ -16,11 +17,11 @@ def user_texts(tracker: dict) -> list[str]:
 def test_restarting_the_rasa_server_keeps_the_conversation(assistant):
     sender = new_sender()
     assistant.ask(sender, "Hello, what's the remote policy?")
-    before = assistant.tracker(sender)
+    before = assistant.tracker(rest_conversation(sender))
     assistant.services.stop("rasa")
     assistant.services.start_rasa()
     assistant.services.wait_ready()
-    after = assistant.tracker(sender)
+    after = assistant.tracker(rest_conversation(sender))
     assert user_texts(after) == user_texts(before) == ["Hello, what's the remote policy?"]
     assert after["slots"]["language"] == "en"
     messages = assistant.ask(sender, "and the home office allowance?")

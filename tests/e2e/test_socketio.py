@@ -152,14 +152,12 @@ async def test_a_message_sent_twice_is_handled_once(assistant, candidate):
 
 async def test_a_button_shows_its_title_in_the_history(assistant, candidate):
     confirm = await candidate.start()
-    ack, _ = await candidate.say(
-        "/request_human", metadata={"language": "en", "display": "Talk to a recruiter"}
-    )
+    # the widget's own "talk to a recruiter" button (a made-up title is dropped: tests/security)
+    title = "I'd like to talk to a person from the recruiting team."
+    ack, _ = await candidate.say("/request_human", metadata={"language": "en", "display": title})
     assert ack["ok"]
     resumed = await candidate.start(confirm["session_id"])
-    assert [m["text"] for m in resumed["history"] if m["from"] == "candidate"] == [
-        "Talk to a recruiter"
-    ]
+    assert [m["text"] for m in resumed["history"] if m["from"] == "candidate"] == [title]
 
 
 async def test_a_rasa_webchat_client_without_session_request_is_served(assistant):

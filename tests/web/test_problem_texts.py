@@ -303,7 +303,17 @@ def produced(kb_url: str, default_docs: list[ArticleDoc], tmp_path: Path) -> lis
         + records_problems(kb_url)
         + file_problems(tmp_path, default_docs)
         + inbox_problems(kb_url)
+        + web_problems()
     )
+
+
+def web_problems() -> list[Problem]:
+    """What the web server tells a crafted request or a throttled sign-in (bot.staff)."""
+    from bot.staff.gate import CONTROL_CHARACTER, date_problem
+    from bot.staff.throttle import SignInLocked
+    from bot.staff.views import BUSY, locked_problem
+
+    return [date_problem(), CONTROL_CHARACTER, BUSY, locked_problem(SignInLocked(90))]
 
 
 def english_words(problem: Problem) -> list[str]:

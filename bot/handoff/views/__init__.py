@@ -1,8 +1,10 @@
 """The recruiter console's HTTP surface: pages, JSON routes and the live socket under /console.
 
-Every route is behind a staff session (bot.staff.gate); writes need the CSRF token
-and, for the queue's actions, the recruiter role. The watcher task
-(bot.handoff.watcher) publishes changes to the open sockets.
+Every route is behind a staff session (bot.staff.gate) and, but for who is signed
+in and signing out, needs the recruiter role: the console shows candidates' contact
+details (callback requests) and live transcripts, which HR does not see (HR reads the
+questions, without who asked, in its workspace's inbox). Writes need the CSRF token.
+The watcher task (bot.handoff.watcher) publishes changes to the open sockets.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from bot.handoff.views import callbacks, conversations, live, queue
 from bot.handoff.views.state import ConsoleState, console_key
 from bot.handoff.watcher import Watcher
 from bot.staff.gate import StaffGate, gate_key
+from bot.staff.throttle import SignInThrottle
 from bot.staff.views import add_sign_in
 
 __all__ = ["add_console", "console_key", "gate_key"]
@@ -28,29 +31,42 @@ RECRUITERS = ("recruiter",)
 watcher_key = web.AppKey("console_watcher", asyncio.Task)
 
 
-def add_console(app: web.Application, settings: Settings) -> None:
+def add_console(
+    app: web.Application, settings: Settings, *, throttle: SignInThrottle | None = None
+) -> None:
     """Mount the console on the web app: sign-in, routes, and the watcher task."""
     gate = StaffGate(functools.partial(in_transaction, settings.database_url))
     console = ConsoleState(settings, gate, RasaRelay(settings.rasa_url, rasa_token(settings)))
     app[console_key] = console
     app[gate_key] = gate
-    add_sign_in(app, gate, secure=settings.web_url.startswith("https"), on_sign_out=leave)
+    add_sign_in(
+        app,
+        gate,
+        secure=settings.https,
+        on_sign_out=leave,
+        throttle=throttle or SignInThrottle.of(settings),
+        behind_proxy=settings.public_url is not None,
+    )
 
     anyone, recruiters = gate.require(), gate.require(RECRUITERS)
     router = app.router
-    router.add_get("/console", gate.require(page=True)(live.console_page))
+    router.add_get("/console", gate.require(RECRUITERS, page=True)(live.console_page))
     router.add_get("/console/api/me", anyone(live.me))
-    router.add_get("/console/api/queue", anyone(queue.queue))
-    router.add_get("/console/api/search", anyone(conversations.search))
-    router.add_get("/console/api/conversations/{conversation}", anyone(conversations.transcript))
-    router.add_post("/console/api/conversations/{conversation}/notes", anyone(conversations.note))
+    router.add_get("/console/api/queue", recruiters(queue.queue))
+    router.add_get("/console/api/search", recruiters(conversations.search))
+    router.add_get(
+        "/console/api/conversations/{conversation}", recruiters(conversations.transcript)
+    )
+    router.add_post(
+        "/console/api/conversations/{conversation}/notes", recruiters(conversations.note)
+    )
     router.add_post("/console/api/handoffs/{handoff}/claim", recruiters(queue.claim_handoff))
     router.add_post("/console/api/handoffs/{handoff}/messages", recruiters(queue.send))
     router.add_post("/console/api/handoffs/{handoff}/return", recruiters(queue.ending("returned")))
     router.add_post("/console/api/handoffs/{handoff}/close", recruiters(queue.ending("closed")))
-    router.add_get("/console/api/callbacks", anyone(callbacks.callback_list))
+    router.add_get("/console/api/callbacks", recruiters(callbacks.callback_list))
     router.add_post("/console/api/callbacks/{callback}", recruiters(callbacks.callback_status))
-    router.add_get("/console/ws", anyone(live.socket))
+    router.add_get("/console/ws", recruiters(live.socket))
 
     app.on_startup.append(_start_watching)  # type: ignore[arg-type]
     app.on_cleanup.append(_stop_watching)  # type: ignore[arg-type]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from aiohttp import web
@@ -22,7 +22,7 @@ from bot.handoff.service import (
 )
 from bot.handoff.views.state import console_of, failure
 from bot.staff.accounts import StaffUser
-from bot.staff.gate import StaffGate
+from bot.staff.gate import StaffGate, request_date
 
 MAX_SEARCH_CHARS = 200
 
@@ -52,11 +52,8 @@ async def transcript(request: web.Request, user: StaffUser, websession: Any) -> 
 async def search(request: web.Request, user: StaffUser, websession: Any) -> web.StreamResponse:
     console = console_of(request)
     query = request.query
-    try:
-        since = _day(query.get("from"))
-        until = _day(query.get("to"), end=True)
-    except ValueError:
-        return failure(400, "dates are YYYY-MM-DD")
+    since = _day(request_date(query.get("from"), language="en"))
+    until = _day(request_date(query.get("to"), language="en"), end=True)
     language = query.get("language") or None
     if language and language not in LANGUAGES:
         return failure(400, "language is fr or en")
@@ -86,9 +83,9 @@ async def note(request: web.Request, user: StaffUser, websession: Any) -> web.St
     return web.json_response({"ok": True})
 
 
-def _day(value: str | None, end: bool = False) -> datetime | None:
-    """A YYYY-MM-DD filter as a moment: its start, or the next day's start for an end date."""
-    if not value:
+def _day(day: date | None, end: bool = False) -> datetime | None:
+    """A date filter as a moment: its start, or the next day's start for an end date."""
+    if day is None:
         return None
-    day = datetime.strptime(value, "%Y-%m-%d")
-    return day + timedelta(days=1) if end else day
+    moment = datetime.combine(day, time(0))
+    return moment + timedelta(days=1) if end else moment

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from aiohttp import WSMsgType, web
 
@@ -34,7 +35,12 @@ async def socket(request: web.Request, user: StaffUser, websession: Any) -> web.
     """Same-origin only; while it is open the recruiter counts as present."""
     console = console_of(request)
     origin = request.headers.get("Origin")
-    if origin and origin != f"{request.scheme}://{request.host}":
+    # Behind an https proxy the page's origin is the public URL, not what this server sees.
+    allowed = {f"{request.scheme}://{request.host}"}
+    if console.settings.public_url:
+        public = urlsplit(console.settings.public_url)
+        allowed.add(f"{public.scheme}://{public.netloc}")
+    if origin and origin not in allowed:
         return failure(403, "cross-site socket refused")
     live = web.WebSocketResponse(heartbeat=30)
     await live.prepare(request)

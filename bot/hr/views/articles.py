@@ -15,7 +15,7 @@ from bot.hr.views.problems import french, french_problems
 from bot.knowledge.diff import revision_diffs
 from bot.knowledge.service import ArticleNotFound
 from bot.staff.accounts import StaffUser
-from bot.staff.gate import json_error
+from bot.staff.gate import json_error, row_number
 
 
 class ArticleViews(Views):
@@ -105,7 +105,7 @@ class ArticleViews(Views):
                     session=session,
                     article_id=article_id,
                     author=user.display_name,
-                    expected_revision=int(expected) if expected.isdigit() else None,
+                    expected_revision=row_number(expected),
                 )
             )
         except ArticleNotFound:

@@ -11,8 +11,9 @@ from aiohttp import web
 from bot.core.db import transaction
 from bot.hr import analytics
 from bot.hr.views.base import Views
+from bot.hr.views.problems import LANGUAGE
 from bot.staff.accounts import StaffUser
-from bot.staff.gate import json_error
+from bot.staff.gate import json_error, request_date
 
 MAX_RANGE_DAYS = 366
 
@@ -22,14 +23,10 @@ class DashboardViews(Views):
 
     def _range(self, request: web.Request) -> tuple[date, date]:
         """The `from`/`to` dates of the request (default: the last 30 days)."""
-        today = self.today()
-        try:
-            end = date.fromisoformat(request.query.get("to") or today.isoformat())
-            start = date.fromisoformat(
-                request.query.get("from") or (end - timedelta(days=29)).isoformat()
-            )
-        except ValueError:
-            raise json_error(400, "les dates doivent s'écrire comme 2026-11-26") from None
+        end = request_date(request.query.get("to"), language=LANGUAGE) or self.today()
+        start = request_date(request.query.get("from"), language=LANGUAGE) or (
+            end - timedelta(days=29)
+        )
         if end < start:
             raise json_error(400, "la date de fin précède la date de début")
         if (end - start).days >= MAX_RANGE_DAYS:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from aiohttp import web
@@ -15,6 +16,7 @@ from bot.staff.gate import json_error
 
 MAX_ITEMS = 1000
 MAX_GROUPS = 200
+ITEM_ID = re.compile(r"(inbox|callback):[0-9]{1,18}")
 
 
 def item_ids(data: dict[str, Any]) -> list[str]:
@@ -27,6 +29,9 @@ def item_ids(data: dict[str, Any]) -> list[str]:
         or not all(isinstance(i, str) and len(i) < 40 for i in items)
     ):
         raise json_error(400, "items doit être une liste d'identifiants d'éléments")
+    if not all(ITEM_ID.fullmatch(i) for i in items):
+        # "inbox:²" would pass str.isdigit() further on, and int() refuses it
+        raise json_error(404, UNKNOWN_ITEMS)
     return items
 
 

@@ -12,7 +12,7 @@ from bot.hr.views.base import Views
 from bot.hr.views.problems import french_errors
 from bot.records import service as records
 from bot.staff.accounts import StaffUser
-from bot.staff.gate import json_error
+from bot.staff.gate import json_error, row_number
 
 RecordKind = Literal["events", "jobs"]
 GONE = "cet enregistrement n'existe pas (ou plus)"
@@ -44,6 +44,13 @@ class RecordViews(Views):
         else:
             records.delete_job(session=session, job_id=record_id, author=author)
 
+    def _record_id(self, request: web.Request) -> str:
+        """The record named in the path; an event's id is ASCII digits ("٣" is no "3")."""
+        raw = request.match_info["record"]
+        if self.kind == "events" and row_number(raw) is None:
+            raise json_error(404, GONE)
+        return raw
+
     async def listing(
         self, request: web.Request, user: StaffUser, websession: Any
     ) -> web.StreamResponse:
@@ -56,7 +63,7 @@ class RecordViews(Views):
         data = await self.gate.body(request)
         updating = "record" in request.match_info
         if updating:
-            data = {**data, "id": request.match_info["record"]}
+            data = {**data, "id": self._record_id(request)}
         try:
             saved = await self.db(lambda s: self._save(s, data, user.display_name))
         except records.RecordError as error:
@@ -70,7 +77,7 @@ class RecordViews(Views):
     async def delete(
         self, request: web.Request, user: StaffUser, websession: Any
     ) -> web.StreamResponse:
-        record_id = request.match_info["record"]
+        record_id = self._record_id(request)
         try:
             await self.db(lambda s: self._delete(s, record_id, user.display_name))
         except records.RecordNotFound:

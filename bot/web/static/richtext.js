@@ -15,9 +15,13 @@ function el(tag, attributes, children) {
   return node;
 }
 
-function safeUrl(href) {
+function safeUrl(href, base) {
+  // Text from people (answers, messages) gets no base: only absolute http(s) and
+  // mailto addresses, so a relative or entity-obfuscated target is refused instead of
+  // resolved against the host page. The site's own settings may be relative (`base`).
+  if (!base && !/^(https?:\/\/|mailto:)/i.test(String(href))) { return null; }
   try {
-    var url = new URL(String(href), document.baseURI);
+    var url = base ? new URL(String(href), base) : new URL(String(href));
     return ["http:", "https:", "mailto:"].indexOf(url.protocol) >= 0 ? url.href : null;
   } catch (e) {
     return null;

@@ -166,7 +166,7 @@ function newId() {
 function privacyUrl() {
   var given = script.getAttribute("data-privacy-url") || CONFIG.privacyUrl ||
     new URL("/" + lang + "/privacy", ASSET_BASE).href;
-  return safeUrl(given) || "#";
+  return safeUrl(given, document.baseURI) || "#";
 }
 
 function socketUrl() {
@@ -458,9 +458,14 @@ function callbackForm() {
       if (error || !reply) { errors.form.textContent = t("callbackErrors").form; return; }
       if (!reply.ok) {
         var first = null;
+        // the server's own sentence for the whole form (already taken, not offered,
+        // slow down) says more than "try again"; it is shown as text, never as markup
+        var said = (reply.errors && typeof reply.errors.form === "string" && reply.errors.form) ||
+          (typeof reply.error === "string" && reply.error) || "";
         Object.keys(reply.errors || { form: 1 }).forEach(function (key) {
           var target = errors[key] || errors.form;
-          target.textContent = t("callbackErrors")[key] || t("callbackErrors").form;
+          target.textContent = (key === "form" && said) ||
+            t("callbackErrors")[key] || t("callbackErrors").form;
           first = first || form.elements[key];
         });
         if (first && first.focus) { first.focus(); }

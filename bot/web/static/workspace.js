@@ -919,6 +919,8 @@
     api("POST", "/console/logout", {}).then(function () { window.location.href = "/console/login"; });
   });
   document.querySelectorAll('.tabs a[data-role="hr"]').forEach(function (a) { a.hidden = role !== "hr"; });
+  // The recruiters' console shows contact details and live chats: not HR's (README).
+  document.querySelectorAll('a[data-role="recruiter"]').forEach(function (a) { a.hidden = role !== "recruiter"; });
   window.addEventListener("hashchange", function () { route(); refreshInboxCount(); });
   refreshBadge();
   refreshInboxCount();

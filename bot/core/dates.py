@@ -1,0 +1,28 @@
+"""Dates written out for people, in French and English: "jeudi 1er janvier" /
+"Thursday 1 January". One place, so that an answer, an e-mail and a slot read alike."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+DAY_NAMES = {
+    "fr": ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"),
+    "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
+}
+MONTH_NAMES = {
+    "fr": (
+        "janvier", "février", "mars", "avril", "mai", "juin",
+        "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+    ),
+    "en": (
+        "January", "February", "March", "April", "May", "June",
+        "July", "August", "September", "October", "November", "December",
+    ),
+}  # fmt: skip
+
+
+def day_in_words(day: dt.date, language: str) -> str:
+    """'jeudi 1er janvier' / 'Thursday 1 January' (English for any other language)."""
+    lang = "fr" if language == "fr" else "en"
+    number = "1er" if lang == "fr" and day.day == 1 else str(day.day)
+    return f"{DAY_NAMES[lang][day.weekday()]} {number} {MONTH_NAMES[lang][day.month - 1]}"

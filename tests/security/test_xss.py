@@ -1,0 +1,344 @@
+"""XSS: hostile markup typed by a candidate (widget, socket.io, REST), by an HR editor
+(an article's title, answer, example questions, links) and by a recruiter (messages and
+display name) is shown as text wherever it appears: the widget, the recruiter console
+(queue, summary, live transcript, callback requests) and the HR workspace.
+
+A real Chromium runs with the pages' Content-Security-Policy bypassed, so that markup
+that slipped into the page would really run: each payload would set `window.__xss` or
+open a dialog, and neither may happen.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Dialog, Locator, Page, expect
+
+import tests.browser.conftest as browser_suite
+from bot.core.db import transaction
+from bot.handoff.callbacks import BadCallback, create_callback
+from bot.knowledge.files import Link
+from bot.knowledge.service import _load, article_to_doc, save_article
+from bot.staff.accounts import add_user
+from tests.browser.test_console import BackgroundCandidate
+from tests.conftest import Assistant
+from tests.security.attacks import PASSWORD, XSS, Staff
+
+pytestmark = [pytest.mark.e2e, pytest.mark.browser]
+
+# The browser suite's fixtures: one Playwright driver and one Chromium for this module.
+playwright = browser_suite.playwright
+browser = browser_suite.browser
+
+# What hostile markup would leave in the page if it were parsed as HTML.
+INJECTED = (
+    "script, img, svg, iframe, object, embed, [onerror], [onload], [onmouseover], [srcdoc], "
+    "a[href^='javascript' i], a[href*='script:' i]"
+)
+ANSWER = ".message.assistant:has(.rating)"
+HUMAN = "Je voudrais parler à un humain"
+
+
+def new_page(context: BrowserContext) -> Page:
+    """A page recording every dialog (dismissed) and script error."""
+    page = context.new_page()
+    page.dialogs = []  # type: ignore[attr-defined]
+
+    def on_dialog(dialog: Dialog) -> None:
+        page.dialogs.append(dialog.message)  # type: ignore[attr-defined]
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
+    return page
+
+
+def unguarded(browser: Browser) -> BrowserContext:
+    """A browser profile ignoring Content-Security-Policy: injected markup would run."""
+    return browser.new_context(
+        bypass_csp=True, viewport={"width": 1366, "height": 900}, locale="fr-FR"
+    )
+
+
+def assert_inert(page: Page, area: Locator) -> None:
+    """Nothing in `area` came from markup, and no payload ran anywhere in the page."""
+    # The page's own icons are svg and img: only elements carrying a payload count. A
+    # link counts when it would run script (a link to a page of the site is only a link).
+    injected = area.locator(INJECTED).evaluate_all(
+        """els => els.filter(e => e.tagName === "A"
+            ? !["http:", "https:", "mailto:"].includes(e.protocol)
+            : /alert|__xss/.test(e.outerHTML)).map(e => e.outerHTML)"""
+    )
+    assert injected == []
+    assert page.evaluate("() => window.__xss === undefined") is True
+    assert page.dialogs == []  # type: ignore[attr-defined]
+
+
+def visible_part(payload: str) -> str:
+    """A piece of the payload that plain text shows as typed (markup characters included)."""
+    return payload.split(" ")[0][:14]
+
+
+# ---------------------------------------------------------------- the widget
+
+
+def open_widget(page: Page, assistant: Assistant) -> None:
+    page.goto(f"http://127.0.0.1:{assistant.settings.web_port}/")
+    expect(page.locator("#ardoise-chat[data-ready]")).to_be_attached(timeout=10_000)
+    page.locator("#ardoise-chat .launcher").click()
+    expect(page.locator("#ardoise-chat .panel")).to_be_visible()
+
+
+def type_in_widget(page: Page, words: str) -> None:
+    page.locator("#ardoise-chat textarea").fill(words)
+    page.locator("#ardoise-chat textarea").press("Enter")
+
+
+@pytest.fixture
+def context(browser: Browser) -> Iterator[BrowserContext]:
+    context = unguarded(browser)
+    yield context
+    context.close()
+
+
+@pytest.mark.parametrize("payload", list(XSS))
+def test_a_candidates_markup_shows_as_typed_in_the_widget(
+    context: BrowserContext, assistant: Assistant, payload: str
+):
+    typed = XSS[payload]
+    page = new_page(context)
+    open_widget(page, assistant)
+    type_in_widget(page, typed)
+    mine = page.locator("#ardoise-chat .message.candidate").last
+    expect(mine).not_to_have_class(re.compile(r"\bpending\b"), timeout=30_000)
+    assert mine.locator(".bubble").text_content() == typed
+    expect(page.locator("#ardoise-chat .message.assistant").last).to_be_visible(timeout=30_000)
+    assert_inert(page, page.locator("#ardoise-chat"))
+    # and again from the stored history
+    page.reload()
+    history = page.locator("#ardoise-chat .message.candidate .bubble")
+    expect(history.last).to_contain_text(visible_part(typed), timeout=15_000)
+    assert history.last.text_content() == typed
+    assert_inert(page, page.locator("#ardoise-chat"))
+
+
+# ---------------------------------------------------------------- the recruiter console
+
+
+@pytest.fixture(scope="module")
+def console(browser: Browser, assistant: Assistant) -> Iterator[Page]:
+    """A recruiter (a fresh account) with the console open: on duty for every handoff."""
+    login = f"xss-{uuid.uuid4().hex[:8]}"
+    with transaction(assistant.settings.database_url) as session:
+        add_user(
+            session=session,
+            login=login,
+            display_name="Console Watcher",
+            role="recruiter",
+            password=PASSWORD,
+        )
+    context = unguarded(browser)
+    page = new_page(context)
+    page.goto(f"{assistant.settings.web_url}/console")
+    page.fill("#login", login)
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    expect(page.locator("#queue")).to_be_attached(timeout=10_000)
+    yield page
+    context.close()
+
+
+def ask_for_a_human(assistant: Assistant, channel: str, typed: str) -> str:
+    """A candidate types `typed`, then asks for a human; the conversation's id (or its end)."""
+    if channel == "rest":
+        sender = f"xss-{uuid.uuid4().hex[:12]}"
+        assistant.ask(sender, typed, {"language": "fr"})
+        assistant.ask(sender, HUMAN, {"language": "fr"})
+        return sender
+    candidate = BackgroundCandidate(assistant.url)
+    try:
+        client = candidate.client
+        candidate.run(client.start())
+        candidate.run(client.say(typed, language="fr"))
+        candidate.run(client.say(HUMAN, language="fr"))
+        assert client.session_id
+        return client.session_id
+    finally:
+        candidate.close()
+
+
+@pytest.mark.parametrize("channel", ["socket", "rest"])
+@pytest.mark.parametrize("payload", list(XSS))
+def test_a_candidates_markup_shows_as_text_in_the_console(
+    console: Page, assistant: Assistant, payload: str, channel: str
+):
+    typed = XSS[payload]
+    conversation = ask_for_a_human(assistant, channel, typed)
+    item = console.locator(f'#queue .item[data-conversation$="{conversation}"]')
+    expect(item).to_be_visible(timeout=15_000)  # the queue updated by itself
+    assert_inert(console, console.locator("#queue"))
+    item.click()
+    transcript = console.locator("#transcript")
+    expect(transcript).to_contain_text(visible_part(typed), timeout=10_000)
+    assert typed in (transcript.text_content() or "")
+    assert_inert(console, console.locator("body"))
+
+
+def test_callback_names_and_questions_show_as_text_in_the_console(
+    console: Page, assistant: Assistant
+):
+    stored = {}
+    with transaction(assistant.settings.database_url) as session:
+        for name, typed in XSS.items():
+            try:
+                create_callback(
+                    session=session,
+                    conversation_id=f"xss-callback-{uuid.uuid4().hex[:10]}",
+                    data={
+                        "name": typed[:80],
+                        "email": "x@example.org",
+                        "question": typed,
+                        "consent": True,
+                    },
+                    language="fr",
+                    retention_days=30,
+                )
+                stored[name] = typed
+            except BadCallback as refused:
+                # refused at the door (invisible characters in a name): fine, but say which
+                assert set(refused.errors) <= {"name"}, refused.errors
+    assert len(stored) >= len(XSS) - 2
+    console.reload()
+    callbacks = console.locator("#callbacks")
+    for typed in stored.values():
+        expect(callbacks).to_contain_text(visible_part(typed), timeout=10_000)
+    assert_inert(console, console.locator("body"))
+
+
+# ---------------------------------------------------------------- a recruiter's words in the widget
+
+
+@pytest.mark.parametrize("payload", list(XSS))
+def test_a_recruiters_markup_and_name_show_as_text_in_the_widget(
+    context: BrowserContext, assistant: Assistant, console: Page, payload: str
+):
+    typed = XSS[payload]
+    recruiter = Staff(assistant.settings.web_url, assistant.settings.database_url, "recruiter")
+    with transaction(assistant.settings.database_url) as session:
+        from bot.staff.accounts import StaffUser
+
+        user = session.get(StaffUser, recruiter.user_id)
+        assert user is not None
+        user.display_name = typed[:80]
+    page = new_page(context)
+    open_widget(page, assistant)
+    type_in_widget(page, HUMAN)
+    session_id = None
+    for _ in range(100):
+        session_id = page.evaluate(
+            "() => JSON.parse(localStorage.getItem('ardoise-chat') || '{}').sessionId"
+        )
+        if session_id:
+            break
+        page.wait_for_timeout(100)
+    assert session_id
+    handoff = None
+    for _ in range(100):
+        queue = recruiter.request("GET", "/console/api/queue").json()["handoffs"]
+        handoff = next((h for h in queue if h["conversation"] == session_id), None)
+        if handoff:
+            break
+        page.wait_for_timeout(100)
+    assert handoff, "the widget's request for a human never reached the queue"
+    base = f"/console/api/handoffs/{handoff['id']}"
+    assert recruiter.request("POST", f"{base}/claim", csrf=recruiter.csrf).status_code == 200
+    sent = recruiter.request("POST", f"{base}/messages", csrf=recruiter.csrf, json={"text": typed})
+    assert sent.status_code == 200, sent.text
+    from_recruiter = page.locator("#ardoise-chat .message.recruiter").last
+    expect(from_recruiter).to_be_visible(timeout=15_000)
+    expect(page.locator("#ardoise-chat .log")).to_contain_text(typed[:6], timeout=10_000)
+    assert_inert(page, page.locator("#ardoise-chat"))
+    recruiter.request("POST", f"{base}/close", csrf=recruiter.csrf)
+
+
+# ---------------------------------------------------------------- an HR editor's article
+
+
+@pytest.fixture
+def hostile_article(assistant: Assistant, request: pytest.FixtureRequest) -> Iterator[str]:
+    """The dress-code article with the payload in its French title, answer, a new example
+    question and a link (stored as is, as if validation had let it through)."""
+    typed = XSS[request.param]
+    url = assistant.settings.database_url
+    with transaction(url) as session:
+        stored = _load(session, "dress-code")
+        assert stored is not None
+        original = article_to_doc(stored)
+    french = original.texts["fr"]
+    hostile = dataclasses.replace(
+        french,
+        title=typed[:80],
+        answer=f"Aucun code vestimentaire. {typed}",
+        questions=(*french.questions, f"{typed} ?"),
+    )
+    links = (Link(url="javascript:window.__xss=99;alert(99)", labels=(("fr", typed[:60]),)),)
+    with transaction(url) as session:
+        save_article(
+            session=session,
+            doc=dataclasses.replace(original, texts={**original.texts, "fr": hostile}, links=links),
+            author="tests",
+        )
+    yield typed
+    with transaction(url) as session:
+        save_article(session=session, doc=original, author="tests")
+
+
+@pytest.fixture(scope="module")
+def workspace(browser: Browser, assistant: Assistant) -> Iterator[Page]:
+    login = f"xss-hr-{uuid.uuid4().hex[:8]}"
+    with transaction(assistant.settings.database_url) as session:
+        add_user(session=session, login=login, display_name="HR", role="hr", password=PASSWORD)
+    context = unguarded(browser)
+    page = new_page(context)
+    page.goto(f"{assistant.settings.web_url}/console/hr")
+    page.fill("#login", login)
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(re.compile(r"/console/hr"))
+    yield page
+    context.close()
+
+
+@pytest.mark.parametrize("hostile_article", list(XSS), indirect=True)
+def test_an_articles_markup_shows_as_text_in_the_workspace(workspace: Page, hostile_article: str):
+    typed = hostile_article
+    base = workspace.url.split("#")[0]
+    workspace.goto(f"{base}#articles")
+    workspace.reload()
+    expect(workspace.locator("body")).to_contain_text(visible_part(typed[:80]), timeout=10_000)
+    assert_inert(workspace, workspace.locator("body"))
+    workspace.goto(f"{base}#article/dress-code")
+    answer = workspace.locator('textarea[name="fr.answer"]')
+    expect(answer).to_have_value(f"Aucun code vestimentaire. {typed}", timeout=10_000)
+    # the revision history, with its diff of the change, on the same page
+    history = workspace.locator(".history .revisions li").first
+    expect(history).to_contain_text(visible_part(typed), timeout=10_000)
+    assert_inert(workspace, workspace.locator("body"))
+
+
+@pytest.mark.parametrize("hostile_article", list(XSS), indirect=True)
+def test_an_articles_markup_shows_as_text_in_the_widgets_answer(
+    context: BrowserContext, assistant: Assistant, hostile_article: str
+):
+    page = new_page(context)
+    open_widget(page, assistant)
+    type_in_widget(page, "Y a-t-il un code vestimentaire ?")
+    answer = page.locator(ANSWER).last
+    expect(answer.locator(".rating")).to_have_attribute(
+        "data-article", "dress-code", timeout=30_000
+    )
+    expect(answer).to_contain_text("Aucun code vestimentaire")
+    assert_inert(page, page.locator("#ardoise-chat"))
