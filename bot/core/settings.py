@@ -368,6 +368,9 @@ def rasa_environment(settings: Settings) -> dict[str, str]:
         "NOTIFY_FROM": settings.notify_from,
         "NOTIFY_EMAILS": ",".join(settings.notify_emails),
         "NOTIFY_WEBHOOK_URL": settings.notify_webhook_url or "",
+        "PUBLIC_URL": settings.public_url or "",
+        "MEETING_LINK_SECRET": meeting_link_secret(settings),
+        "COFFEE_VIDEO_URL": settings.coffee_video_url or "",
         # Rasa's telemetry would try to reach the network at every start.
         "RASA_TELEMETRY_ENABLED": "false",
         "TF_CPP_MIN_LOG_LEVEL": "2",

@@ -8,9 +8,12 @@ retention period, the privacy notice) filled in.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import hashlib
 import json
 import re
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,6 +21,7 @@ from urllib.parse import urlsplit
 
 from aiohttp import web
 
+from bot.core.clock import utcnow
 from bot.core.limits import Limiter
 from bot.core.problem_texts import problem_text
 from bot.core.settings import LANGUAGES, Settings
@@ -237,11 +241,24 @@ async def refuse_control_characters(request: web.Request, handler: Any) -> web.S
     return await handler(request)
 
 
+async def reminder_sweep(app: web.Application) -> AsyncIterator[None]:
+    """The coffee reminders' sweep, for as long as the app runs: every web process sweeps,
+    and the conditional UPDATE in bot.meetings.reminders sends each reminder once."""
+    from bot.meetings.reminders import remind_forever
+
+    task = asyncio.create_task(remind_forever(app[settings_key], clock=utcnow))
+    yield
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+
+
 def create_app(settings: Settings, *, limiter: Limiter | None = None) -> web.Application:
     """The web app; `limiter` counts sign-in failures (default: bot.core.limits' for
     LIMITS_URL; tests pass one with their own clock)."""
     from bot.handoff.views import add_console, gate_key
     from bot.hr.views import add_workspace
+    from bot.meetings.views import add_meetings
 
     app = web.Application(client_max_size=256 * 1024, middlewares=[refuse_control_characters])
     app.on_response_prepare.append(security_headers)  # type: ignore[arg-type]
@@ -251,6 +268,8 @@ def create_app(settings: Settings, *, limiter: Limiter | None = None) -> web.App
     app.router.add_get("/console/static/{name}", console_file)
     add_console(app, settings, throttle=SignInThrottle.of(settings, limiter))
     add_workspace(app, settings, app[gate_key])
+    add_meetings(app, settings)  # before the catch-all
+    app.cleanup_ctx.append(reminder_sweep)
     app.router.add_get("/{path:.*}", serve)
     return app
 

@@ -32,6 +32,7 @@ SAMPLES = {
     "number": "1",
     "record": "1",
     "build": "1",
+    "token": "not-a-token",
 }
 EXTRA_PATHS = [
     "/fr/",
@@ -47,6 +48,8 @@ EXTRA_PATHS = [
     "/console/static/nope.js",
     "/console/api/nope",
     "/console/login",
+    "/meetings/manage/a.b",
+    "/meetings/decline/a.b",
 ]
 INLINE = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>|\son[a-z]+\s*=|\sstyle\s*=", re.IGNORECASE)
 

@@ -83,6 +83,8 @@ PATH_ROUTES = {
     "article": ("/console/api/hr/articles/{}", "hr"),
     "article-revisions": ("/console/api/hr/articles/{}/revisions", "hr"),
     "transcript": ("/console/api/conversations/{}", "recruiter"),
+    "coffee-link": ("/meetings/manage/{}", None),
+    "coffee-decline-link": ("/meetings/decline/{}", None),
 }
 
 
@@ -93,7 +95,7 @@ def test_a_path_that_climbs_out_gets_nothing(
 ):
     template, role = PATH_ROUTES[route]
     raw = TRAVERSALS[payload]
-    if route in ("article", "article-revisions", "transcript"):
+    if route in ("article", "article-revisions", "transcript", "coffee-link"):
         raw = quote(raw, safe="%")  # an id is one path segment
     cookie = people[role].cookie if role else None
     before = digest(stack.db_url)
