@@ -74,3 +74,100 @@ async def test_erase_removes_one_conversation_entirely(settings):
 
 def test_nothing_to_purge_before_rasa_ever_ran(settings):
     assert purge_expired(settings=settings).events == 0
+
+
+def test_erasure_removes_coffees_and_tells_the_host_of_an_upcoming_one(tmp_path, db_url):
+    """A candidate's erasure deletes their bookings (contact details and note with them);
+    the host of the upcoming coffee gets a METHOD:CANCEL so the calendar entry goes too."""
+    import icalendar
+    from sqlalchemy import update
+
+    from bot.core.clock import utcnow
+    from bot.meetings.booking import book
+    from bot.meetings.models import Ambassador, Booking
+    from bot.meetings.slots import free_slots
+    from tests.conftest import make_settings, port
+    from tests.inbox_servers import start_smtp
+    from tests.meetings.conftest import OFFICE, seed
+
+    seed(db_url)
+    settings = make_settings(
+        tmp_path,
+        db_url,
+        SMTP_HOST="127.0.0.1",
+        SMTP_PORT=str(port(29225)),
+        NOTIFY_FROM="assistant@ardoise.test",
+    )
+    now = utcnow()
+    with transaction(db_url) as session:
+        session.execute(update(Ambassador).values(email="lea@ardoise.test").filter_by(id="lea"))
+        slot = free_slots(session=session, now=now, office_timezone=OFFICE, ambassador_ids=["lea"])
+        booking = book(
+            session=session,
+            slot_id=slot[0].id,
+            conversation_id="to-erase",
+            name="Alex",
+            email="alex@example.org",
+            note="my secret note",
+            language="en",
+            consent=True,
+            now=now,
+            office_timezone=OFFICE,
+        )
+        uid = booking.public_id
+    controller, box = start_smtp(port(29225))
+    try:
+        removed = erase_conversation(settings=settings, conversation_id="to-erase")
+        mail = box.wait_for(lambda m: m["To"] == "lea@ardoise.test")
+    finally:
+        controller.stop()
+    assert removed.bookings == 1
+    with session_factory(db_url)() as session:
+        assert session.execute(select(func.count()).select_from(Booking)).scalar_one() == 0
+    (invite,) = [p for p in mail.walk() if p.get_content_type() == "text/calendar"]
+    calendar = icalendar.Calendar.from_ical(invite.get_payload(decode=True))
+    assert str(calendar["METHOD"]) == "CANCEL"
+    (event,) = calendar.walk("VEVENT")
+    assert uid in str(event["UID"]) and int(event["SEQUENCE"]) == 1
+    assert [m["To"] for m in box.messages] == ["lea@ardoise.test"]  # not the candidate
+
+
+def test_purge_removes_coffees_that_ended_past_retention(tmp_path, db_url):
+    from sqlalchemy import update
+
+    from bot.core.clock import utcnow
+    from bot.meetings.booking import book
+    from bot.meetings.models import Booking
+    from bot.meetings.slots import free_slots
+    from tests.conftest import make_settings
+    from tests.meetings.conftest import OFFICE, seed
+
+    seed(db_url)
+    settings = make_settings(tmp_path, db_url)
+    now = utcnow()
+    with transaction(db_url) as session:
+        slots = free_slots(session=session, now=now, office_timezone=OFFICE)
+        ids = [
+            book(
+                session=session,
+                slot_id=slot.id,
+                conversation_id=f"c{n}",
+                name="Alex",
+                email=f"alex{n}@example.org",
+                language="fr",
+                consent=True,
+                now=now,
+                office_timezone=OFFICE,
+            ).id
+            for n, slot in enumerate(slots[:2])
+        ]
+        # the first coffee took place just over the retention period ago
+        old = now - timedelta(days=settings.retention_days + 1)
+        session.execute(
+            update(Booking)
+            .where(Booking.id == ids[0])
+            .values(start_utc=old, end_utc=old + timedelta(minutes=30))
+        )
+    assert purge_expired(settings=settings).bookings == 1
+    with session_factory(db_url)() as session:
+        assert session.execute(select(Booking.id)).scalars().all() == [ids[1]]

@@ -2,26 +2,34 @@
 
 What a candidate leaves: Rasa's tracker store (the `events` table, every
 message of every conversation), the HR inbox (questions the assistant could
-not settle), their ratings of answers and their chat session. Purging removes
-what is older than the retention period; erasing removes one conversation
-entirely.
+not settle), their ratings of answers, their chat session, handoffs and
+callback requests, and team-coffee bookings (with contact details and note).
+Purging removes what is older than the retention period (a coffee: once it
+ended that long ago); erasing removes one conversation entirely, and an
+upcoming coffee's host gets the cancellation so the calendar entry goes too.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from sqlalchemy import delete, text
+from sqlalchemy.orm import Session
 
 from bot.candidate.feedback import AnswerFeedback
 from bot.candidate.sessions import ChatSession
+from bot.core.clock import utcnow
 from bot.core.db import transaction
 from bot.core.settings import Settings
 from bot.core.tracker_store import EVENTS_TABLE, has_events_table, tracker_engine
 from bot.handoff.models import CallbackRequest, Handoff, HandoffNote
 from bot.inbox.models import InboxItem
+from bot.meetings.booking import erase_conversation_bookings, purge_old_bookings, upcoming_for
+from bot.meetings.messages import send_booking_emails
+from bot.meetings.models import Ambassador, Booking
 
 
 @dataclass(frozen=True)
@@ -31,12 +39,14 @@ class Removed:
     ratings: int = 0
     sessions: int = 0
     handoffs: int = 0
+    bookings: int = 0
 
     def __str__(self) -> str:
         return (
             f"{self.events} conversation events, {self.inbox_items} inbox items, "
             f"{self.ratings} answer ratings, {self.sessions} chat sessions, "
-            f"{self.handoffs} handoffs, notes and callback requests"
+            f"{self.handoffs} handoffs, notes and callback requests, "
+            f"{self.bookings} team-coffee bookings"
         )
 
 
@@ -48,6 +58,7 @@ def _remove(
     ratings_where: Any,
     sessions_where: Any,
     handoff_where: tuple[Any, Any, Any],
+    bookings: Callable[[Session], int],
 ) -> Removed:
     """Delete matching tracker events (if Rasa ever created its table) and our rows."""
     events = 0
@@ -67,8 +78,14 @@ def _remove(
                 (HandoffNote, CallbackRequest, Handoff), handoff_where, strict=True
             )
         )
+        coffees = bookings(session)
     return Removed(
-        events=events, inbox_items=items, ratings=ratings, sessions=sessions, handoffs=handoffs
+        events=events,
+        inbox_items=items,
+        ratings=ratings,
+        sessions=sessions,
+        handoffs=handoffs,
+        bookings=coffees,
     )
 
 
@@ -88,12 +105,31 @@ def purge_expired(*, settings: Settings, now: datetime | None = None) -> Removed
             CallbackRequest.created_at < naive,
             Handoff.requested_at < naive,
         ),
+        lambda session: purge_old_bookings(session=session, cutoff=naive),
     )
 
 
 def erase_conversation(*, settings: Settings, conversation_id: str) -> Removed:
-    """Delete everything kept about one conversation (a candidate's erasure request)."""
-    return _remove(
+    """Delete everything kept about one conversation (a candidate's erasure request); the
+    host of each upcoming coffee (and the recruiters) get its cancellation afterwards."""
+    cancelled: list[tuple[Booking, Ambassador]] = []
+
+    def bookings(session: Session) -> int:
+        now = utcnow()
+        for booking in upcoming_for(session=session, conversation_id=conversation_id, now=now):
+            host = session.get(Ambassador, booking.ambassador_id)
+            if host is None:
+                continue
+            session.expunge(booking)  # a detached copy for the e-mail, deleted below
+            booking.status, booking.sequence = "cancelled", booking.sequence + 1
+            cancelled.append((booking, host))
+        erased = erase_conversation_bookings(
+            session=session, conversation_id=conversation_id, now=now
+        )
+        session.expunge_all()  # the hosts stay readable once the transaction is over
+        return erased.removed
+
+    removed = _remove(
         settings,
         "sender_id = :sender",
         {"sender": conversation_id},
@@ -105,4 +141,14 @@ def erase_conversation(*, settings: Settings, conversation_id: str) -> Removed:
             CallbackRequest.conversation_id == conversation_id,
             Handoff.conversation_id == conversation_id,
         ),
+        bookings,
     )
+    for booking, host in cancelled:
+        send_booking_emails(
+            "cancelled",
+            settings=settings,
+            booking=booking,
+            ambassador=host,
+            roles=("ambassador", "recruiters"),
+        )
+    return removed
