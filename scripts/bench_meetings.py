@@ -29,7 +29,8 @@ from sqlalchemy import create_engine, text  # noqa: E402
 from bot.core.db import session_factory, transaction  # noqa: E402
 from bot.meetings.booking import BookingError, book  # noqa: E402
 from bot.meetings.models import Ambassador  # noqa: E402
-from bot.meetings.slots import CoffeeRules, free_slots  # noqa: E402
+from bot.meetings.rules import CoffeeRules  # noqa: E402
+from bot.meetings.slots import free_slots  # noqa: E402
 from bot.ops.schema import upgrade  # noqa: E402
 
 OFFICE = "Europe/Paris"

@@ -9,7 +9,7 @@ from bot.staff.accounts import (
     AccountError,
     StaffUser,
     add_user,
-    authenticate,
+    credentials,
     hash_password,
     verify_password,
 )
@@ -34,10 +34,12 @@ def test_add_and_authenticate(db_url):
             password="a-long-password",
         )
     with transaction(db_url) as session:
-        user = authenticate(session=session, login="camille", password="a-long-password")
+        user = session.get(StaffUser, credentials(session=session, login="camille").user_id)
         assert user is not None and user.display_name == "Camille Roux"
-        assert authenticate(session=session, login="camille", password="wrong-password") is None
-        assert authenticate(session=session, login="nobody", password="a-long-password") is None
+        stored = credentials(session=session, login="camille").password_hash
+        assert stored is not None and verify_password("a-long-password", stored)
+        assert not verify_password("wrong-password", stored)
+        assert credentials(session=session, login="nobody").user_id is None
         assert session.query(StaffUser).one().password_hash.startswith("scrypt$")
 
 

@@ -9,11 +9,19 @@ from bot.candidate.sessions import (
     ChatSession,
     is_issued,
     issue_session,
-    open_session,
     rest_conversation,
     resume_session,
 )
 from bot.core.db import transaction
+
+
+def open_session(*, session, requested: object) -> tuple[str, bool]:
+    """What the socket channel does with a client's session_request (it counts the
+    per-IP limit in between): resume a known id, else issue a fresh one."""
+    resumed = resume_session(session=session, requested=requested)
+    if resumed is not None:
+        return resumed, False
+    return issue_session(session=session), True
 
 
 def test_a_new_session_gets_a_random_id(db_url):

@@ -52,18 +52,6 @@ def issue_session(*, session: Session) -> str:
     return issued.id
 
 
-def open_session(*, session: Session, requested: object) -> tuple[str, bool]:
-    """The session to use for a client asking to resume `requested`, and whether it is new.
-
-    A known id is resumed; anything else (nothing, a made-up or expired id,
-    a value of the wrong type) gets a fresh one.
-    """
-    resumed = resume_session(session=session, requested=requested)
-    if resumed is not None:
-        return resumed, False
-    return issue_session(session=session), True
-
-
 # REST clients choose their conversation id (`sender`, as Rasa's REST contract has it).
 # Stored under this prefix, a REST conversation can never be a widget's: the ":" is not
 # in a session id's alphabet.

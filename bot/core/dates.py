@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+# The English weekday names our data files use ("tuesday 10:00-12:00", weekday: thursday).
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 DAY_NAMES = {
     "fr": ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"),
     "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),

@@ -28,10 +28,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.meetings.models import LANGUAGES, Ambassador, AmbassadorPause, Booking
+from bot.meetings.rules import CoffeeRules
 from bot.meetings.slots import (
     UTC,
     BadSlotId,
-    CoffeeRules,
     coffee_rules,
     is_window_start,
     parse_slot_id,
@@ -424,22 +424,13 @@ def upcoming_for(*, session: Session, conversation_id: str, now: dt.datetime) ->
 
 
 @dataclass(frozen=True)
-class ErasedCoffee:
-    """An upcoming coffee removed by an erasure: enough to send the ambassador a
-    cancellation (METHOD:CANCEL, UID from `public_id`, `sequence` already raised)."""
-
-    public_id: str
-    ambassador_id: str
-    start_utc: dt.datetime
-    end_utc: dt.datetime
-    sequence: int
-    language: str
-
-
-@dataclass(frozen=True)
 class ErasedBookings:
+    """What an erasure deleted. `upcoming`: each upcoming coffee as a detached copy
+    (status cancelled, `sequence` already raised) with its host, for the host's
+    METHOD:CANCEL; the rows themselves are gone."""
+
     removed: int
-    upcoming: tuple[ErasedCoffee, ...]
+    upcoming: tuple[tuple[Booking, Ambassador], ...]
 
 
 def erase_conversation_bookings(
@@ -447,23 +438,22 @@ def erase_conversation_bookings(
 ) -> ErasedBookings:
     """Delete every booking of a conversation (contact details and note with them);
     returns the upcoming ones, whose ambassadors must be told of the cancellation."""
-    upcoming = tuple(
-        ErasedCoffee(
-            public_id=b.public_id,
-            ambassador_id=b.ambassador_id,
-            start_utc=b.start_utc,
-            end_utc=b.end_utc,
-            sequence=b.sequence + 1,
-            language=b.language,
-        )
-        for b in upcoming_for(session=session, conversation_id=conversation_id, now=now)
-    )
+    upcoming = []
+    for booking in upcoming_for(session=session, conversation_id=conversation_id, now=now):
+        host = session.get(Ambassador, booking.ambassador_id)
+        if host is None:
+            continue
+        session.expunge(booking)  # the copy the e-mails are written from
+        booking.status, booking.sequence = "cancelled", booking.sequence + 1
+        upcoming.append((booking, host))
     removed = session.execute(
         delete(Booking)
         .where(Booking.conversation_id == conversation_id)
         .execution_options(synchronize_session=False)
     ).rowcount
-    return ErasedBookings(removed=removed or 0, upcoming=upcoming)
+    for _, host in upcoming:
+        session.expunge(host)  # readable once the transaction is over
+    return ErasedBookings(removed=removed or 0, upcoming=tuple(upcoming))
 
 
 def purge_old_bookings(*, session: Session, cutoff: dt.datetime) -> int:

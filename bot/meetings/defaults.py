@@ -23,7 +23,7 @@ from bot.core import audit
 from bot.core.clock import utcnow
 from bot.core.settings import PROJECT_ROOT
 from bot.meetings.models import Ambassador
-from bot.meetings.slots import AMBASSADOR_ID, BadWindow, CoffeeRules, parse_window
+from bot.meetings.rules import AMBASSADOR_ID, BadWindow, CoffeeRules, parse_window
 
 DEFAULTS_FILE = PROJECT_ROOT / "data" / "meetings" / "ambassadors.yml"
 DEFAULTS_AUTHOR = "default ambassadors"

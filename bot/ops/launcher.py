@@ -95,12 +95,17 @@ class Services:
     log_dir: Path
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
     rasa_ports: dict[str, int] = field(default_factory=dict)
+    # var/ is checked before the first process only: what the processes create after
+    # that is private already (umask 077, logs opened 0600)
+    files_checked: bool = False
 
     def _spawn_command(self, name: str, command: list[str]) -> None:
         """`command` as a child process logging to <log_dir>/<name>.log, its files private."""
         env = {**os.environ, **rasa_environment(self.settings)}
-        for fixed in secure_data_files(self.settings):
-            print(f"permissions: {fixed}", flush=True)
+        if not self.files_checked:
+            for fixed in secure_data_files(self.settings):
+                print(f"permissions: {fixed}", flush=True)
+            self.files_checked = True
         self.log_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         path = self.log_dir / f"{name}.log"
         rotate_log(path)

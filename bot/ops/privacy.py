@@ -27,7 +27,7 @@ from bot.core.settings import Settings
 from bot.core.tracker_store import EVENTS_TABLE, has_events_table, tracker_engine
 from bot.handoff.models import CallbackRequest, Handoff, HandoffNote
 from bot.inbox.models import InboxItem
-from bot.meetings.booking import erase_conversation_bookings, purge_old_bookings, upcoming_for
+from bot.meetings.booking import erase_conversation_bookings, purge_old_bookings
 from bot.meetings.messages import send_booking_emails
 from bot.meetings.models import Ambassador, Booking
 
@@ -115,18 +115,10 @@ def erase_conversation(*, settings: Settings, conversation_id: str) -> Removed:
     cancelled: list[tuple[Booking, Ambassador]] = []
 
     def bookings(session: Session) -> int:
-        now = utcnow()
-        for booking in upcoming_for(session=session, conversation_id=conversation_id, now=now):
-            host = session.get(Ambassador, booking.ambassador_id)
-            if host is None:
-                continue
-            session.expunge(booking)  # a detached copy for the e-mail, deleted below
-            booking.status, booking.sequence = "cancelled", booking.sequence + 1
-            cancelled.append((booking, host))
         erased = erase_conversation_bookings(
-            session=session, conversation_id=conversation_id, now=now
+            session=session, conversation_id=conversation_id, now=utcnow()
         )
-        session.expunge_all()  # the hosts stay readable once the transaction is over
+        cancelled.extend(erased.upcoming)
         return erased.removed
 
     removed = _remove(

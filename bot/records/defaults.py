@@ -21,13 +21,13 @@ from sqlalchemy.orm import Session
 
 from bot.core import audit
 from bot.core.clock import utcnow
+from bot.core.dates import WEEKDAYS
 from bot.core.settings import PROJECT_ROOT
 from bot.records.models import EVENT_KINDS, Event, JobPosition
 from bot.records.validation import RecordError, event_values, job_values
 
 DEFAULTS_FILE = PROJECT_ROOT / "data" / "records" / "defaults.yml"
 DEFAULTS_AUTHOR = "default records"
-WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 WEEKS = ("first", "second", "third", "fourth", "last")
 
 

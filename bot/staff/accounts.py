@@ -151,17 +151,6 @@ def add_user(
     return user
 
 
-def authenticate(*, session: Session, login: str, password: str) -> StaffUser | None:
-    """The account if the password is right; None otherwise (same work either way)."""
-    user = session.execute(
-        select(StaffUser).where(StaffUser.login == login.strip().lower())
-    ).scalar_one_or_none()
-    if user is None:
-        verify_password(password, _dummy_hash())  # as slow as a real check: no login oracle
-        return None
-    return user if verify_password(password, user.password_hash) else None
-
-
 @lru_cache(maxsize=1)
 def _dummy_hash() -> str:
     return hash_password(secrets.token_urlsafe(16))

@@ -4,7 +4,7 @@ clock, and a factory that books with valid details unless told otherwise."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -13,10 +13,14 @@ from bot.core.db import transaction
 from bot.meetings.booking import book
 from bot.meetings.defaults import load_defaults, seed_ambassadors
 from bot.meetings.models import Ambassador, Booking
-from bot.meetings.slots import CoffeeRules
+from bot.meetings.rules import CoffeeRules
 from bot.ops.schema import upgrade
+from tests.conftest import port
+from tests.inbox_servers import Mailbox, start_smtp
 
 OFFICE = "Europe/Paris"
+# The local SMTP server the coffee e-mails go to, one per test module.
+SMTP = port(29025)
 RULES = CoffeeRules(duration_minutes=30, min_notice_hours=24, horizon_days=14)
 # Monday 30 November 2026, 10:00 in Paris (09:00 UTC): the first bookable slot is
 # Tuesday 1 December 10:00 Paris, exactly 24 hours later.
@@ -99,3 +103,16 @@ def booker(url: str) -> BookFn:
 @pytest.fixture
 def booked(meetings_url: str) -> BookFn:
     return booker(meetings_url)
+
+
+@pytest.fixture(scope="module")
+def smtp_server() -> Iterator[Mailbox]:
+    controller, box = start_smtp(SMTP)
+    yield box
+    controller.stop()
+
+
+@pytest.fixture
+def inbox(smtp_server: Mailbox) -> Mailbox:
+    smtp_server.messages.clear()
+    return smtp_server

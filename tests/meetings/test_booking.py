@@ -288,7 +288,7 @@ def test_erasure_removes_a_conversations_bookings_and_lists_the_upcoming_ones(me
     with transaction(meetings_url) as session:
         erased = erase_conversation_bookings(session=session, conversation_id="conv-1", now=later)
         assert erased.removed == 2
-        assert [(c.public_id, c.ambassador_id, c.sequence) for c in erased.upcoming] == [
+        assert [(c.public_id, c.ambassador_id, c.sequence) for c, _ in erased.upcoming] == [
             (upcoming.public_id, "lea", 1)
         ]
         with pytest.raises(BookingNotFound):

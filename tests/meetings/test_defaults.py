@@ -14,7 +14,7 @@ from bot.meetings.defaults import (
     prepare_ambassadors,
 )
 from bot.meetings.models import Ambassador
-from bot.meetings.slots import CoffeeRules
+from bot.meetings.rules import CoffeeRules
 
 # ../shared/company/ardoise-labs.yml, `ambassadors` (id, role, team, languages, cap, windows)
 COMPANY = {

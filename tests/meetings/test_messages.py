@@ -7,7 +7,6 @@ import base64
 import datetime as dt
 import logging
 import socket
-from collections.abc import Iterator
 from email.header import decode_header, make_header
 from email.message import Message
 from zoneinfo import ZoneInfo
@@ -29,10 +28,9 @@ from bot.meetings.messages import (
 )
 from bot.meetings.models import Ambassador, Booking
 from bot.meetings.slots import Slot
-from tests.conftest import make_settings, port
-from tests.inbox_servers import Mailbox, start_smtp
+from tests.conftest import make_settings
+from tests.meetings.conftest import SMTP
 
-SMTP = port(29025)
 PARIS = ZoneInfo("Europe/Paris")
 UTC = dt.timezone.utc
 WRITTEN = dt.datetime(2026, 11, 30, 9, 15)  # when the booking row was last written (UTC)
@@ -70,19 +68,6 @@ def booking(**changes) -> Booking:
         updated_at=WRITTEN,
     )
     return Booking(**{**values, **changes})
-
-
-@pytest.fixture(scope="module")
-def smtp_server() -> Iterator[Mailbox]:
-    controller, box = start_smtp(SMTP)
-    yield box
-    controller.stop()
-
-
-@pytest.fixture
-def inbox(smtp_server: Mailbox) -> Mailbox:
-    smtp_server.messages.clear()
-    return smtp_server
 
 
 @pytest.fixture

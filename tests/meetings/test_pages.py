@@ -11,7 +11,7 @@ import datetime as dt
 import html
 import re
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from email.header import decode_header, make_header
 from email.message import Message
 from typing import Any
@@ -30,26 +30,12 @@ from bot.meetings.links import link_secret, make_token
 from bot.meetings.models import Ambassador, Booking
 from bot.meetings.slots import free_slots, slot_id
 from bot.web.app import create_app
-from tests.conftest import make_settings, port
-from tests.inbox_servers import Mailbox, start_smtp
-from tests.meetings.conftest import add_ambassador
+from tests.conftest import make_settings
+from tests.inbox_servers import Mailbox
+from tests.meetings.conftest import SMTP, add_ambassador
 
-SMTP = port(29125)
 OFFICE = "Europe/Paris"
 HOSTILE_NOTE = '<script>window.__xss=1</script><img src=x onerror=alert(1)> & "quoted"'
-
-
-@pytest.fixture(scope="module")
-def smtp_server() -> Iterator[Mailbox]:
-    controller, box = start_smtp(SMTP)
-    yield box
-    controller.stop()
-
-
-@pytest.fixture
-def inbox(smtp_server: Mailbox) -> Mailbox:
-    smtp_server.messages.clear()
-    return smtp_server
 
 
 @pytest.fixture

@@ -10,16 +10,14 @@ from sqlalchemy import update
 
 from bot.core.db import transaction
 from bot.meetings.models import Ambassador, AmbassadorPause
+from bot.meetings.rules import BadWindow, Window, parse_window
 from bot.meetings.slots import (
     BadSlotId,
-    BadWindow,
-    Window,
     describe_time,
     find_hosts,
     format_day,
     free_slots,
     parse_slot_id,
-    parse_window,
     slot_id,
     week_start,
 )
