@@ -7,14 +7,16 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.events import ARTICLE_EVENTS, dates_for, offer_dates
+from actions.reading import candidate_language, candidate_timezone
 from bot.candidate.answering import respond
+from bot.core import replies
 from bot.core.db import in_transaction
 from bot.core.settings import get_settings
+from bot.core.texts import text
+from bot.meetings.chat import ANY_TEAM, ARTICLE_TEAMS
+from bot.meetings.messages import TEAMS
 from bot.records.service import local_today
-
-
-def candidate_language(tracker: Tracker) -> str:
-    return tracker.get_slot("language") or get_settings().default_language
 
 
 class ActionAnswer(Action):
@@ -40,11 +42,50 @@ class ActionAnswer(Action):
                 today=today,
             ),
         )
+        # An answer about a team offers a coffee with it: a button, or "yes".
+        team = None
+        if reply.payload.get("type") == "answer" and not reply.offer_human:
+            team = ARTICLE_TEAMS.get(str(reply.payload.get("article")))
+        buttons = list(reply.buttons)
+        if team is not None:
+            buttons.append(coffee_button(team, language))
+        if reply.payload.get("type") == "answer" and reply.payload.get("article") == "hackathon":
+            buttons.append(
+                {
+                    "title": text("event_alert_button", language),
+                    "payload": replies.command("register_event", {"kind": "hackathon"}),
+                }
+            )
         # A domain response (`utter_clarify`...) or the article's text; never both.
         dispatcher.utter_message(
             text=reply.text,
             response=reply.response,
-            buttons=reply.buttons,
+            buttons=buttons,
             json_message=reply.payload,
         )
+        kinds = ARTICLE_EVENTS.get(str(reply.payload.get("article")))
+        if reply.payload.get("type") == "answer" and kinds:
+            # An answer about an event: its next dates, to register in one click.
+            by_kind = await in_transaction(
+                settings.database_url, lambda session: dates_for(session, kinds, settings)
+            )
+            offer_dates(
+                dispatcher,
+                by_kind,
+                language=language,
+                settings=settings,
+                tz=candidate_timezone(tracker),
+            )
+        if team is not None:
+            return [SlotSet("offer", "coffee"), SlotSet("meeting_team", team)]
         return [SlotSet("offer", "human" if reply.offer_human else None)]
+
+
+def coffee_button(team: str, language: str) -> dict[str, str]:
+    """ "Have a coffee with the Platform team" (or "Book a coffee" for any team)."""
+    if team == ANY_TEAM:
+        title = text("coffee_book_button", language)
+    else:
+        label = TEAMS.get(language, TEAMS["en"]).get(team, team)
+        title = text("coffee_team_button", language, team=label)
+    return {"title": title, "payload": replies.command("meet_team", {"team": team})}

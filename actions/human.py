@@ -14,7 +14,7 @@ from rasa_sdk.events import ConversationPaused, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.answer import candidate_language
+from actions.reading import candidate_language
 from bot.core import replies
 from bot.core.db import in_transaction
 from bot.core.settings import get_settings

@@ -41,6 +41,8 @@ from bot.core.settings import PROJECT_ROOT
 from bot.handoff.models import CallbackRequest, Handoff
 from bot.hr.analytics import MAX_DAYS, Ranked, compute, day_bounds, to_csv
 from bot.knowledge.models import Article
+from bot.meetings.defaults import load_defaults, seed_ambassadors
+from bot.meetings.models import Booking
 from bot.ops.schema import upgrade
 
 START, END = date(2025, 1, 6), date(2025, 1, 8)  # winter: Paris is UTC+1
@@ -387,6 +389,31 @@ EXPECTED = {
         {"article": "remote-work", "topic": "work-life", "up": 1, "down": 1},
         {"article": "salary", "topic": "benefits", "up": 1, "down": 0},
     ],
+    "coffee": {
+        "asked": 0,
+        "offered": 0,
+        "booked": 0,
+        "attended": 0,
+        "no_shows": 0,
+        "no_show_rate": None,
+        "median_seconds_to_booking": None,
+    },
+    "events": [
+        {
+            "kind": kind,
+            "asked": 0,
+            "registered": 0,
+            "attended": 0,
+            "no_shows": 0,
+            "no_show_rate": None,
+            "waitlist_promotions": 0,
+            "ratings": 0,
+            "mean_rating": None,
+            "questions_submitted": 0,
+            "questions_answered": 0,
+        }
+        for kind in ("open_house", "reverse_qa")
+    ],
 }
 
 
@@ -563,7 +590,8 @@ def test_the_csv_holds_the_same_figures(known):
     assert table["ratings", "remote-work", "down"] == "1"
     data = figures.to_json()
     totals = len(data["totals"]) - 1 + len(data["totals"]["time_to_claim"])
-    expected_rows = 3 + totals + 9 * len(data["days"]) + 3 + 4 + 3 + 2 * len(data["ratings"])
+    expected_rows = 3 + totals + 9 * len(data["days"]) + 3 + 4 + 3 + 2 * len(data["ratings"]) + 7
+    expected_rows += 10 * len(data["events"])  # each kind's funnel: 10 figures
     assert len(rows) - 1 == expected_rows
 
 
@@ -584,3 +612,354 @@ async def test_the_same_figures_on_postgresql(pg_url, domain):
     empty = figures_of((pg_url, pg_url), date(2024, 12, 1), date(2024, 12, 1))
     assert empty.conversations == 0
     assert empty.to_json()["totals"]["containment"] is None
+
+
+# ---------------------------------------------------------------- the coffee funnel
+
+
+def coffee_booking(conversation: str, created: str, seat: int, **values: Any) -> Booking:
+    start = utc(created) + timedelta(days=3)
+    return Booking(
+        **{
+            "public_id": f"pub-{conversation}-{seat}",
+            "ambassador_id": "lea",
+            "start_utc": start,
+            "end_utc": start + timedelta(minutes=30),
+            "week_start": start.date(),
+            "seat": seat,
+            "status": "confirmed",
+            "conversation_id": conversation,
+            "candidate_name": "Ada",
+            "candidate_email": f"{conversation}@example.org",
+            "language": "fr",
+            "created_at": utc(created),
+            "updated_at": utc(created),
+            **values,
+        }
+    )
+
+
+OFFER = {"type": "meeting_offer", "slots": [{"id": "lea-20250110T0900"}]}
+
+
+async def write_coffee_data(database_url: str, tracker_url: str, domain: Domain) -> None:
+    """Conversations towards a team coffee, stored by Rasa, and the bookings they made."""
+    upgrade(database_url)
+    ana = Conversation("c-ana", domain)  # asks, is offered slots, books 5 minutes later, comes
+    ana.user("Je peux rencontrer l'équipe ?", "2025-01-06 10:00:00", intent="meet_team")
+    await ana.action("action_meeting", "2025-01-06 10:00:01", text="Voici", json_message=OFFER)
+    ben = Conversation("c-ben", domain)  # asks (began before the range); no free slot
+    ben.user("Bonjour", "2025-01-05 09:00:00", intent="greet")
+    ben.user("Meet the team?", "2025-01-07 09:00:00", intent="meet_team")
+    await ben.action(
+        "action_meeting",
+        "2025-01-07 09:00:01",
+        text="Which team?",
+        json_message={"type": "meeting_question"},
+    )
+    await ben.action(
+        "action_meeting",
+        "2025-01-07 09:01:01",
+        text="No slot",
+        json_message={"type": "meeting_offer", "slots": []},
+    )
+    cy = Conversation("c-cy", domain)  # another intent, but offered slots; books, never comes
+    cy.user("Et le télétravail ?", "2025-01-07 11:59:00")
+    await cy.action("action_meeting", "2025-01-07 12:00:00", text="Voici", json_message=OFFER)
+    dee = Conversation("c-dee", domain)  # 23:30 UTC on the 8th: the 9th in Paris, outside
+    dee.user("Rencontrer l'équipe", "2025-01-08 23:30:00", intent="meet_team")
+    store = SQLTrackerStore(domain=domain, host=tracker_url)
+    try:
+        for conversation in (ana, ben, cy, dee):
+            await store.save(conversation.tracker)
+    finally:
+        store.engine.dispose()
+    with transaction(database_url) as session:
+        seed_ambassadors(session=session, defaults=load_defaults())
+        session.flush()
+        session.add_all(
+            [
+                coffee_booking("c-ana", "2025-01-06 10:05:00", 1, attendance="attended"),
+                coffee_booking("c-ana", "2025-01-07 08:00:00", 2, status="cancelled"),
+                coffee_booking("c-cy", "2025-01-07 12:31:00", 3, attendance="no_show"),
+                coffee_booking("c-dee", "2025-01-09 00:10:00", 4),  # the 9th in Paris
+                coffee_booking("c-eli", "2025-01-08 10:00:00", 5),  # its chat already erased
+                coffee_booking("c-fay", "2025-01-05 10:00:00", 6, attendance="attended"),
+            ]
+        )
+
+
+COFFEE = {
+    "asked": 3,  # Ana, Ben, Cy
+    "offered": 2,  # Ana and Cy (Ben's offer had no slot)
+    "booked": 3,  # Ana, Cy, Eli
+    "attended": 1,
+    "no_shows": 1,
+    "no_show_rate": 0.5,
+    "median_seconds_to_booking": 1110.0,  # Ana 300 s, Cy 1920 s; Eli has no message
+}
+
+
+@pytest.fixture
+async def coffee_urls(tmp_path: Path, domain: Domain) -> tuple[str, str]:
+    database_url = f"sqlite:///{tmp_path / 'app.db'}"
+    tracker_url = f"sqlite:///{tmp_path / 'tracker.db'}"
+    await write_coffee_data(database_url, tracker_url, domain)
+    return database_url, tracker_url
+
+
+def test_the_coffee_funnel_counts_each_step(coffee_urls):
+    figures = figures_of(coffee_urls)
+    assert figures.to_json()["coffee"] == COFFEE
+    assert figures.coffee.no_show_rate == 0.5
+    rows = list(csv.reader(io.StringIO(to_csv(figures))))
+    coffee = [row for row in rows if row[0] == "coffee"]
+    assert coffee == [["coffee", "", k, "" if v is None else str(v)] for k, v in COFFEE.items()]
+    # Tuesday alone: Ben and Cy asked, Cy was offered and booked; Ana's cancelled rebooking
+    # counts her as booked on that day (22 hours after her first message).
+    tuesday = figures_of(coffee_urls, date(2025, 1, 7), date(2025, 1, 7)).coffee
+    assert (tuesday.asked, tuesday.offered, tuesday.booked) == (2, 1, 2)
+    assert (tuesday.attended, tuesday.no_shows) == (0, 1)
+    assert tuesday.median_seconds_to_booking == (1920 + 22 * 3600) / 2
+    nothing = figures_of(coffee_urls, date(2024, 12, 1), date(2024, 12, 2)).coffee
+    assert nothing.to_json() == {
+        "asked": 0,
+        "offered": 0,
+        "booked": 0,
+        "attended": 0,
+        "no_shows": 0,
+        "no_show_rate": None,
+        "median_seconds_to_booking": None,
+    }
+
+
+@pytest.mark.postgres
+async def test_the_coffee_funnel_on_postgresql(pg_url, domain):
+    await write_coffee_data(pg_url, pg_url, domain)
+    assert figures_of((pg_url, pg_url)).to_json()["coffee"] == COFFEE
+
+
+# ---------------------------------------------------------------- the events' funnel
+
+
+def event_row(kind: str, day: date) -> Any:
+    from bot.records.models import Event as DatedEvent
+
+    return DatedEvent(kind=kind, date=day, status="scheduled", updated_by="tests")
+
+
+def registration(event_id: int, conversation: str, created: str, **values: Any) -> Any:
+    from bot.events.models import Registration
+
+    return Registration(
+        **{
+            "public_id": f"reg-{conversation}-{event_id}",
+            "event_id": event_id,
+            "status": "confirmed",
+            "conversation_id": conversation,
+            "first_name": "Ada",
+            "email": f"{conversation}@example.org",
+            "email_key": f"{conversation}@example.org",
+            "language": "fr",
+            "created_at": utc(created),
+            "updated_at": utc(created),
+            **values,
+        }
+    )
+
+
+async def write_event_data(database_url: str, tracker_url: str, domain: Domain) -> None:
+    """Conversations towards an open house or a reverse Q&A, stored by Rasa, and the
+    registrations, ratings and questions they made."""
+    from bot.events.models import PanelQuestion
+
+    upgrade(database_url)
+    house_offer = {"type": "meeting_offer", "kind": "open_house", "slots": [{"id": "event-1"}]}
+    qa_offer = {"type": "meeting_offer", "kind": "reverse_qa", "slots": [{"id": "event-2"}]}
+    gil = Conversation("c-gil", domain)  # asks for the open house by name, is offered dates
+    gil.add(
+        UserUttered(
+            "inscris-moi aux portes ouvertes",
+            intent={"name": "register_event", "confidence": 0.9},
+            entities=[{"entity": "kind", "value": "open_house"}],
+        ),
+        "2025-01-06 09:00:00",
+    )
+    await gil.action(
+        "action_register_event", "2025-01-06 09:00:01", text="Voici", json_message=house_offer
+    )
+    hal = Conversation("c-hal", domain)  # asks about the event, is offered the open house
+    hal.user("Je peux visiter vos locaux ?", "2025-01-06 10:00:00", intent="faq")
+    await hal.action("action_answer", "2025-01-06 10:00:01", text="Oui", json_message=house_offer)
+    ida = Conversation("c-ida", domain)  # registers for the reverse Q&A (entity kind)
+    ida.add(
+        UserUttered(
+            "sign me up for the Q&A",
+            intent={"name": "register_event", "confidence": 0.9},
+            entities=[{"entity": "kind", "value": "reverse_qa"}],
+        ),
+        "2025-01-07 09:00:00",
+    )
+    await ida.action(
+        "action_register_event", "2025-01-07 09:00:01", text="Here", json_message=qa_offer
+    )
+    jo = Conversation("c-jo", domain)  # register_event with no kind: attributed to none
+    jo.user("I want to register", "2025-01-07 10:00:00", intent="register_event")
+    kim = Conversation("c-kim", domain)  # a coffee offer: not an event's
+    kim.user("Meet the team?", "2025-01-07 11:00:00", intent="meet_team")
+    await kim.action("action_meeting", "2025-01-07 11:00:01", text="Voici", json_message=OFFER)
+    store = SQLTrackerStore(domain=domain, host=tracker_url)
+    try:
+        for conversation in (gil, hal, ida, jo, kim):
+            await store.save(conversation.tracker)
+    finally:
+        store.engine.dispose()
+    with transaction(database_url) as session:
+        house, qa = (
+            event_row("open_house", date(2025, 1, 9)),
+            event_row("reverse_qa", date(2025, 1, 10)),
+        )
+        session.add_all([house, qa])
+        session.flush()
+        rows = [
+            registration(
+                house.id,
+                "c-gil",
+                "2025-01-06 09:01:00",
+                seat=1,
+                attendance="attended",
+                rating=5,
+                rated_at=utc("2025-01-08 20:00:00"),
+            ),
+            registration(house.id, "c-hal", "2025-01-06 10:02:00", seat=2, attendance="no_show"),
+            registration(
+                house.id,
+                "c-lou",
+                "2025-01-07 10:00:00",
+                status="offered",
+                seat=3,
+                offered_at=utc("2025-01-08 09:00:00"),
+            ),
+            registration(
+                house.id,
+                "c-max",
+                "2025-01-07 11:00:00",
+                status="cancelled",
+                offered_at=utc("2025-01-07 12:00:00"),
+                attendance=None,
+            ),
+            registration(
+                house.id,
+                "c-ned",
+                "2025-01-05 10:00:00",
+                seat=4,  # before the range
+                attendance="attended",
+                rating=1,
+                rated_at=utc("2025-01-07 20:00:00"),
+            ),
+            registration(
+                qa.id,
+                "c-ida",
+                "2025-01-07 09:01:00",
+                seat=1,
+                attendance="attended",
+                rating=4,
+                rated_at=utc("2025-01-08 21:00:00"),
+            ),
+        ]
+        session.add_all(rows)
+        session.flush()
+        ida_row = rows[-1]
+        session.add_all(
+            [
+                PanelQuestion(
+                    public_id="q1",
+                    event_id=qa.id,
+                    registration_id=ida_row.id,
+                    number=1,
+                    text="Salaires ?",
+                    answered=True,
+                    created_at=utc("2025-01-07 09:05:00"),
+                ),
+                PanelQuestion(
+                    public_id="q2",
+                    event_id=qa.id,
+                    registration_id=ida_row.id,
+                    number=2,
+                    text="Remote ?",
+                    created_at=utc("2025-01-08 09:05:00"),
+                ),
+                PanelQuestion(
+                    public_id="q3",
+                    event_id=qa.id,
+                    registration_id=ida_row.id,
+                    number=3,
+                    text="Avant ?",
+                    answered=True,
+                    created_at=utc("2025-01-03 09:05:00"),
+                ),  # before the range
+            ]
+        )
+
+
+EVENTS_FUNNEL = [
+    {
+        "kind": "open_house",
+        "asked": 2,  # Gil (intent + kind), Hal (the offer)
+        "registered": 4,  # Gil, Hal, Lou, Max (Ned registered before the range)
+        "attended": 1,
+        "no_shows": 1,
+        "no_show_rate": 0.5,
+        "waitlist_promotions": 2,  # Lou (still offered), Max (then cancelled)
+        "ratings": 2,  # Gil 5, Ned 1 (rated in the range)
+        "mean_rating": 3.0,
+        "questions_submitted": 0,
+        "questions_answered": 0,
+    },
+    {
+        "kind": "reverse_qa",
+        "asked": 1,  # Ida
+        "registered": 1,
+        "attended": 1,
+        "no_shows": 0,
+        "no_show_rate": 0.0,
+        "waitlist_promotions": 0,
+        "ratings": 1,
+        "mean_rating": 4.0,
+        "questions_submitted": 2,  # q1, q2 (q3 before the range)
+        "questions_answered": 1,
+    },
+]
+
+
+@pytest.fixture
+async def event_urls(tmp_path: Path, domain: Domain) -> tuple[str, str]:
+    database_url = f"sqlite:///{tmp_path / 'app.db'}"
+    tracker_url = f"sqlite:///{tmp_path / 'tracker.db'}"
+    await write_event_data(database_url, tracker_url, domain)
+    return database_url, tracker_url
+
+
+def test_the_events_funnel_counts_each_step_per_kind(event_urls):
+    figures = figures_of(event_urls)
+    assert figures.to_json()["events"] == EVENTS_FUNNEL
+    assert figures.events[0].no_show_rate == 0.5
+    # an event's offers are not the coffee's: only Kim asked for a coffee
+    assert (figures.coffee.asked, figures.coffee.offered) == (1, 1)
+    rows = list(csv.reader(io.StringIO(to_csv(figures))))
+    events = [row for row in rows if row[0] == "events"]
+    assert events == [
+        ["events", funnel["kind"], k, "" if v is None else str(v)]
+        for funnel in EVENTS_FUNNEL
+        for k, v in funnel.items()
+        if k != "kind"
+    ]
+    monday = figures_of(event_urls, date(2025, 1, 6), date(2025, 1, 6)).events[0]
+    assert (monday.asked, monday.registered, monday.attended, monday.no_shows) == (2, 2, 1, 1)
+    assert (monday.waitlist_promotions, monday.ratings, monday.mean_rating) == (0, 0, None)
+
+
+@pytest.mark.postgres
+async def test_the_events_funnel_on_postgresql(pg_url, domain):
+    await write_event_data(pg_url, pg_url, domain)
+    assert figures_of((pg_url, pg_url)).to_json()["events"] == EVENTS_FUNNEL

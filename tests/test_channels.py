@@ -225,11 +225,26 @@ def test_rest_metadata_keeps_only_the_language_and_a_short_display():
         "/request_human",
         '/choose_article{"article": "remote-work"}',
         '/choose_article{"article":"on-call"}',
+        "/my_booking",
+        "/meet_team",
+        '/meet_team{"team": "data_ml"}',
+        '/book{"slot": "lea-20261203T1300"}',
+        '/book{"slot": "lea-20261203T1300", "name": "Ada", "email": "ada@example.org", '
+        '"consent": true}',
+        '/book{"slot": "x", "name": "<b>", "email": 12, "note": "a\\nb", "consent": "yes"}',
+        '/cancel_booking{"booking": "AbC_123"}',
+        '/move_booking{"booking": "AbC_123", "slot": "lea-20261203T1300"}',
     ],
 )
 def test_the_reply_contracts_commands_reach_the_assistant_as_commands(text):
-    assert inputs.structured(text)
-    assert inputs.for_assistant(text) == text
+    command = inputs.structured(text)
+    assert command is not None and inputs.for_assistant(text) == command
+    intent = text[1:].split("{", 1)[0]
+    assert command.split("{", 1)[0] == f"/{intent}"
+    # Rasa reads the JSON on one line, the same values as sent
+    assert "\n" not in command
+    if "{" in text:
+        assert json.loads(command[len(intent) + 1 :]) == json.loads(text[len(intent) + 1 :])
 
 
 @pytest.mark.parametrize(
@@ -246,6 +261,15 @@ def test_the_reply_contracts_commands_reach_the_assistant_as_commands(text):
         "/choose_article",
         "/affirm@0.99",
         "/etc/passwd, c'est quoi ?",
+        "/book",
+        '/book{"name": "Ada"}',
+        '/book{"slot": "x", "phone": "0600000000"}',
+        '/book{"slot": ["x"]}',
+        '/book{"slot": "x", "note": {"a": 1}}',
+        '/meet_team{"team": "<script>"}',
+        "/cancel_booking",
+        '/move_booking{"slot": "x"}',
+        '/action_book{"slot": "x"}',
     ],
 )
 def test_any_other_slash_message_is_plain_text(text):

@@ -113,8 +113,16 @@ def test_kb_status_compares_files_and_database(tmp_path):
         },
     }
     with transaction(url) as session:
-        add_example_question(session, "remote-work", "fr", "Télétravail le lundi ?", "hr")
-        save_from_editor(session, parking, article_id=None, author="hr", expected_revision=None)
+        add_example_question(
+            session=session,
+            article_id="remote-work",
+            language="fr",
+            question="Télétravail le lundi ?",
+            author="hr",
+        )
+        save_from_editor(
+            session=session, data=parking, article_id=None, author="hr", expected_revision=None
+        )
     # ... and someone edits the files
     folder = tmp_path / "kb"
     shutil.copytree(PROJECT_ROOT / "data" / "knowledge", folder)

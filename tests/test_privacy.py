@@ -171,3 +171,77 @@ def test_purge_removes_coffees_that_ended_past_retention(tmp_path, db_url):
     assert purge_expired(settings=settings).bookings == 1
     with session_factory(db_url)() as session:
         assert session.execute(select(Booking.id)).scalars().all() == [ids[1]]
+
+
+def test_erasure_removes_registrations_questions_and_alerts_and_offers_the_seat(tmp_path, db_url):
+    """An erased candidate's seat goes to the first in line (their offer e-mail); their
+    question for the leaders, their vote's link to them and their hackathon alert go."""
+    from bot.core.clock import utcnow
+    from bot.events import alerts, panel
+    from bot.events.models import EventAlert, PanelQuestion, PanelVote, Registration
+    from bot.events.registrations import register
+    from bot.events.terms import open_dates, save_terms
+    from bot.records.defaults import prepare_records
+    from bot.records.service import local_today
+    from tests.conftest import make_settings, port
+    from tests.inbox_servers import start_smtp
+
+    settings = make_settings(
+        tmp_path,
+        db_url,
+        SMTP_HOST="127.0.0.1",
+        SMTP_PORT=str(port(29235)),
+        NOTIFY_FROM="assistant@ardoise.test",
+    )
+    office, now = settings.office_timezone, utcnow()
+    with transaction(db_url) as session:
+        prepare_records(session=session, today=local_today(office))
+        event = open_dates(session=session, kinds=("reverse_qa",), now=now, office_timezone=office)[
+            0
+        ].event
+        save_terms(session=session, event_id=event.id, capacity=1, author="tests")
+        seat, waiting = (
+            register(
+                session=session,
+                event_id=event.id,
+                conversation_id=who,
+                first_name="Alex",
+                email=f"{who}@example.org",
+                language="en",
+                consent=True,
+                now=now,
+                office_timezone=office,
+            )
+            for who in ("to-erase", "next-in-line")
+        )
+        question = panel.submit_question(
+            session=session,
+            registration_id=seat.public_id,
+            text="my secret question",
+            now=now,
+            office_timezone=office,
+        )
+        alerts.keep_alert(
+            session=session,
+            kind="hackathon",
+            email="to-erase@example.org",
+            language="en",
+            consent=True,
+            now=now,
+            conversation_id="to-erase",
+        )
+        waiting_id, question_id = waiting.id, question.id
+    controller, box = start_smtp(port(29235))
+    try:
+        removed = erase_conversation(settings=settings, conversation_id="to-erase")
+        box.wait_for(lambda m: m["To"] == "next-in-line@example.org")
+    finally:
+        controller.stop()
+    assert removed.registrations == 3  # the registration, the question, the alert
+    with session_factory(db_url)() as session:
+        people = session.execute(select(Registration.conversation_id)).scalars().all()
+        assert people == ["next-in-line"]
+        assert session.get(Registration, waiting_id).status == "offered"
+        assert session.get(PanelQuestion, question_id) is None
+        assert session.execute(select(func.count()).select_from(EventAlert)).scalar_one() == 0
+        assert session.execute(select(func.count()).select_from(PanelVote)).scalar_one() == 0

@@ -148,7 +148,7 @@ def rate_answer(
             session=session,
             conversation_id=conversation_id,
             article_id=article_id,
-            text=question or f"(answer {article_id} rated not helpful)",
+            text=question or "",  # unknown: HR's inbox words it from the reason
             language=language,
         )
     row.rating = value

@@ -4,11 +4,11 @@ Each reader turns a raw body into typed values or raises `BadMessage`, whose
 `status` is the HTTP status to send (400 for a wrong shape, 413 for too long),
 so nothing malformed reaches the assistant.
 
-A candidate's metadata keeps only what the assistant uses (`language`, and a
-button's title as `display`, checked later against the buttons the assistant
-sent). A message starting with "/" reaches Rasa as a command only when it is one
-of the reply contract's buttons with valid entities (`structured`); any other
-is read as plain text (`for_assistant`).
+A candidate's metadata keeps only what the assistant uses (`language`, the
+browser's `timezone`, and a button's title as `display`, checked later against
+the buttons the assistant sent). A message starting with "/" reaches Rasa as a
+command only when it is one of the reply contract's commands with allowed
+entities (`structured`); any other is read as plain text (`for_assistant`).
 """
 
 from __future__ import annotations
@@ -31,6 +31,8 @@ MAX_MESSAGE_ID_CHARS = 64
 MAX_DISPLAY_CHARS = 300
 MAX_RELAYED = 10
 MAX_RECRUITER_NAME_CHARS = 80
+# An IANA time zone name as browsers report it ("Europe/Paris", "America/Argentina/Salta").
+TIMEZONE = re.compile(r"^[A-Za-z][A-Za-z0-9_+-]{0,30}(?:/[A-Za-z0-9_+-]{1,30}){0,2}$")
 
 
 class BadMessage(ValueError):
@@ -108,6 +110,9 @@ def kept_metadata(given: object) -> dict[str, Any]:
         display = given.get("display")
         if isinstance(display, str) and display.strip():
             metadata["display"] = display.strip()[:MAX_DISPLAY_CHARS]
+        timezone = given.get("timezone")
+        if isinstance(timezone, str) and TIMEZONE.match(timezone):
+            metadata["timezone"] = timezone
     return metadata
 
 
@@ -146,11 +151,30 @@ def read_socket_message(data: object) -> SocketMessage:
 
 # ------------------------------------------------------------------ structured messages
 
-# The commands the assistant's buttons send (README, "Reply contract") and the widget's
-# "talk to a recruiter" button; anything else starting with "/" is plain text.
-COMMANDS_WITHOUT_ENTITIES = ("affirm", "deny", "request_human")
+# The commands the assistant's buttons and the widget send (README, "Reply contract"),
+# with the entities each requires and allows; anything else starting with "/" is plain
+# text. Values are JSON scalars (the actions check them and say what is wrong), but an
+# article or a team must look like one.
+COMMANDS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
+    "affirm": (frozenset(), frozenset()),
+    "deny": (frozenset(), frozenset()),
+    "request_human": (frozenset(), frozenset()),
+    "my_booking": (frozenset(), frozenset()),
+    "choose_article": (frozenset({"article"}), frozenset()),
+    "meet_team": (frozenset(), frozenset({"team"})),
+    "book": (frozenset({"slot"}), frozenset({"name", "email", "note", "consent"})),
+    "cancel_booking": (frozenset({"booking"}), frozenset()),
+    "move_booking": (frozenset({"booking"}), frozenset({"slot"})),
+    "register_event": (frozenset(), frozenset({"kind"})),
+    "ask_panel": (frozenset({"slot", "question"}), frozenset()),
+}
 CHOOSE_ARTICLE = "choose_article"
 ARTICLE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")  # bot.knowledge.files.ID_PATTERN
+NAMES = {
+    "article": ARTICLE_ID,
+    "team": re.compile(r"^[a-z0-9][a-z0-9_]{0,63}$"),
+    "kind": re.compile(r"^[a-z][a-z_]{0,31}$"),
+}
 _COMMAND = re.compile(r"/([a-z_]+)(\{.*\})?", re.DOTALL)
 # What the widget's own button shows for /request_human (bot/web/static/widget.js, humanMessage).
 WIDGET_BUTTONS: dict[str, frozenset[str]] = {
@@ -163,26 +187,35 @@ WIDGET_BUTTONS: dict[str, frozenset[str]] = {
 }
 
 
-def structured(text: str) -> bool:
-    """Whether `text` is one of the reply contract's commands, with typed, valid entities."""
+def _scalar(value: object) -> bool:
+    return value is None or isinstance(value, (str, bool, int, float))
+
+
+def structured(text: str) -> str | None:
+    """`text` written as Rasa reads it (the JSON on one line) when it is one of the
+    reply contract's commands with allowed entities; None when it is not one."""
     match = _COMMAND.fullmatch(text)
-    if not match:
-        return False
-    intent, entities = match[1], match[2]
-    if intent in COMMANDS_WITHOUT_ENTITIES:
-        return entities is None
-    if intent != CHOOSE_ARTICLE or entities is None:
-        return False
-    try:
-        values = json.loads(entities)
-    except (ValueError, RecursionError):
-        return False
-    return (
-        isinstance(values, dict)
-        and list(values) == ["article"]
-        and isinstance(values["article"], str)
-        and bool(ARTICLE_ID.match(values["article"]))
-    )
+    if not match or match[1] not in COMMANDS:
+        return None
+    intent, raw = match[1], match[2]
+    required, optional = COMMANDS[intent]
+    values: object = {}
+    if raw is not None:
+        try:
+            values = json.loads(raw)
+        except (ValueError, RecursionError):
+            return None
+    if not isinstance(values, dict) or not required <= set(values) <= required | optional:
+        return None
+    for key, value in values.items():
+        pattern = NAMES.get(key)
+        if not _scalar(value) or (
+            pattern is not None and not (isinstance(value, str) and pattern.match(value))
+        ):
+            return None
+    if not values:
+        return f"/{intent}"
+    return f"/{intent}{json.dumps(values, ensure_ascii=False)}"
 
 
 def for_assistant(text: str) -> str:
@@ -192,9 +225,10 @@ def for_assistant(text: str) -> str:
     any slot value). An invisible mark in front makes it an ordinary message;
     the transcript and HR's inbox drop the mark again (`bot.core.transcript.said`).
     """
-    if text.startswith("/") and not structured(text):
-        return PLAIN_TEXT_MARK + text
-    return text
+    if not text.startswith("/"):
+        return text
+    command = structured(text)
+    return command if command is not None else PLAIN_TEXT_MARK + text
 
 
 def checked_display(

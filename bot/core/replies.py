@@ -7,6 +7,7 @@ responses (greetings, disclosure, off-topic) carry theirs in domain.yml.
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from typing import Any, Literal
 
@@ -64,3 +65,107 @@ def handoff_ended(status: EndStatus, recruiter: str) -> Payload:
 def handoff_callback(expected: date) -> Payload:
     """The candidate's question will be answered by e-mail, by `expected`."""
     return {"type": "handoff", "status": "callback", "expected": expected.isoformat()}
+
+
+# ------------------------------------------------------------------ team coffees
+BookingStatus = Literal["confirmed", "waitlisted", "unavailable", "invalid", "cancelled", "moved"]
+
+
+def meeting_question(teams: list[str]) -> Payload:
+    """Which team would you like to meet: the teams offered as buttons."""
+    return {"type": "meeting_question", "teams": list(teams)}
+
+
+def meeting_offer(
+    *,
+    hosts: list[dict[str, Any]],
+    slots: list[dict[str, Any]],
+    timezone: str,
+    booking: str | None = None,
+) -> Payload:
+    """Hosts and free slots (one button per slot). `booking`: the coffee being moved."""
+    payload: Payload = {
+        "type": "meeting_offer",
+        "kind": "coffee",
+        "timezone": timezone,
+        "hosts": hosts,
+        "slots": slots,
+    }
+    if booking is not None:
+        payload["booking"] = booking
+    return payload
+
+
+def meeting_contact(
+    *, slot: str, host: dict[str, Any], label: str, consent: str, fields: dict[str, Any]
+) -> Payload:
+    """Contact details are needed to book `slot`: the widget shows its form."""
+    return {
+        "type": "meeting_contact",
+        "slot": slot,
+        "host": host,
+        "label": label,
+        "consent": consent,
+        "fields": fields,
+    }
+
+
+def booking(
+    status: BookingStatus,
+    *,
+    booking: str | None = None,
+    slot: str | None = None,
+    field: str | None = None,
+    code: str | None = None,
+) -> Payload:
+    """What became of a booking; `invalid` names the `field` at fault and why (`code`)."""
+    payload: Payload = {"type": "booking", "status": status, "booking": booking, "slot": slot}
+    if status == "invalid":
+        payload["field"] = field
+        payload["code"] = code
+    return payload
+
+
+def bookings(items: list[dict[str, Any]]) -> Payload:
+    """The conversation's upcoming coffees ("when is my coffee?")."""
+    return {"type": "bookings", "bookings": list(items)}
+
+
+def command(intent: str, entities: dict[str, Any] | None = None) -> str:
+    """A button's payload: `/intent{"entity": value}` (the JSON on one line)."""
+    if not entities:
+        return f"/{intent}"
+    return f"/{intent}{json.dumps(entities, ensure_ascii=False)}"
+
+
+# ------------------------------------------------------------------ events
+
+
+def event_offer(*, kind: str, slots: list[dict[str, Any]], timezone: str) -> Payload:
+    """An event's open dates (`seats_left`, `waitlist` per date), one button per date."""
+    return {"type": "meeting_offer", "kind": kind, "timezone": timezone, "slots": slots}
+
+
+def registrations(items: list[dict[str, Any]]) -> Payload:
+    """The conversation's upcoming event registrations."""
+    return {"type": "registrations", "registrations": list(items)}
+
+
+def alert_kept(kind: str) -> Payload:
+    """The candidate will be told once when `kind`'s registration opens."""
+    return {"type": "alert", "kind": kind, "status": "kept"}
+
+
+def panel_question(
+    status: Literal["received", "invalid"],
+    *,
+    question: str | None = None,
+    field: str | None = None,
+    code: str | None = None,
+) -> Payload:
+    """A question for a reverse Q&A's leaders: received, or why not."""
+    payload: Payload = {"type": "panel_question", "status": status, "question": question}
+    if status == "invalid":
+        payload["field"] = field
+        payload["code"] = code
+    return payload

@@ -36,13 +36,6 @@ _JOINERS = frozenset({"\u200c", "\u200d"})
 _NOT_IN_QUESTION = frozenset({"Cc", "Cs"})
 _LAYOUT = frozenset({"\n", "\r", "\t"})
 
-CONSENT = {
-    "fr": "J'accepte qu'Ardoise Labs conserve mon nom, mon adresse e-mail et ma question pour "
-    "qu'un recruteur me réponde, pendant {days} jours au plus, puis les supprime.",
-    "en": "I agree that Ardoise Labs keeps my name, e-mail address and question so that a "
-    "recruiter can answer me, for at most {days} days, after which they are deleted.",
-}
-
 
 class BadCallback(ValueError):
     """What the candidate must fix, field by field: `errors` words each problem for its
@@ -70,7 +63,7 @@ class CallbackNotFound(LookupError):
 
 
 def consent_text(language: str, retention_days: int) -> str:
-    return CONSENT.get(language, CONSENT["fr"]).format(days=retention_days)
+    return text("callback_consent", language, days=retention_days)
 
 
 def next_business_day(now_utc: datetime, hours: OfficeHours) -> date:

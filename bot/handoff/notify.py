@@ -8,15 +8,16 @@ notifier is sent all the same.
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
-import urllib.request
 
-from bot.core.mail import TIMEOUT, one_line, send_mail
+from bot.core.mail import one_line, send_mail
 from bot.core.settings import Settings
+from bot.core.webhook import post_webhook
 
 logger = logging.getLogger(__name__)
+
+__all__ = ["notify", "notify_in_background", "post_webhook", "send_email"]
 
 
 def send_email(settings: Settings, subject: str, body: str) -> bool:
@@ -24,23 +25,6 @@ def send_email(settings: Settings, subject: str, body: str) -> bool:
     if not settings.notify_emails:
         return False
     return send_mail(settings, to=settings.notify_emails, subject=subject, body=body)
-
-
-def post_webhook(settings: Settings, text: str) -> bool:
-    if not settings.notify_webhook_url:
-        return False
-    request = urllib.request.Request(
-        settings.notify_webhook_url,
-        data=json.dumps({"text": text}).encode(),
-        headers={"Content-Type": "application/json"},
-        method="POST",
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT) as response:  # noqa: S310 - configured URL
-            return 200 <= response.status < 300
-    except (OSError, ValueError):
-        logger.exception("could not call the notification webhook")
-        return False
 
 
 def notify(settings: Settings, subject: str, body: str) -> dict[str, bool]:

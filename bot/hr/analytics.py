@@ -32,6 +32,18 @@ zone; `start` and `end` are both included. Definitions:
   answer in the range, else "unknown".
 - ratings: thumbs up / down per article from `answer_feedback` (a candidate's
   last vote on an article), voted in the range.
+- coffee funnel (team coffees with ambassadors), each step a number of conversations:
+  asked = a candidate message of the range whose intent is `meet_team`, or an
+  assistant message of the range whose payload type is `meeting_question` or
+  `meeting_offer`; offered = an assistant `meeting_offer` of the range with a
+  non-empty `slots` list; booked = a `booking` row created in the range (whatever
+  became of it); attended / no-shows = those booked conversations with a booking
+  of the range marked `attended` / `no_show`. No-show rate: no-shows / (attended +
+  no-shows). Time to book: from the conversation's first candidate message (at any
+  time) to its first booking of the range, median in seconds. An offer of an open house
+  or a reverse Q&A (`meeting_offer` whose `kind` is one) is not a coffee's.
+- events (open houses, reverse Q&As), per kind: asked, registered, attended, no-shows,
+  waitlist promotions, ratings, questions submitted and answered (bot.hr.event_funnel).
 
 A rate whose denominator is zero, and a time to claim without any claimed
 handoff, is None (null in JSON, an empty cell in CSV).
@@ -41,6 +53,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import math
 from collections import Counter, defaultdict
 from collections.abc import Sequence
@@ -66,7 +79,9 @@ from bot.candidate.feedback import AnswerFeedback
 from bot.core.tracker_store import EVENTS, has_events_table
 from bot.core.transcript import RECRUITER_ROLE
 from bot.handoff.models import CallbackRequest, Handoff
+from bot.hr.event_funnel import EVENT_KINDS, EventFunnel, event_funnels, offer_kind
 from bot.knowledge.models import Article
+from bot.meetings.models import Booking
 
 MAX_DAYS = 366
 # The dates a range may cover: far enough from date's own limits (0001, 9999) that
@@ -78,6 +93,9 @@ UNKNOWN_LANGUAGE = "unknown"
 # The kinds of reply to a question, and the figure counting each.
 QUESTION_REPLIES = {"answer": "answers", "clarify": "clarifications", "no_answer": "no_answers"}
 UTC = ZoneInfo("UTC")
+MEET_INTENT = "meet_team"
+MEETING_OFFER = "meeting_offer"
+MEETING_REPLIES = ("meeting_question", MEETING_OFFER)
 
 
 @dataclass(frozen=True)
@@ -124,6 +142,33 @@ def _rate(part: int, whole: int) -> float | None:
 
 
 @dataclass(frozen=True)
+class CoffeeFunnel:
+    """Conversations at each step towards a team coffee; see the module docstring."""
+
+    asked: int = 0
+    offered: int = 0
+    booked: int = 0
+    attended: int = 0
+    no_shows: int = 0
+    median_seconds_to_booking: float | None = None
+
+    @property
+    def no_show_rate(self) -> float | None:
+        return _rate(self.no_shows, self.attended + self.no_shows)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "asked": self.asked,
+            "offered": self.offered,
+            "booked": self.booked,
+            "attended": self.attended,
+            "no_shows": self.no_shows,
+            "no_show_rate": self.no_show_rate,
+            "median_seconds_to_booking": self.median_seconds_to_booking,
+        }
+
+
+@dataclass(frozen=True)
 class Figures:
     """Everything the dashboard shows for one range; see the module docstring."""
 
@@ -150,6 +195,8 @@ class Figures:
     top_articles: tuple[ArticleAnswers, ...]
     languages: tuple[Ranked, ...]
     ratings: tuple[ArticleRatings, ...]
+    coffee: CoffeeFunnel = CoffeeFunnel()
+    events: tuple[EventFunnel, ...] = ()
 
     @property
     def containment(self) -> float | None:
@@ -220,6 +267,8 @@ class Figures:
                 {"article": r.article, "topic": r.topic, "up": r.up, "down": r.down}
                 for r in self.ratings
             ],
+            "coffee": self.coffee.to_json(),
+            "events": [funnel.to_json() for funnel in self.events],
         }
 
 
@@ -401,6 +450,94 @@ def _languages(session: Session, dialect: str, lo: float, hi: float, users: Any)
     return {**from_answers, **from_slots}
 
 
+# ------------------------------------------------------------- team coffees
+
+
+def _has_slots(document: Any) -> bool:
+    """Whether a stored bot event's payload offers at least one slot."""
+    try:
+        custom = json.loads(document)["data"]["custom"]
+    except (TypeError, ValueError, KeyError):
+        return False
+    slots = custom.get("slots") if isinstance(custom, dict) else None
+    return isinstance(slots, list) and len(slots) > 0
+
+
+def _coffee_funnel(
+    session: Session, tracker_session: Session, bounds: list[datetime], naive: list[datetime]
+) -> CoffeeFunnel:
+    """The coffee funnel of the range: the tracker's conversations, then our bookings."""
+    asked: set[str] = set()
+    offered: set[str] = set()
+    tracked = has_events_table(tracker_session.get_bind())
+    if tracked:
+        dialect = tracker_session.get_bind().dialect.name
+        ts = EVENTS.c.timestamp
+        in_range = and_(ts >= bounds[0].timestamp(), ts < bounds[-1].timestamp())
+        asked.update(
+            tracker_session.execute(
+                select(EVENTS.c.sender_id)
+                .where(EVENTS.c.type_name == "user", in_range, EVENTS.c.intent_name == MEET_INTENT)
+                .distinct()
+            ).scalars()
+        )
+        bots = (
+            select(
+                EVENTS.c.sender_id,
+                EVENTS.c.data,
+                _json_text(dialect, EVENTS.c.data, "data", "custom", "type").label("kind"),
+            )
+            .where(EVENTS.c.type_name == "bot", in_range)
+            .subquery()
+        )
+        for sender, document, kind in tracker_session.execute(
+            select(bots.c.sender_id, bots.c.data, bots.c.kind).where(
+                bots.c.kind.in_(MEETING_REPLIES)
+            )
+        ):
+            if kind == MEETING_OFFER and offer_kind(document) in EVENT_KINDS:
+                continue  # an open house's or a reverse Q&A's dates (the events' funnel)
+            asked.add(sender)
+            if kind == MEETING_OFFER and _has_slots(document):
+                offered.add(sender)
+    created = Booking.created_at
+    rows = session.execute(
+        select(Booking.conversation_id, created, Booking.attendance).where(
+            created >= naive[0], created < naive[-1]
+        )
+    ).all()
+    first_booking: dict[str, datetime] = {}
+    for conversation, at, _ in rows:
+        if conversation not in first_booking or at < first_booking[conversation]:
+            first_booking[conversation] = at
+    attended = {row[0] for row in rows if row[2] == "attended"}
+    no_shows = {row[0] for row in rows if row[2] == "no_show"}
+    waits: list[float] = []
+    if tracked and first_booking:
+        first_message = dict(
+            tracker_session.execute(
+                select(EVENTS.c.sender_id, func.min(EVENTS.c.timestamp))
+                .where(EVENTS.c.type_name == "user", EVENTS.c.sender_id.in_(list(first_booking)))
+                .group_by(EVENTS.c.sender_id)
+            ).all()
+        )
+        for conversation, at in first_booking.items():
+            began = first_message.get(conversation)
+            if began is None:
+                continue
+            wait = at.replace(tzinfo=UTC).timestamp() - float(began)
+            if wait >= 0:
+                waits.append(wait)
+    return CoffeeFunnel(
+        asked=len(asked),
+        offered=len(offered),
+        booked=len(first_booking),
+        attended=len(attended),
+        no_shows=len(no_shows),
+        median_seconds_to_booking=round(median(waits), 1) if waits else None,
+    )
+
+
 # ------------------------------------------------------------- our database
 
 
@@ -448,6 +585,7 @@ def compute(
     bounds = day_bounds(start, end, timezone)
     naive = [b.replace(tzinfo=None) for b in bounds]  # our tables keep naive UTC times
     tracker = _read_tracker(tracker_session, bounds)
+    coffee = _coffee_funnel(session, tracker_session, bounds, naive)
     requested = Handoff.requested_at
     handoffs = session.execute(
         select(
@@ -527,6 +665,8 @@ def compute(
                 ratings, key=lambda row: (-(int(row[1]) + int(row[2])), row[0])
             )
         ),
+        coffee=coffee,
+        events=event_funnels(session, tracker_session, bounds, naive),
     )
 
 
@@ -553,7 +693,9 @@ def to_csv(figures: Figures) -> str:
     `group.figure`, e.g. `time_to_claim.median_seconds`); `daily` (key = the
     date, YYYY-MM-DD); `top_topics` (key = topic); `top_articles` (key =
     article id); `languages` (key = language); `ratings` (key = article id,
-    figures `up` and `down`). A value that does not exist (a rate over
+    figures `up` and `down`); `coffee` (key empty: the coffee funnel's steps,
+    no-show rate and median time to book); `events` (key = the kind, open_house or
+    reverse_qa: its funnel's figures). A value that does not exist (a rate over
     nothing) is an empty cell; a text cell that a spreadsheet would run as a
     formula gets a leading '. A filter or a pivot table on `section` and
     `figure` gives any table or chart back.
@@ -579,5 +721,8 @@ def to_csv(figures: Figures) -> str:
     ]
     for rating in data["ratings"]:
         rows += [("ratings", rating["article"], k, rating[k]) for k in ("up", "down")]
+    rows += [("coffee", "", name, value) for name, value in data["coffee"].items()]
+    for funnel in data["events"]:
+        rows += [("events", funnel["kind"], k, v) for k, v in funnel.items() if k != "kind"]
     writer.writerows([_cell(cell) for cell in row] for row in rows)
     return out.getvalue()

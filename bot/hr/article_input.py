@@ -153,7 +153,7 @@ def _check_links(links: Any) -> list[Problem]:
     return errors
 
 
-def question_owners(session: Session, exclude: str | None) -> dict[str, str]:
+def question_owners(*, session: Session, exclude: str | None) -> dict[str, str]:
     """{normalized example question: article id} over every other article, all languages."""
     rows = session.execute(
         select(ArticleText.article_id, ArticleText.questions).where(
@@ -185,7 +185,7 @@ def _cross_checks(
             errors.append(error_at(f"related.{index}", "related_to_itself"))
         elif other not in existing:
             errors.append(error_at(f"related.{index}", "article_missing", other=other))
-    owners = question_owners(session, exclude=article_id)
+    owners = question_owners(session=session, exclude=article_id)
     for language in LANGUAGES:
         text = data.get(language)
         items = text.get("questions") if isinstance(text, dict) else None
@@ -219,18 +219,18 @@ def gate_question_copied(question: str, gate: Path = GATE_FILE) -> str | None:
     return found.of if found else None
 
 
-def read_article_input(session: Session, data: Any, *, article_id: str | None = None) -> ArticleDoc:
+def read_article_input(*, session: Session, data: Any, article_id: str | None = None) -> ArticleDoc:
     """The editor's JSON as an ArticleDoc, or ArticleInvalid listing every problem.
 
     `article_id` is the article being edited (None to create one). Blank
     example questions, tags and related entries are ignored; list indexes in
     errors are the editor's. A missing status means "draft".
     """
-    return read_input(session, data, article_id=article_id, against_database=True)
+    return read_input(session=session, data=data, article_id=article_id, against_database=True)
 
 
 def read_input(
-    session: Session, data: Any, *, article_id: str | None, against_database: bool
+    *, session: Session, data: Any, article_id: str | None, against_database: bool
 ) -> ArticleDoc:
     if not isinstance(data, dict):
         raise ArticleInvalid([error_at("", "article_not_an_object")])

@@ -53,7 +53,9 @@ def delete_article(
     *, session: Session, article_id: str, author: str, expected_revision: int | None
 ) -> None:
     """Delete an article; its revisions stay, so it can be restored."""
-    editing.delete_from_editor(session, article_id, author, expected_revision=expected_revision)
+    editing.delete_from_editor(
+        session=session, article_id=article_id, author=author, expected_revision=expected_revision
+    )
     _log(session, author, "deleted", article_id)
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
@@ -51,6 +51,8 @@ from bot.knowledge.service import (
     save_article,
 )
 
+# What an edit did to an article.
+EditAction = Literal["created", "updated", "restored", "deleted", "unchanged"]
 # An article not reviewed for about six months is flagged for HR.
 STALE_AFTER = timedelta(days=183)
 
@@ -147,7 +149,9 @@ def is_stale(reviewed_on: date | None, today: date) -> bool:
     return reviewed_on is None or today - reviewed_on > STALE_AFTER
 
 
-def _latest_revisions(session: Session, article_ids: Iterable[str] | None = None) -> dict:
+def _latest_revisions(
+    session: Session, article_ids: Iterable[str] | None = None
+) -> dict[str, Revision]:
     latest = select(Revision.article_id, func.max(Revision.number).label("number")).group_by(
         Revision.article_id
     )
@@ -239,7 +243,7 @@ def list_articles(
 @dataclass(frozen=True)
 class SaveResult:
     article_id: str
-    action: str  # created | updated | restored | deleted | unchanged
+    action: EditAction
     revision: int | None  # the article's latest revision number after the change
     status: str | None  # draft | published (None once deleted)
 
@@ -252,7 +256,7 @@ class SaveResult:
         }
 
 
-def latest_revision(session: Session, article_id: str) -> Revision | None:
+def latest_revision(*, session: Session, article_id: str) -> Revision | None:
     return session.execute(
         select(Revision)
         .where(Revision.article_id == article_id)
@@ -271,13 +275,13 @@ def _lock(session: Session, article_id: str) -> Article | None:
 def _check_expected(session: Session, article_id: str, expected: int | None) -> None:
     if expected is None:
         return
-    latest = latest_revision(session, article_id)
+    latest = latest_revision(session=session, article_id=article_id)
     if latest is None or latest.number != expected:
         raise EditConflict(article_id, expected, latest)
 
 
-def _result(session: Session, article_id: str, action: str) -> SaveResult:
-    latest = latest_revision(session, article_id)
+def _result(session: Session, article_id: str, action: EditAction) -> SaveResult:
+    latest = latest_revision(session=session, article_id=article_id)
     article = session.get(Article, article_id)
     return SaveResult(
         article_id=article_id,
@@ -288,9 +292,9 @@ def _result(session: Session, article_id: str, action: str) -> SaveResult:
 
 
 def save_from_editor(
+    *,
     session: Session,
     data: Any,
-    *,
     article_id: str | None,
     author: str,
     expected_revision: int | None,
@@ -306,12 +310,12 @@ def save_from_editor(
         _check_expected(session, article_id, expected_revision)
         if session.get(Article, article_id) is None:
             raise ArticleNotFound(article_id)
-    doc = read_article_input(session, data, article_id=article_id)
+    doc = read_article_input(session=session, data=data, article_id=article_id)
     action = save_article(session=session, doc=doc, author=author)
     return _result(session, doc.id, action)
 
 
-def article_json(session: Session, article_id: str) -> dict[str, Any] | None:
+def article_json(*, session: Session, article_id: str) -> dict[str, Any] | None:
     """What the editor opens, or None when there is no such article:
     {"article": <editor JSON: ArticleDoc.to_dict() + topic>, "revision": <latest number>}."""
     article = session.execute(
@@ -319,7 +323,7 @@ def article_json(session: Session, article_id: str) -> dict[str, Any] | None:
     ).scalar_one_or_none()
     if article is None:
         return None
-    latest = latest_revision(session, article_id)
+    latest = latest_revision(session=session, article_id=article_id)
     doc = article_to_doc(article)
     return {
         "article": {"topic": doc.topic, **doc.to_dict()},
@@ -350,7 +354,7 @@ def article_template(
     return template
 
 
-def read_revision(session: Session, article_id: str, number: int) -> dict[str, Any]:
+def read_revision(*, session: Session, article_id: str, number: int) -> dict[str, Any]:
     """A revision's full snapshot (editor JSON shape, with topic)."""
     row = session.execute(
         select(Revision).where(Revision.article_id == article_id, Revision.number == number)
@@ -361,11 +365,11 @@ def read_revision(session: Session, article_id: str, number: int) -> dict[str, A
 
 
 def restore_revision(
+    *,
     session: Session,
     article_id: str,
     number: int,
     author: str,
-    *,
     expected_revision: int | None = None,
 ) -> SaveResult:
     """Make a past revision the current article again, as a new revision ("restored").
@@ -375,16 +379,18 @@ def restore_revision(
     belong to another article): ArticleInvalid then says what to fix.
     Unchanged when the article already reads like that revision.
     """
-    snapshot = read_revision(session, article_id, number)
+    snapshot = read_revision(session=session, article_id=article_id, number=number)
     current = _lock(session, article_id)
     _check_expected(session, article_id, expected_revision)
     doc = read_article_input(
-        session, snapshot, article_id=article_id if current is not None else None
+        session=session,
+        data=snapshot,
+        article_id=article_id if current is not None else None,
     )
     action = save_article(session=session, doc=doc, author=author)
     if action == "unchanged":
         return _result(session, article_id, action)
-    latest = latest_revision(session, article_id)
+    latest = latest_revision(session=session, article_id=article_id)
     assert latest is not None
     latest.action = "restored"
     session.flush()
@@ -392,7 +398,7 @@ def restore_revision(
 
 
 def delete_from_editor(
-    session: Session, article_id: str, author: str, *, expected_revision: int | None = None
+    *, session: Session, article_id: str, author: str, expected_revision: int | None = None
 ) -> SaveResult:
     """Delete an article (its revisions stay, so it can be restored).
 
@@ -441,15 +447,15 @@ def preview(doc: ArticleDoc, language: str, *, session: Session | None = None) -
     }
 
 
-def preview_input(session: Session, data: Any, language: str) -> dict[str, Any]:
+def preview_input(*, session: Session, data: Any, language: str) -> dict[str, Any]:
     """`preview` of the editor's unsaved JSON (ArticleInvalid if a field is not valid;
     other articles are not consulted, so an unsaved copy previews too)."""
-    doc = read_input(session, data, article_id=None, against_database=False)
+    doc = read_input(session=session, data=data, article_id=None, against_database=False)
     return preview(doc, language, session=session)
 
 
 def add_example_question(
-    session: Session, article_id: str, language: str, question: Any, author: str
+    *, session: Session, article_id: str, language: str, question: Any, author: str
 ) -> SaveResult:
     """Add one example question to an article (the inbox's "add as example" button)."""
     if language not in LANGUAGES:
@@ -468,7 +474,7 @@ def add_example_question(
         raise ArticleInvalid([error_at("question", "question_without_words")])
     if any(normalize_question(q) == key for t in doc.texts.values() for q in t.questions):
         raise ArticleInvalid([error_at("question", "question_already_here", question=question)])
-    owner = question_owners(session, exclude=article_id).get(key)
+    owner = question_owners(session=session, exclude=article_id).get(key)
     if owner:
         raise ArticleInvalid(
             [error_at("question", "question_of_other_article", question=question, owner=owner)]

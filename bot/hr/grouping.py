@@ -211,13 +211,13 @@ class Group:
 
 
 def _group(entries: Sequence[InboxEntry], language: str, chosen: InboxEntry) -> Group:
-    texts = [e.text for e in entries]
+    texts = [e.wording for e in entries]
     wordings = Counter(" ".join(t.split()) for t in texts)
     articles = Counter(e.article_id for e in entries if e.article_id)
     return Group(
         key=chosen.id,
         language=language,
-        text=chosen.text,
+        text=chosen.wording,
         count=len(entries),
         item_ids=tuple(e.id for e in entries),
         reasons=dict(Counter(e.reason for e in entries).most_common()),

@@ -289,7 +289,13 @@ def add_as_example(
         if not usable:
             raise InboxActionInvalid("question", "inbox_no_candidate_question")
         question = usable[0].text
-    result = add_example_question(session, article_id, languages.pop(), question, author)
+    result = add_example_question(
+        session=session,
+        article_id=article_id,
+        language=languages.pop(),
+        question=question,
+        author=author,
+    )
     mark_added(
         session=session, item_ids=[e.id for e in entries], article_id=article_id, author=author
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -12,11 +11,14 @@ from sqlalchemy.orm import Mapped
 
 from bot.core.clock import utcnow
 from bot.core.db import Base
+from bot.core.texts import text as worded
 
 REASONS = ("no_answer", "clarify", "low_confidence", "not_helpful", "human_request")
 MAX_TEXT = 2000
-# Texts recorded when the candidate's own words are unknown: not questions to learn from.
-_PLACEHOLDER = re.compile(r"^\((asked for a recruiter|answer [a-z0-9-]{1,64} rated not helpful)\)$")
+# An item whose candidate words are unknown keeps an empty text: HR's inbox words it
+# from its reason (and article). The inbox has always shown these in English.
+WORDLESS = {"human_request": "inbox_asked_for_recruiter", "not_helpful": "inbox_rated_not_helpful"}
+WORDLESS_LANGUAGE = "en"
 
 
 class InboxItem(Base):
@@ -27,7 +29,7 @@ class InboxItem(Base):
     id: Mapped[int] = Column(Integer, primary_key=True, autoincrement=True)
     conversation_id: Mapped[str] = Column(String(255), nullable=False, index=True)
     language: Mapped[str] = Column(String(8), nullable=False)
-    text: Mapped[str] = Column(Text, nullable=False)
+    text: Mapped[str] = Column(Text, nullable=False)  # "": the candidate's words are unknown
     reason: Mapped[str] = Column(String(32), nullable=False, index=True)
     article_id: Mapped[str | None] = Column(String(64), nullable=True)
     confidence: Mapped[float | None] = Column(Float, nullable=True)
@@ -45,7 +47,7 @@ class InboxEntry:
 
     id: str
     reason: str  # one of ALL_REASONS
-    text: str
+    text: str  # the candidate's words; "" when unknown (see `wording`)
     language: str
     conversation_id: str
     created_at: datetime
@@ -58,14 +60,19 @@ class InboxEntry:
 
     @property
     def placeholder(self) -> bool:
-        """True when the text is not the candidate's words (nothing to learn from)."""
-        return is_placeholder(self.text)
+        """True when the candidate's words are unknown (nothing to learn from)."""
+        return not self.text
+
+    @property
+    def wording(self) -> str:
+        """What HR's inbox shows: the candidate's words, or why there are none."""
+        return self.text or placeholder_wording(self.reason, self.article_id)
 
     def to_json(self) -> dict[str, Any]:
         return {
             "id": self.id,
             "reason": self.reason,
-            "text": self.text,
+            "text": self.wording,
             "placeholder": self.placeholder,
             "language": self.language,
             "conversation_id": self.conversation_id,
@@ -79,5 +86,7 @@ class InboxEntry:
         }
 
 
-def is_placeholder(text: str) -> bool:
-    return bool(_PLACEHOLDER.match(text))
+def placeholder_wording(reason: str, article_id: str | None) -> str:
+    """What HR's inbox shows for an item without the candidate's words."""
+    key = WORDLESS.get(reason, "inbox_no_question")
+    return worded(key, WORDLESS_LANGUAGE, article=article_id or "?")

@@ -77,11 +77,12 @@ def record_not_helpful(
 def record_human_request(
     *, session: Session, conversation_id: str, language: str, question: str | None
 ) -> InboxItem:
-    """Keep a candidate's request for a recruiter, with the question that prompted it."""
+    """Keep a candidate's request for a recruiter, with the question that prompted it
+    (none known: an empty text, which HR's inbox words from the reason)."""
     return record_question(
         session=session,
         conversation_id=conversation_id,
-        text=question or "(asked for a recruiter)",
+        text=question or "",
         language=language,
         reason="human_request",
     )

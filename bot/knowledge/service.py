@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Literal
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
@@ -20,6 +21,9 @@ from bot.knowledge.files import (
     check_collection,
 )
 from bot.knowledge.models import Article, ArticleText, Revision
+
+# What saving an article did.
+Saved = Literal["created", "updated", "unchanged"]
 
 
 class ArticleNotFound(LookupError):
@@ -117,7 +121,7 @@ def _record(session: Session, article_id: str, action: str, doc: ArticleDoc, aut
     )
 
 
-def save_article(*, session: Session, doc: ArticleDoc, author: str) -> str:
+def save_article(*, session: Session, doc: ArticleDoc, author: str) -> Saved:
     """Create or update one article; returns created, updated or unchanged.
 
     Every real change leaves a revision naming its author.
@@ -125,7 +129,7 @@ def save_article(*, session: Session, doc: ArticleDoc, author: str) -> str:
     article = _load(session, doc.id)
     if article is not None and article_to_doc(article) == doc:
         return "unchanged"
-    action = "created" if article is None else "updated"
+    action: Saved = "created" if article is None else "updated"
     if article is None:
         article = Article(id=doc.id)
         session.add(article)

@@ -27,6 +27,8 @@ FALSE because changes go through the signed links, not calendar replies.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 from zoneinfo import ZoneInfo
 
@@ -116,7 +118,6 @@ def invitation(
     start = start_utc or booking.start_utc
     end = start + (booking.end_utc - booking.start_utc)
     language = "fr" if booking.language == "fr" else "en"
-    zone = ZoneInfo(office_timezone)
     host = first_name(ambassador.name)
     cancelled = method == "CANCEL"
 
@@ -132,39 +133,82 @@ def invitation(
     if manage_url and not cancelled:
         lines.append(MANAGE_LINE[language].format(url=manage_url))
 
-    summary = SUMMARY[language].format(host=host)
+    attendees = []
+    if ambassador.email:
+        attendees.append(Attendee(ambassador.email, ambassador.name, role="CHAIR"))
+    attendees.append(Attendee(booking.candidate_email, booking.candidate_name))
+    return calendar_file(
+        uid=booking_uid(booking.public_id),
+        sequence=booking.sequence,
+        stamp_utc=booking.updated_at or booking.created_at,
+        start_utc=start,
+        end_utc=end,
+        summary=(CANCELLED[language] if cancelled else "") + SUMMARY[language].format(host=host),
+        description="\n\n".join(lines),
+        location=video_url or NO_LINK_LOCATION[language].format(host=host),
+        url=video_url,
+        method=method,
+        office_timezone=office_timezone,
+        organizer_email=organizer_email,
+        attendees=attendees,
+    )
+
+
+@dataclass(frozen=True)
+class Attendee:
+    """Someone the invitation names: a host is ROLE=CHAIR, a candidate REQ-PARTICIPANT."""
+
+    email: str
+    name: str
+    role: str = "REQ-PARTICIPANT"
+
+
+def calendar_file(
+    *,
+    uid: str,
+    sequence: int,
+    stamp_utc: dt.datetime,
+    start_utc: dt.datetime,
+    end_utc: dt.datetime,
+    summary: str,
+    description: str,
+    location: str,
+    url: str | None,
+    method: Method,
+    office_timezone: str,
+    organizer_email: str,
+    attendees: Sequence[Attendee],
+) -> bytes:
+    """One VEVENT as an iCalendar file, by the rules above (times naive UTC, written in
+    `office_timezone` with its VTIMEZONE; CANCEL sets STATUS:CANCELLED). Shared by team
+    coffees and event registrations (bot.events.messages)."""
+    zone = ZoneInfo(office_timezone)
     event = Event()
-    event.add("uid", booking_uid(booking.public_id))
-    event.add("sequence", booking.sequence)
-    # DTSTAMP: when this version of the booking was written (UTC, as RFC 5545 requires).
-    event.add("dtstamp", (booking.updated_at or booking.created_at).replace(tzinfo=UTC))
-    event.add("dtstart", _aware(start, zone))
-    event.add("dtend", _aware(end, zone))
-    event.add("summary", (CANCELLED[language] if cancelled else "") + summary)
-    event.add("description", "\n\n".join(lines))
-    event.add("location", video_url or NO_LINK_LOCATION[language].format(host=host))
-    if video_url:
-        event.add("url", video_url)
-    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    event.add("uid", uid)
+    event.add("sequence", sequence)
+    # DTSTAMP: when this version was written (UTC, as RFC 5545 requires).
+    event.add("dtstamp", stamp_utc.replace(tzinfo=UTC))
+    event.add("dtstart", _aware(start_utc, zone))
+    event.add("dtend", _aware(end_utc, zone))
+    event.add("summary", summary)
+    event.add("description", description)
+    event.add("location", location)
+    if url:
+        event.add("url", url)
+    event.add("status", "CANCELLED" if method == "CANCEL" else "CONFIRMED")
     event.add("transp", "OPAQUE")
     event.add("organizer", _address(organizer_email, "Ardoise Labs"))
-    if ambassador.email:
+    for attendee in attendees:
         event.add(
             "attendee",
             _address(
-                ambassador.email, ambassador.name, role="CHAIR", partstat="ACCEPTED", rsvp="FALSE"
+                attendee.email,
+                attendee.name,
+                role=attendee.role,
+                partstat="ACCEPTED",
+                rsvp="FALSE",
             ),
         )
-    event.add(
-        "attendee",
-        _address(
-            booking.candidate_email,
-            booking.candidate_name,
-            role="REQ-PARTICIPANT",
-            partstat="ACCEPTED",
-            rsvp="FALSE",
-        ),
-    )
 
     calendar = Calendar()
     calendar.add("prodid", PRODID)
@@ -172,8 +216,8 @@ def invitation(
     calendar.add("method", method)
     calendar.add_component(event)
     # The VTIMEZONE for TZID (RFC 5545 requires one per TZID used), with the
-    # transitions around the coffee: enough for any client, small enough to read.
-    day = start.date()
+    # transitions around the event: enough for any client, small enough to read.
+    day = start_utc.date()
     calendar.add_missing_timezones(
         first_date=day - dt.timedelta(days=366), last_date=day + dt.timedelta(days=366)
     )

@@ -27,12 +27,27 @@ from typing import Literal
 
 from bot.core.settings import Settings, meeting_link_secret
 
-Purpose = Literal["manage", "decline"]
-PURPOSES: tuple[Purpose, ...] = ("manage", "decline")
+# "registration", "seat_offer" and "event_feedback" are event registrations' links
+# (bot.events.messages): manage a place and ask the leaders, take an offered seat,
+# answer the thank-you question. A token names a registration's public id for them.
+Purpose = Literal["manage", "decline", "registration", "seat_offer", "event_feedback"]
+PURPOSES: tuple[Purpose, ...] = (
+    "manage",
+    "decline",
+    "registration",
+    "seat_offer",
+    "event_feedback",
+)
 # Separates this use of the secret from any other it might ever be given.
 CONTEXT = b"ardoise/meeting-link/v1\x00"
 # Where the web server serves each link's page (GET shows the page, a POST acts).
-PATHS: dict[Purpose, str] = {"manage": "/meetings/manage", "decline": "/meetings/decline"}
+PATHS: dict[Purpose, str] = {
+    "manage": "/meetings/manage",
+    "decline": "/meetings/decline",
+    "registration": "/events/registration",
+    "seat_offer": "/events/offer",
+    "event_feedback": "/events/feedback",
+}
 MAX_TOKEN_LENGTH = 512
 
 
@@ -120,14 +135,20 @@ def link_expiry(start_utc: dt.datetime) -> dt.datetime:
 
 
 def link_url(
-    settings: Settings, *, purpose: Purpose, public_id: str, start_utc: dt.datetime
+    settings: Settings,
+    *,
+    purpose: Purpose,
+    public_id: str,
+    start_utc: dt.datetime,
+    expires: dt.datetime | None = None,
 ) -> str:
-    """The full address of a booking's link, on PUBLIC_URL (else the web server's own)."""
+    """The full address of a booking's link, on PUBLIC_URL (else the web server's own);
+    it works until `expires` when given, else until `start_utc` (link_expiry)."""
     token = make_token(
         secret=link_secret(settings),
         purpose=purpose,
         public_id=public_id,
-        expires=link_expiry(start_utc),
+        expires=expires or link_expiry(start_utc),
     )
     base = settings.public_url or settings.web_url
     return f"{base}{PATHS[purpose]}/{token}"

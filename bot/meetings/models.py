@@ -28,6 +28,8 @@ from bot.core.clock import utcnow
 from bot.core.db import Base
 
 BOOKING_STATUSES = ("confirmed", "cancelled", "declined")
+# What staff record after a coffee has taken place (None: not marked yet).
+ATTENDANCE = ("attended", "no_show")
 LANGUAGES = ("fr", "en")
 # The partial unique indexes only cover live bookings: a cancelled slot is free again.
 CONFIRMED = text("status = 'confirmed'")
@@ -147,6 +149,10 @@ class Booking(Base):
     cancelled_at: Mapped[dt.datetime | None] = Column(DateTime, nullable=True)
     reminded_24h_at: Mapped[dt.datetime | None] = Column(DateTime, nullable=True)
     reminded_1h_at: Mapped[dt.datetime | None] = Column(DateTime, nullable=True)
+    # Marked by a recruiter or HR once the coffee is past: "attended" / "no_show".
+    attendance: Mapped[str | None] = Column(String(16), nullable=True)
+    attendance_by: Mapped[str | None] = Column(String(120), nullable=True)
+    attendance_at: Mapped[dt.datetime | None] = Column(DateTime, nullable=True)
 
     __table_args__ = (
         Index(
@@ -186,4 +192,7 @@ class Booking(Base):
             "created_at": _timestamp(self.created_at),
             "updated_at": _timestamp(self.updated_at),
             "cancelled_at": _timestamp(self.cancelled_at),
+            "attendance": self.attendance,
+            "attendance_by": self.attendance_by,
+            "attendance_at": _timestamp(self.attendance_at),
         }

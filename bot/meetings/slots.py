@@ -32,6 +32,8 @@ UTC = dt.timezone.utc
 SLOT_ID = re.compile(r"^([a-z0-9][a-z0-9_-]{0,63})-(\d{8}T\d{4})$")
 SLOT_TIME_FORMAT = "%Y%m%dT%H%M"
 HOSTS_SHOWN = 3
+# Slot ids outside these years are refused (year 9999 would overflow a time zone shift).
+FIRST_YEAR, LAST_YEAR = 2000, 2999
 
 
 class BadSlotId(ValueError):
@@ -62,6 +64,8 @@ def parse_slot_id(text: object) -> tuple[str, dt.datetime]:
         start = dt.datetime.strptime(match.group(2), SLOT_TIME_FORMAT)
     except ValueError:
         raise BadSlotId(f"{text!r} has an impossible date") from None
+    if not FIRST_YEAR <= start.year <= LAST_YEAR:
+        raise BadSlotId(f"{text!r} is out of any calendar we keep")
     return match.group(1), start
 
 

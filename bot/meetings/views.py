@@ -40,9 +40,9 @@ from bot.meetings.messages import (
     Kind,
     alternatives_from,
     ambassador_language,
-    send_booking_emails,
 )
 from bot.meetings.models import Ambassador, Booking
+from bot.meetings.notices import announce
 from bot.meetings.slots import Slot, describe_time, free_slots
 
 logger = logging.getLogger(__name__)
@@ -456,12 +456,13 @@ async def _load(request: web.Request, public_id: str, *, with_choices: bool) -> 
 
 
 async def _send(request: web.Request, kind: Kind, coffee: Coffee, **extra: Any) -> None:
-    """The e-mails of a change, off the event loop; a failure is logged, never shown
-    (the change is made: the page must say so)."""
+    """The e-mails and the recruiters' webhook line of a change (bot.meetings.notices),
+    off the event loop; a failure is logged, never shown (the change is made: the page
+    must say so)."""
     settings = request.app[settings_key]
     try:
         await asyncio.to_thread(
-            send_booking_emails,
+            announce,
             kind,
             settings=settings,
             booking=coffee.booking,

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import hmac
 import logging
-from typing import Any
+from collections.abc import Sequence
 
 from sanic import Sanic, response
 from sanic.exceptions import SanicException
@@ -101,7 +101,7 @@ def serve(settings: Settings) -> None:
     )
 
 
-def main(argv: Any = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     serve(get_settings())
     return 0
 

@@ -17,7 +17,8 @@ from __future__ import annotations
 import logging
 import os
 import re
-from typing import Any
+
+from sqlalchemy.engine import Connection
 
 PRIVATE_UMASK = 0o077
 PARAMETERS = re.compile(r"\[parameters: .*?(?=\n\(Background on this error|\Z)", re.DOTALL)
@@ -31,7 +32,7 @@ def scrub(text: str) -> str:
     return PARAMETERS.sub(HIDDEN, text) if "[parameters: " in text else text
 
 
-def _hide_parameters(connection: Any, branch: bool = False) -> None:
+def _hide_parameters(connection: Connection, branch: bool = False) -> None:
     # Engines made elsewhere (Rasa's tracker store) get the setting on first use.
     connection.engine.hide_parameters = True
 

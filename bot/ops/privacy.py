@@ -3,7 +3,9 @@
 What a candidate leaves: Rasa's tracker store (the `events` table, every
 message of every conversation), the HR inbox (questions the assistant could
 not settle), their ratings of answers, their chat session, handoffs and
-callback requests, and team-coffee bookings (with contact details and note).
+callback requests, team-coffee bookings (with contact details and note), and event
+registrations, questions for the leaders (anonymised when HR made an article of one;
+votes keep their count) and "tell me when" alerts.
 Purging removes what is older than the retention period (a coffee: once it
 ended that long ago); erasing removes one conversation entirely, and an
 upcoming coffee's host gets the cancellation so the calendar entry goes too.
@@ -25,11 +27,16 @@ from bot.core.clock import utcnow
 from bot.core.db import transaction
 from bot.core.settings import Settings
 from bot.core.tracker_store import EVENTS_TABLE, has_events_table, tracker_engine
+from bot.events.messages import send_registration_email
+from bot.events.models import Registration
+from bot.events.privacy import erase_conversation_registrations, purge_old_registrations
+from bot.events.terms import Terms, event_terms
 from bot.handoff.models import CallbackRequest, Handoff, HandoffNote
 from bot.inbox.models import InboxItem
 from bot.meetings.booking import erase_conversation_bookings, purge_old_bookings
 from bot.meetings.messages import send_booking_emails
 from bot.meetings.models import Ambassador, Booking
+from bot.records.models import Event
 
 
 @dataclass(frozen=True)
@@ -40,13 +47,15 @@ class Removed:
     sessions: int = 0
     handoffs: int = 0
     bookings: int = 0
+    registrations: int = 0
 
     def __str__(self) -> str:
         return (
             f"{self.events} conversation events, {self.inbox_items} inbox items, "
             f"{self.ratings} answer ratings, {self.sessions} chat sessions, "
             f"{self.handoffs} handoffs, notes and callback requests, "
-            f"{self.bookings} team-coffee bookings"
+            f"{self.bookings} team-coffee bookings, "
+            f"{self.registrations} event registrations, questions and alerts"
         )
 
 
@@ -59,6 +68,7 @@ def _remove(
     sessions_where: Any,
     handoff_where: tuple[Any, Any, Any],
     bookings: Callable[[Session], int],
+    registrations: Callable[[Session], int],
 ) -> Removed:
     """Delete matching tracker events (if Rasa ever created its table) and our rows."""
     events = 0
@@ -79,6 +89,7 @@ def _remove(
             )
         )
         coffees = bookings(session)
+        events_kept = registrations(session)
     return Removed(
         events=events,
         inbox_items=items,
@@ -86,6 +97,7 @@ def _remove(
         sessions=sessions,
         handoffs=handoffs,
         bookings=coffees,
+        registrations=events_kept,
     )
 
 
@@ -106,6 +118,7 @@ def purge_expired(*, settings: Settings, now: datetime | None = None) -> Removed
             Handoff.requested_at < naive,
         ),
         lambda session: purge_old_bookings(session=session, cutoff=naive),
+        lambda session: purge_old_registrations(session=session, cutoff=naive),
     )
 
 
@@ -113,6 +126,7 @@ def erase_conversation(*, settings: Settings, conversation_id: str) -> Removed:
     """Delete everything kept about one conversation (a candidate's erasure request); the
     host of each upcoming coffee (and the recruiters) get its cancellation afterwards."""
     cancelled: list[tuple[Booking, Ambassador]] = []
+    offered: list[tuple[Registration, Event, Terms]] = []
 
     def bookings(session: Session) -> int:
         erased = erase_conversation_bookings(
@@ -120,6 +134,22 @@ def erase_conversation(*, settings: Settings, conversation_id: str) -> Removed:
         )
         cancelled.extend(erased.upcoming)
         return erased.removed
+
+    def registrations(session: Session) -> int:
+        erased = erase_conversation_registrations(
+            session=session,
+            conversation_id=conversation_id,
+            now=utcnow(),
+            office_timezone=settings.office_timezone,
+        )
+        for registration in erased.offers:  # the seats freed go to the next in line
+            event = session.get(Event, registration.event_id)
+            if event is not None:
+                terms = event_terms(
+                    session=session, event=event, office_timezone=settings.office_timezone
+                )
+                offered.append((registration, event, terms))
+        return erased.registrations + erased.questions + erased.alerts
 
     removed = _remove(
         settings,
@@ -134,7 +164,12 @@ def erase_conversation(*, settings: Settings, conversation_id: str) -> Removed:
             Handoff.conversation_id == conversation_id,
         ),
         bookings,
+        registrations,
     )
+    for registration, event, terms in offered:
+        send_registration_email(
+            "offered", settings=settings, registration=registration, event=event, terms=terms
+        )
     for booking, host in cancelled:
         send_booking_emails(
             "cancelled",

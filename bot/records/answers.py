@@ -16,6 +16,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from bot.core.dates import day_in_words
+from bot.core.texts import text as worded
 from bot.records.models import Event, JobPosition
 
 OVERVIEW_ARTICLE = "events-overview"
@@ -31,54 +32,6 @@ EVENT_ARTICLES = {
 # Kinds the overview always mentions; a hackathon only once it has dates.
 OVERVIEW_KINDS = ("open_house", "team_coffee", "reverse_qa")
 MAX_DATES = 3
-
-# The events' own names, as the knowledge base writes them.
-KIND_NAMES = {
-    "fr": {
-        "open_house": "**Portes ouvertes**",
-        "team_coffee": "**Café équipe**",
-        "reverse_qa": "**Questions inversées**",
-        "hackathon": "**Ardoise Hack**",
-    },
-    "en": {
-        "open_house": "**Portes ouvertes** (open house)",
-        "team_coffee": "**Café équipe** (team coffee)",
-        "reverse_qa": "**Questions inversées** (live Q&A)",
-        "hackathon": "**Ardoise Hack**",
-    },
-}
-TEXTS = {
-    "fr": {
-        "open_house": "Prochaines portes ouvertes :",
-        "team_coffee": "Prochains jours pour réserver un café :",
-        "reverse_qa": "Prochaines sessions :",
-        "hackathon": "Dates prévues :",
-        "overview": "Prochaines dates :",
-        "no_date": "Aucune date n'est prévue pour le moment.",
-        "no_date_short": "aucune date prévue pour le moment",
-        "closed": "Le poste de **{title}** n'est plus ouvert.",
-        "no_position": "Aucun poste n'est ouvert en ce moment.",
-        "one_position": "Un poste est ouvert en ce moment :",
-        "positions": "{count} postes sont ouverts en ce moment :",
-    },
-    "en": {
-        "open_house": "Next open house dates:",
-        "team_coffee": "Next days to book a coffee:",
-        "reverse_qa": "Next sessions:",
-        "hackathon": "Scheduled dates:",
-        "overview": "Next dates:",
-        "no_date": "No date is scheduled right now.",
-        "no_date_short": "no date scheduled right now",
-        "closed": "The **{title}** position is no longer open.",
-        "no_position": "No position is open right now.",
-        "one_position": "One position is open right now:",
-        "positions": "{count} positions are open right now:",
-    },
-}
-COUNTS = {
-    "fr": ("Deux", "Trois", "Quatre", "Cinq", "Six", "Sept", "Huit", "Neuf", "Dix"),
-    "en": ("Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine", "Ten"),
-}
 
 
 def _language(language: str) -> str:
@@ -101,7 +54,7 @@ def _when(event: Event, language: str, today: dt.date) -> str:
         last = format_day(event.end_date, lang, current_year=today.year)
         # "du jeudi 8 avril au vendredi 9 avril 2027": the year once, at the end
         first = format_day(event.date, lang, current_year=event.end_date.year)
-        return f"du {first} au {last}" if lang == "fr" else f"{first} to {last}"
+        return worded("event_days_range", lang, first=first, last=last)
     return format_day(event.date, lang, current_year=today.year)
 
 
@@ -112,7 +65,7 @@ def _event_line(event: Event, language: str, today: dt.date) -> str:
         start = format_time(event.start_time, lang)
         if event.end_time is not None:
             end = format_time(event.end_time, lang)
-            start = f"{start} à {end}" if lang == "fr" else f"{start} to {end}"
+            start = worded("event_hours_range", lang, start=start, end=end)
         parts.append(start)
     place = event.place_fr if lang == "fr" else event.place_en
     note = event.note_fr if lang == "fr" else event.note_en
@@ -153,15 +106,14 @@ def event_details(
         return None
     if article_id == OVERVIEW_ARTICLE:
         found = next_events(session=session, kinds=(*OVERVIEW_KINDS, "hackathon"), today=today)
-        lines = [TEXTS[lang]["overview"]]
+        lines = [worded("event_dates_overview", lang)]
         for kind, events in found.items():
             if not events and kind not in OVERVIEW_KINDS:
                 continue
             days = ", ".join(_when(e, lang, today) for e in events)
-            separator = " : " if lang == "fr" else ": "
-            lines.append(
-                f"- {KIND_NAMES[lang][kind]}{separator}{days or TEXTS[lang]['no_date_short']}"
-            )
+            name = worded(f"event_name_{kind}", lang)
+            days = days or worded("event_no_date_short", lang)
+            lines.append(worded("event_overview_line", lang, kind=name, days=days))
         return "\n".join(lines)
     article_kind = EVENT_ARTICLES.get(article_id)
     if article_kind is None:
@@ -169,17 +121,18 @@ def event_details(
     events = next_events(session=session, kinds=(article_kind,), today=today)[article_kind]
     if not events:
         # The hackathon article already says "April and November"; no dates is no news.
-        return None if article_kind == "hackathon" else TEXTS[lang]["no_date"]
-    return "\n".join([TEXTS[lang][article_kind], *(_event_line(e, lang, today) for e in events)])
+        return None if article_kind == "hackathon" else worded("event_no_date", lang)
+    intro = worded(f"event_dates_{article_kind}", lang)
+    return "\n".join([intro, *(_event_line(e, lang, today) for e in events)])
 
 
 def format_salary(job: JobPosition, language: str) -> str:
     lang = _language(language)
     if lang == "fr":
         low, high = (f"{n:,}".replace(",", " ") for n in (job.salary_min, job.salary_max))
-        text = f"{low} à {high} €"
     else:
-        text = f"{job.salary_min:,}-{job.salary_max:,} EUR"
+        low, high = f"{job.salary_min:,}", f"{job.salary_max:,}"
+    text = worded("salary_range", lang, low=low, high=high)
     note = job.salary_note(lang)
     return f"{text} {note}" if note else text
 
@@ -197,13 +150,13 @@ def open_positions_text(*, session: Session, language: str) -> str:
         for job in jobs
     ]
     if not lines:
-        return TEXTS[lang]["no_position"]
+        return worded("positions_none", lang)
     if len(lines) == 1:
-        intro = TEXTS[lang]["one_position"]
+        intro = worded("positions_one", lang)
     else:
-        words = COUNTS[lang]
+        words = worded("number_words", lang).split()  # from two
         count = words[len(lines) - 2] if len(lines) - 2 < len(words) else str(len(lines))
-        intro = TEXTS[lang]["positions"].format(count=count)
+        intro = worded("positions_many", lang, count=count)
     return "\n".join([intro, *lines])
 
 
@@ -235,7 +188,7 @@ def live_answer(
         closed = _closed_position(session, article_id)
         if closed is None:
             return answer
-        notice = TEXTS[lang]["closed"].format(title=closed.title(lang))
+        notice = worded("position_closed", lang, title=closed.title(lang))
         return f"{notice}\n\n{open_positions_text(session=session, language=lang)}"
     if article_id == OVERVIEW_ARTICLE or article_id in EVENT_ARTICLES:
         details = event_details(session=session, article_id=article_id, language=lang, today=today)

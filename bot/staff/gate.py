@@ -19,9 +19,11 @@ from sqlalchemy.orm import Session
 
 from bot.core.problem_texts import Problem, problem_text
 from bot.staff.accounts import StaffUser
-from bot.staff.web_sessions import SESSION_COOKIE, csrf_ok, session_user
+from bot.staff.web_sessions import SESSION_COOKIE, WebSession, csrf_ok, session_user
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+# A staff route: the request, who is signed in, and their sign-in session (CSRF token).
+StaffHandler = Callable[[web.Request, StaffUser, WebSession], Awaitable[web.StreamResponse]]
 Database = Callable[[Callable[[Session], Any]], Awaitable[Any]]
 # Each role's own page, which a page of another role links to.
 HOME = {"hr": "/console/hr", "recruiter": "/console"}
@@ -98,7 +100,7 @@ def date_problem() -> Problem:
     return Problem("request_date", {"example": "2026-11-26", "first": FIRST_DAY, "last": LAST_DAY})
 
 
-def staff_page(template: Path, user: StaffUser, websession: Any) -> web.Response:
+def staff_page(template: Path, user: StaffUser, websession: WebSession) -> web.Response:
     """A staff page from its HTML file, with the signed-in person's CSRF token, name and role."""
     document = template.read_text(encoding="utf-8")
     for key, value in (
@@ -110,7 +112,7 @@ def staff_page(template: Path, user: StaffUser, websession: Any) -> web.Response
     return web.Response(text=document, content_type="text/html")
 
 
-def detached(value: Any, session: Session) -> Any:
+def detached(value: Any, *, session: Session) -> Any:
     """Load what the caller will read after the session closes."""
     if value is None:
         return None
@@ -127,15 +129,15 @@ class StaffGate:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    async def staff(self, request: web.Request) -> tuple[StaffUser, Any] | None:
+    async def staff(self, request: web.Request) -> tuple[StaffUser, WebSession] | None:
         token = request.cookies.get(SESSION_COOKIE)
-        found = await self.db(lambda s: detached(session_user(session=s, token=token), s))
+        found = await self.db(lambda s: detached(session_user(session=s, token=token), session=s))
         return found
 
     def require(
         self, roles: tuple[str, ...] = ("recruiter", "hr"), page: bool = False
-    ) -> Callable[[Callable], Handler]:
-        def wrap(handler: Callable) -> Handler:
+    ) -> Callable[[StaffHandler], Handler]:
+        def wrap(handler: StaffHandler) -> Handler:
             async def guarded(request: web.Request) -> web.StreamResponse:
                 found = await self.staff(request)
                 if found is None:

@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import hashlib
 import json
+import logging
 import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -253,9 +254,31 @@ async def reminder_sweep(app: web.Application) -> AsyncIterator[None]:
         await task
 
 
+async def events_sweep(app: web.Application) -> AsyncIterator[None]:
+    """The registrations' sweep beside the coffees' (lapsed offers and the next ones,
+    reminders, thank-yous): every web process sweeps every minute, and the conditional
+    UPDATEs in bot.events.reminders send each e-mail once. A failing sweep is logged."""
+    from bot.events.reminders import send_due_notices
+
+    async def forever() -> None:
+        while True:
+            try:
+                await asyncio.to_thread(send_due_notices, app[settings_key], utcnow())
+            except Exception:  # noqa: BLE001 - a background sweep must outlive a bad minute
+                logging.getLogger(__name__).exception("the events sweep failed")
+            await asyncio.sleep(60.0)
+
+    task = asyncio.create_task(forever())
+    yield
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+
+
 def create_app(settings: Settings, *, limiter: Limiter | None = None) -> web.Application:
     """The web app; `limiter` counts sign-in failures (default: bot.core.limits' for
     LIMITS_URL; tests pass one with their own clock)."""
+    from bot.events.views import add_events
     from bot.handoff.views import add_console, gate_key
     from bot.hr.views import add_workspace
     from bot.meetings.views import add_meetings
@@ -269,7 +292,9 @@ def create_app(settings: Settings, *, limiter: Limiter | None = None) -> web.App
     add_console(app, settings, throttle=SignInThrottle.of(settings, limiter))
     add_workspace(app, settings, app[gate_key])
     add_meetings(app, settings)  # before the catch-all
+    add_events(app, settings)  # before the catch-all
     app.cleanup_ctx.append(reminder_sweep)
+    app.cleanup_ctx.append(events_sweep)
     app.router.add_get("/{path:.*}", serve)
     return app
 

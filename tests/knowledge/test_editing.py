@@ -67,14 +67,14 @@ def with_text(data: dict, language: str, **changes) -> dict:
 
 def accepted(kb_url: str, data, article_id: str | None = None) -> bool:
     with transaction(kb_url) as session:
-        read_article_input(session, data, article_id=article_id)
+        read_article_input(session=session, data=data, article_id=article_id)
     return True
 
 
 def problems(kb_url: str, data, article_id: str | None = None) -> dict[str, str]:
     """{field: message} of what the editor would be told."""
     with transaction(kb_url) as session, pytest.raises(ArticleInvalid) as caught:
-        read_article_input(session, data, article_id=article_id)
+        read_article_input(session=session, data=data, article_id=article_id)
     errors = caught.value.errors
     assert all(e.code in PROBLEMS and not e.where for e in errors), errors
     return {e.field: str(e) for e in errors}
@@ -82,7 +82,7 @@ def problems(kb_url: str, data, article_id: str | None = None) -> dict[str, str]
 
 def current(kb_url: str, article_id: str) -> dict:
     with transaction(kb_url) as session:
-        found = article_json(session, article_id)
+        found = article_json(session=session, article_id=article_id)
     assert found is not None
     return found
 
@@ -142,7 +142,7 @@ def test_filters_by_topic_status_and_staleness(kb_url):
 
 def test_a_valid_new_article_reads_clean(kb_url):
     with transaction(kb_url) as session:
-        doc = read_article_input(session, parking(), article_id=None)
+        doc = read_article_input(session=session, data=parking(), article_id=None)
     assert isinstance(doc, ArticleDoc)
     assert (doc.id, doc.topic, doc.status, doc.reviewed) == (
         "parking",
@@ -157,7 +157,7 @@ def test_a_missing_status_makes_a_draft(kb_url):
     data = parking()
     del data["status"]
     with transaction(kb_url) as session:
-        assert read_article_input(session, data).status == "draft"
+        assert read_article_input(session=session, data=data).status == "draft"
 
 
 @pytest.mark.parametrize(
@@ -300,7 +300,11 @@ def test_a_draft_may_be_unfinished_but_publishing_needs_everything(kb_url):
 def test_create_then_edit_with_revisions(kb_url):
     with transaction(kb_url) as session:
         created = save_from_editor(
-            session, parking(), article_id=None, author="camille", expected_revision=None
+            session=session,
+            data=parking(),
+            article_id=None,
+            author="camille",
+            expected_revision=None,
         )
     assert created.to_json() == {
         "article_id": "parking",
@@ -313,10 +317,10 @@ def test_create_then_edit_with_revisions(kb_url):
     edited = with_text(opened["article"], "en", answer="Now **30 spaces** for staff.")
     with transaction(kb_url) as session:
         updated = save_from_editor(
-            session, edited, article_id="parking", author="malik", expected_revision=1
+            session=session, data=edited, article_id="parking", author="malik", expected_revision=1
         )
         again = save_from_editor(
-            session, edited, article_id="parking", author="malik", expected_revision=2
+            session=session, data=edited, article_id="parking", author="malik", expected_revision=2
         )
         # a published answer's new text is what the assistant says, at once
         live = published_answer(session=session, article_id="parking", language="en")
@@ -331,11 +335,19 @@ def test_an_edit_over_someone_elses_save_is_refused(kb_url):
     theirs = with_text(opened["article"], "fr", title="Travail à distance")
     with transaction(kb_url) as session:
         save_from_editor(
-            session, theirs, article_id="remote-work", author="Malik", expected_revision=1
+            session=session,
+            data=theirs,
+            article_id="remote-work",
+            author="Malik",
+            expected_revision=1,
         )
     with transaction(kb_url) as session, pytest.raises(EditConflict) as caught:
         save_from_editor(
-            session, mine, article_id="remote-work", author="Camille", expected_revision=1
+            session=session,
+            data=mine,
+            article_id="remote-work",
+            author="Camille",
+            expected_revision=1,
         )
     conflict = caught.value
     assert (conflict.author, conflict.latest_number, conflict.action) == ("Malik", 2, "updated")
@@ -346,15 +358,23 @@ def test_an_edit_over_someone_elses_save_is_refused(kb_url):
 def test_saving_a_deleted_article_is_a_conflict(kb_url):
     opened = current(kb_url, "dress-code")
     with transaction(kb_url) as session:
-        delete_from_editor(session, "dress-code", "Malik")
+        delete_from_editor(session=session, article_id="dress-code", author="Malik")
     with transaction(kb_url) as session, pytest.raises(EditConflict) as caught:
         save_from_editor(
-            session, opened["article"], article_id="dress-code", author="C", expected_revision=1
+            session=session,
+            data=opened["article"],
+            article_id="dress-code",
+            author="C",
+            expected_revision=1,
         )
     assert caught.value.action == "deleted"
     with transaction(kb_url) as session, pytest.raises(ArticleNotFound):
         save_from_editor(
-            session, opened["article"], article_id="dress-code", author="C", expected_revision=None
+            session=session,
+            data=opened["article"],
+            article_id="dress-code",
+            author="C",
+            expected_revision=None,
         )
 
 
@@ -365,7 +385,9 @@ def test_history_shows_readable_diffs(kb_url):
     edited = with_text(edited, "fr", questions=[*questions, "On peut bosser de chez soi ?"])
     edited["tags"] = [*edited["tags"], "wfh"]
     with transaction(kb_url) as session:
-        save_from_editor(session, edited, article_id="remote-work", author="M", expected_revision=1)
+        save_from_editor(
+            session=session, data=edited, article_id="remote-work", author="M", expected_revision=1
+        )
         history = revision_diffs(session=session, article_id="remote-work")
     assert [(h["number"], h["action"], h["author"]) for h in history] == [
         (2, "updated", "M"),
@@ -387,14 +409,18 @@ def test_restore_an_older_revision(kb_url):
     opened = current(kb_url, "remote-work")["article"]
     with transaction(kb_url) as session:
         save_from_editor(
-            session,
-            with_text(opened, "en", title="Hybrid work"),
+            session=session,
+            data=with_text(opened, "en", title="Hybrid work"),
             article_id="remote-work",
             author="M",
             expected_revision=1,
         )
-        restored = restore_revision(session, "remote-work", 1, "Camille")
-        unchanged = restore_revision(session, "remote-work", 1, "Camille")
+        restored = restore_revision(
+            session=session, article_id="remote-work", number=1, author="Camille"
+        )
+        unchanged = restore_revision(
+            session=session, article_id="remote-work", number=1, author="Camille"
+        )
     assert (restored.action, restored.revision) == ("restored", 3)
     assert unchanged.action == "unchanged"
     assert current(kb_url, "remote-work")["article"]["en"]["title"] == "Remote work"
@@ -412,9 +438,11 @@ def test_restore_an_older_revision(kb_url):
 
 def test_restore_after_delete_recreates_the_article(kb_url):
     with transaction(kb_url) as session:
-        deleted = delete_from_editor(session, "dress-code", "Malik")
+        deleted = delete_from_editor(session=session, article_id="dress-code", author="Malik")
         assert session.get(Article, "dress-code") is None
-        restored = restore_revision(session, "dress-code", 1, "Camille")
+        restored = restore_revision(
+            session=session, article_id="dress-code", number=1, author="Camille"
+        )
     assert (deleted.action, deleted.revision, deleted.status) == ("deleted", 2, None)
     assert (restored.action, restored.revision, restored.status) == ("restored", 3, "published")
     with transaction(kb_url) as session:
@@ -427,10 +455,16 @@ def test_restore_after_delete_recreates_the_article(kb_url):
 def test_a_revision_that_no_longer_fits_is_refused_with_reasons(kb_url):
     snapshot_question = current(kb_url, "dress-code")["article"]["en"]["questions"][0]
     with transaction(kb_url) as session:
-        delete_from_editor(session, "dress-code", "M")
-        add_example_question(session, "values", "en", snapshot_question, "M")
+        delete_from_editor(session=session, article_id="dress-code", author="M")
+        add_example_question(
+            session=session,
+            article_id="values",
+            language="en",
+            question=snapshot_question,
+            author="M",
+        )
     with transaction(kb_url) as session, pytest.raises(ArticleInvalid) as caught:
-        restore_revision(session, "dress-code", 1, "Camille")
+        restore_revision(session=session, article_id="dress-code", number=1, author="Camille")
     assert caught.value.errors == [
         Problem(
             "question_of_other_article",
@@ -440,28 +474,40 @@ def test_a_revision_that_no_longer_fits_is_refused_with_reasons(kb_url):
     ]
     with transaction(kb_url) as session:
         with pytest.raises(RevisionNotFound):
-            restore_revision(session, "dress-code", 9, "Camille")
+            restore_revision(session=session, article_id="dress-code", number=9, author="Camille")
         with pytest.raises(RevisionNotFound):
-            read_revision(session, "no-such-article", 1)
+            read_revision(session=session, article_id="no-such-article", number=1)
         assert revision_diffs(session=session, article_id="no-such-article") == []
 
 
 def test_restore_checks_the_revision_the_editor_saw(kb_url):
     with transaction(kb_url) as session:
-        add_example_question(session, "remote-work", "en", "Is remote OK for juniors?", "M")
+        add_example_question(
+            session=session,
+            article_id="remote-work",
+            language="en",
+            question="Is remote OK for juniors?",
+            author="M",
+        )
     with transaction(kb_url) as session, pytest.raises(EditConflict):
-        restore_revision(session, "remote-work", 1, "Camille", expected_revision=1)
+        restore_revision(
+            session=session,
+            article_id="remote-work",
+            number=1,
+            author="Camille",
+            expected_revision=1,
+        )
 
 
 def test_an_article_others_point_to_is_not_deleted(kb_url):
     with transaction(kb_url) as session, pytest.raises(ArticleInvalid) as caught:
-        delete_from_editor(session, "remote-allowance", "M")
+        delete_from_editor(session=session, article_id="remote-allowance", author="M")
     [error] = caught.value.errors
     assert error.code == "still_related" and "remote-work" in error.values["ids"], error
     with transaction(kb_url) as session:
         assert session.get(Article, "remote-allowance") is not None
         with pytest.raises(ArticleNotFound):
-            delete_from_editor(session, "no-such-article", "M")
+            delete_from_editor(session=session, article_id="no-such-article", author="M")
 
 
 # --- preview, template, quick edits ---------------------------------------------------------
@@ -472,7 +518,9 @@ def test_preview_is_what_the_chat_shows(kb_url):
         session.get(Article, "work-abroad").status = "draft"
     with transaction(kb_url) as session:
         doc = read_article_input(
-            session, current(kb_url, "remote-work")["article"], article_id="remote-work"
+            session=session,
+            data=current(kb_url, "remote-work")["article"],
+            article_id="remote-work",
         )
         shown = preview(doc, "en", session=session)
         from bot.candidate.answering import respond  # noqa: F401  (the chat's module imports cleanly)
@@ -486,9 +534,11 @@ def test_preview_is_what_the_chat_shows(kb_url):
 
 def test_preview_of_unsaved_input_shows_links(kb_url):
     with transaction(kb_url) as session:
-        shown = preview_input(session, parking(status="draft"), "fr")
+        shown = preview_input(session=session, data=parking(status="draft"), language="fr")
         with pytest.raises(ArticleInvalid):
-            preview_input(session, with_text(parking(), "fr", answer="<b>x</b>"), "fr")
+            preview_input(
+                session=session, data=with_text(parking(), "fr", answer="<b>x</b>"), language="fr"
+            )
     assert shown["text"].endswith("\n[Plan](https://example.org/parking)")
     assert shown["buttons"] == [
         {"title": "Nos bureaux", "payload": '/choose_article{"article": "offices"}'}
@@ -509,7 +559,11 @@ def test_a_template_starts_a_draft(kb_url):
 def test_add_an_example_question(kb_url):
     with transaction(kb_url) as session:
         result = add_example_question(
-            session, "remote-work", "fr", "  Je peux faire du  télétravail le lundi ? ", "Camille"
+            session=session,
+            article_id="remote-work",
+            language="fr",
+            question="  Je peux faire du  télétravail le lundi ? ",
+            author="Camille",
         )
     assert (result.action, result.revision) == ("updated", 2)
     assert current(kb_url, "remote-work")["article"]["fr"]["questions"][-1] == (
@@ -534,12 +588,24 @@ def test_an_example_question_that_cannot_be_added(
     kb_url, article, language, question, field, words
 ):
     with transaction(kb_url) as session, pytest.raises(ArticleInvalid) as caught:
-        add_example_question(session, article, language, question, "Camille")
+        add_example_question(
+            session=session,
+            article_id=article,
+            language=language,
+            question=question,
+            author="Camille",
+        )
     [error] = caught.value.errors
     assert error.field == field and words in str(error), error
     with transaction(kb_url) as session:
         with pytest.raises(ArticleNotFound):
-            add_example_question(session, "no-such-article", "fr", "Une question ?", "Camille")
+            add_example_question(
+                session=session,
+                article_id="no-such-article",
+                language="fr",
+                question="Une question ?",
+                author="Camille",
+            )
         count = session.execute(select(Revision).where(Revision.article_id == article)).all()
     assert len(count) == 1
 
@@ -549,7 +615,13 @@ def test_a_near_copy_of_a_gate_question_cannot_become_an_example(kb_url):
     gate = next(q.text for q in load_questions(GATE_FILE) if q.article == "company-size")
     near_copy = f"{gate.rstrip(' ?')} exactement ?"
     with transaction(kb_url) as session, pytest.raises(ArticleInvalid) as caught:
-        add_example_question(session, "company-size", "fr", near_copy, "Zoé")
+        add_example_question(
+            session=session,
+            article_id="company-size",
+            language="fr",
+            question=near_copy,
+            author="Zoé",
+        )
     (problem,) = caught.value.errors
     assert (problem.code, problem.field, problem.values["gate"]) == (
         "question_in_gate",
@@ -557,15 +629,25 @@ def test_a_near_copy_of_a_gate_question_cannot_become_an_example(kb_url):
         gate,
     )
     with transaction(kb_url) as session:
-        opened = article_json(session, "company-size")
+        opened = article_json(session=session, article_id="company-size")
         assert opened is not None
         data = opened["article"]
         data["fr"]["questions"].append(near_copy)
         with pytest.raises(ArticleInvalid) as caught:
             save_from_editor(
-                session, data, article_id="company-size", author="Zoé", expected_revision=None
+                session=session,
+                data=data,
+                article_id="company-size",
+                author="Zoé",
+                expected_revision=None,
             )
     assert [p.code for p in caught.value.errors] == ["question_in_gate"]
     # a question on the same subject, worded apart, is welcome
     with transaction(kb_url) as session:
-        add_example_question(session, "company-size", "fr", "vous êtes une petite équipe ?", "Zoé")
+        add_example_question(
+            session=session,
+            article_id="company-size",
+            language="fr",
+            question="vous êtes une petite équipe ?",
+            author="Zoé",
+        )

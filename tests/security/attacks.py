@@ -35,6 +35,8 @@ from bot.records.service import local_today
 from bot.staff.accounts import StaffUser, add_user
 from tests.conftest import port
 from tests.e2e.conftest import start_or_fail
+from tests.handoff.coffee_data import add_coffee
+from tests.handoff.event_data import seed_registration
 
 PASSWORD = "a-long-security-password"
 
@@ -79,6 +81,12 @@ PATH_VALUES = {
     "number": "1",
     "record": "{record}",
     "build": "1",
+    "booking": "{booking}",
+    "ambassador": "lea",
+    "pause": "1",
+    "event": "{event}",
+    "registration": "{registration}",
+    "question": "{question}",
 }
 PUBLIC = {
     ("GET", "/healthz"),
@@ -196,6 +204,10 @@ def seed(url: str, settings: Settings) -> dict[str, str]:
             "callback": str(callback.id),
             "record": str(record),
         }
+    # a past confirmed team coffee, that a mark slipping through would change
+    ids["booking"] = add_coffee(url, hours_from_now=-24, conversation_id="victim-conversation")
+    # a reverse Q&A with a registration and its question (issue 12's staff routes)
+    ids.update(seed_registration(url))
     engine = tracker_engine(url)
     EVENTS.metadata.create_all(engine)
     with engine.begin() as connection:

@@ -168,6 +168,8 @@ async def test_dates_at_the_edges_of_the_range_are_answered(people):
         ("camille", "GET", "/console/api/search?q=t%C3%A9l%00", NUL_EN),
         ("camille", "GET", "/console/static/console.js%00", NUL_EN),
         ("camille", "GET", "/fr/%00", NUL_EN),
+        ("camille", "POST", "/console/api/coffees/%00/attendance", NUL_EN),
+        ("hr1", "GET", "/console/api/coffees?when=past%00", NUL_EN),
     ],
 )
 async def test_a_nul_in_a_path_or_a_query_is_refused(people, who, method, path, expected):
@@ -184,3 +186,143 @@ async def test_a_nul_in_a_json_body_is_refused(people):
         NUL_FR,
     )
     assert await hr.call("POST", "/console/api/hr/events", {"\u0000": 1}) == (400, NUL_FR)
+    assert await camille.call(
+        "POST", "/console/api/coffees/no-such-coffee/attendance", {"attendance": "attended\u0000"}
+    ) == (400, NUL_EN)
+
+
+@pytest.mark.parametrize(
+    "value", [SUPERSCRIPT_TWO, ARABIC_THREE, "1%EF%BC%91", "-1", "1e3", "0x10", "9" * 13]
+)
+async def test_crafted_coffee_pages_and_ids_are_a_clear_4xx(people, value):
+    """The team coffees' paging takes ASCII digits only; a booking id is an opaque string
+    that is looked up, never parsed: anything else is unknown (404), never a 500."""
+    for reader in (people["camille"], people["hr1"]):
+        for query in (f"offset={value}", f"limit={value}", f"when={value}"):
+            status, body = await reader.call("GET", f"/console/api/coffees?{query}")
+            assert status == 400 and body["code"] in ("page_invalid", "when_unknown"), query
+    status, body = await people["camille"].call(
+        "POST", f"/console/api/coffees/{value}/attendance", {"attendance": "attended"}
+    )
+    assert (status, body["code"]) == (404, "coffee_unknown")
+
+
+@pytest.mark.parametrize("value", [SUPERSCRIPT_TWO, ARABIC_THREE, "1%EF%BC%91", "-1", "9" * 13])
+async def test_crafted_ambassador_and_pause_ids_are_a_clear_404(people, kb_url, value):
+    """An ambassador id is looked up, never parsed; a pause id is ASCII digits only."""
+    from tests.handoff.coffee_data import seed_hosts
+
+    seed_hosts(kb_url)
+    hr = people["hr1"]
+    status, body = await hr.call("DELETE", f"/console/api/hr/ambassadors/lea/pauses/{value}")
+    assert (status, body["code"]) == (404, "pause_not_found")
+    days = {"first_day": "2030-01-01", "last_day": "2030-01-02"}
+    for method, path, sent in (
+        ("PUT", f"/console/api/hr/ambassadors/{value}", {"cap": 3}),
+        ("DELETE", f"/console/api/hr/ambassadors/{value}", None),
+        ("POST", f"/console/api/hr/ambassadors/{value}/pauses", days),
+    ):
+        status, body = await hr.call(method, path, sent)
+        assert (status, body["code"]) == (404, "ambassador_not_found"), (method, path)
+
+
+async def test_crafted_ambassador_input_is_a_clear_4xx(people, kb_url):
+    from tests.handoff.coffee_data import seed_hosts
+
+    seed_hosts(kb_url)
+    hr = people["hr1"]
+    api = "/console/api/hr/ambassadors"
+    assert await hr.call("PUT", f"{api}/lea%00", {"cap": 3}) == (400, NUL_FR)
+    assert await hr.call("POST", api, {"name": "L\u00e9a\u0000"}) == (400, NUL_FR)
+    assert await hr.call("DELETE", f"{api}/lea", {"upcoming": "cancel\u0000"}) == (400, NUL_FR)
+    assert await hr.call("POST", f"{api}/lea/pauses", {"first_day": "\u0000"}) == (400, NUL_FR)
+    for sent, field in (
+        ({"cap": 10**30}, "cap"),
+        ({"cap": 1.5}, "cap"),
+        ({"windows": ["tuesday " + "9" * 5000 + ":00-10:00"]}, "windows"),
+        ({"windows": ["\u0662\u0662:00-10:00"]}, "windows"),
+        ({"topics": ["t"] * 10 + [str(n) for n in range(5000)]}, "topics"),
+        ({"languages": [["fr"]]}, "languages"),
+        ({"email": "a@b.c" + "o" * 300}, "email"),
+        ({"bio_fr": "\u202eevil"}, "bio_fr"),
+        ({"active": "false"}, "active"),
+    ):
+        status, body = await hr.call("PUT", f"{api}/lea", sent)
+        assert status == 422 and list(body["errors"]) == [field], (sent, body)
+    status, body = await hr.call("POST", f"{api}/lea/pauses", {"first_day": "2026-02-30"})
+    assert status == 422 and set(body["errors"]) == {"first_day", "last_day"}
+    status, body = await hr.call("DELETE", f"{api}/lea", {"upcoming": ["cancel"]})
+    assert status == 422 and list(body["errors"]) == ["upcoming"]
+
+
+@pytest.mark.parametrize("value", [SUPERSCRIPT_TWO, ARABIC_THREE, "1%EF%BC%91", "-1", "9" * 13])
+async def test_crafted_event_registration_and_question_ids_are_a_clear_404(people, value):
+    """Issue 12's staff routes: a date's id is ASCII digits only; a registration's or a
+    question's public id is looked up, never parsed. Anything else is unknown, never a 500."""
+    camille, hr = people["camille"], people["hr1"]
+    for path in (
+        f"/console/api/events/{value}/registrations",
+        f"/console/api/events/{value}/registrations.csv",
+        f"/console/api/events/{value}/questions",
+    ):
+        status, body = await camille.call("GET", path)
+        assert (status, body["code"]) == (404, "event_unknown"), path
+    for method, path, sent, code in (
+        (
+            "POST",
+            f"/console/api/registrations/{value}/attendance",
+            {"attendance": "attended"},
+            "registration_unknown",
+        ),
+        (
+            "POST",
+            f"/console/api/questions/{value}/answered",
+            {"answered": True},
+            "question_unknown",
+        ),
+        (
+            "POST",
+            f"/console/api/questions/{value}/status",
+            {"status": "hidden"},
+            "question_unknown",
+        ),
+    ):
+        status, body = await camille.call(method, path, sent)
+        assert (status, body["code"]) == (404, code), path
+    for method, path, sent, code in (
+        ("GET", f"/console/api/hr/events/{value}/terms", None, "event_unknown"),
+        ("PUT", f"/console/api/hr/events/{value}/terms", {"capacity": 3}, "event_unknown"),
+        ("POST", f"/console/api/hr/events/{value}/cancel", {}, "event_unknown"),
+        ("POST", f"/console/api/hr/questions/{value}/draft", {}, "question_unknown"),
+    ):
+        status, body = await hr.call(method, path, sent)
+        assert (status, body["code"]) == (404, code), path
+
+
+async def test_crafted_event_input_is_a_clear_4xx(people):
+    camille, hr = people["camille"], people["hr1"]
+    assert await camille.call("GET", "/console/api/events?when=past%00", None) == (400, NUL_EN)
+    assert await camille.call(
+        "POST", "/console/api/registrations/x/attendance", {"attendance": "attended\u0000"}
+    ) == (400, NUL_EN)
+    assert await hr.call("PUT", "/console/api/hr/events/1/terms", {"video_url": "\u0000"}) == (
+        400,
+        NUL_FR,
+    )
+    for sent, code in (
+        ({"capacity": 10**30}, "capacity_invalid"),
+        ({"capacity": 2.5}, "capacity_invalid"),
+        ({"capacity": [25]}, "capacity_invalid"),
+        ({"deadline": "9999-12-31T23:59"}, "deadline_invalid"),
+        ({"deadline": "0001-01-01T00:00"}, "deadline_invalid"),
+        ({"deadline": 20261202}, "deadline_invalid"),
+        ({"deadline": "2026-12-02T12:00:00+99:00"}, "deadline_invalid"),
+        ({"video_url": "https://" + "x" * 600}, "video_url_invalid"),
+        ({"video_url": ["https://x.org"]}, "video_url_invalid"),
+    ):
+        status, body = await hr.call("PUT", "/console/api/hr/events/1/terms", sent)
+        assert status in (200, 422), (sent, status, body)
+        if code is not None:
+            assert (status, body["code"]) == (422, code), sent
+    status, body = await camille.call("GET", "/console/api/events?when=%C2%B2")
+    assert (status, body["code"]) == (400, "when_unknown")

@@ -23,6 +23,7 @@ from tests.security.attacks import (
     digest,
     web_stack,
 )
+from tests.security.test_event_links import EVENT_LINK_ROUTES
 from tests.security.test_meeting_links import LINK_ROUTES
 
 pytestmark = [pytest.mark.e2e]
@@ -30,8 +31,11 @@ pytestmark = [pytest.mark.e2e]
 EVIL = "https://evil.example"
 # The coffee link pages have no session to ride on: the signed token in the address
 # authorises, and a POST from another site is refused by its Origin. Checked in
-# test_meeting_links.py (test_a_form_posted_from_another_site_is_refused).
-STATE_CHANGING = [r for r in attacks.STATE_CHANGING if str(r) not in LINK_ROUTES]
+# test_meeting_links.py (test_a_form_posted_from_another_site_is_refused); the
+# registration link pages likewise in test_event_links.py.
+STATE_CHANGING = [
+    r for r in attacks.STATE_CHANGING if str(r) not in LINK_ROUTES | EVENT_LINK_ROUTES
+]
 
 
 @pytest.fixture(scope="module")
@@ -81,6 +85,10 @@ def test_the_router_has_state_changing_staff_routes():
     assert "POST /console/api/handoffs/{handoff}/claim" in paths
     assert "PUT /console/api/hr/articles/{article}" in paths
     assert "POST /console/logout" in paths
+    assert "DELETE /console/api/hr/ambassadors/{ambassador}" in paths
+    assert "DELETE /console/api/hr/ambassadors/{ambassador}/pauses/{pause}" in paths
+    assert "POST /console/api/registrations/{registration}/attendance" in paths
+    assert "POST /console/api/hr/events/{record}/cancel" in paths
     assert len(STATE_CHANGING) >= 20
 
 

@@ -50,6 +50,10 @@ EXTRA_PATHS = [
     "/console/login",
     "/meetings/manage/a.b",
     "/meetings/decline/a.b",
+    "/events/registration/a.b",
+    "/events/offer/a.b",
+    "/events/feedback/a.b",
+    "/events/events.css",
 ]
 INLINE = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>|\son[a-z]+\s*=|\sstyle\s*=", re.IGNORECASE)
 

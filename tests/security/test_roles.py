@@ -22,13 +22,15 @@ from tests.security.attacks import (
     digest,
     web_stack,
 )
+from tests.security.test_event_links import EVENT_LINK_ROUTES
 from tests.security.test_meeting_links import LINK_ROUTES
 
 pytestmark = [pytest.mark.e2e]
 
 # Public routes authorised by a signed token in the address, not by a role: the coffee
-# link pages (no account; their abuse cases are in test_meeting_links.py).
-STAFF_ROUTES = [r for r in attacks.STAFF_ROUTES if str(r) not in LINK_ROUTES]
+# link pages and the registration link pages (no account; their abuse cases are in
+# test_meeting_links.py and test_event_links.py).
+STAFF_ROUTES = [r for r in attacks.STAFF_ROUTES if str(r) not in LINK_ROUTES | EVENT_LINK_ROUTES]
 
 BOTH = frozenset({"recruiter", "hr"})
 RECRUITER = frozenset({"recruiter"})
@@ -51,6 +53,17 @@ WHO_MAY: dict[str, frozenset[str]] = {
     "POST /console/api/handoffs/{handoff}/close": RECRUITER,
     "GET /console/api/callbacks": RECRUITER,
     "POST /console/api/callbacks/{callback}": RECRUITER,
+    # team coffees: issue 11 has recruiters and HR both follow them in the console
+    "GET /console/api/coffees": BOTH,
+    "POST /console/api/coffees/{booking}/attendance": BOTH,
+    # open houses and reverse Q&As: issue 12 has recruiters and HR both follow them
+    "GET /console/api/events": BOTH,
+    "GET /console/api/events/{event}/registrations": BOTH,
+    "GET /console/api/events/{event}/registrations.csv": BOTH,
+    "POST /console/api/registrations/{registration}/attendance": BOTH,
+    "GET /console/api/events/{event}/questions": BOTH,
+    "POST /console/api/questions/{question}/answered": BOTH,
+    "POST /console/api/questions/{question}/status": BOTH,
     "GET /console/ws": RECRUITER,
     "GET /console/hr": BOTH,
     "GET /console/api/hr/articles": HR,
@@ -68,6 +81,10 @@ WHO_MAY: dict[str, frozenset[str]] = {
     "POST /console/api/hr/events": HR,
     "PUT /console/api/hr/events/{record}": HR,
     "DELETE /console/api/hr/events/{record}": HR,
+    "GET /console/api/hr/events/{record}/terms": HR,
+    "PUT /console/api/hr/events/{record}/terms": HR,
+    "POST /console/api/hr/events/{record}/cancel": HR,
+    "POST /console/api/hr/questions/{question}/draft": HR,
     "GET /console/api/hr/jobs": HR,
     "POST /console/api/hr/jobs": HR,
     "PUT /console/api/hr/jobs/{record}": HR,
@@ -79,6 +96,12 @@ WHO_MAY: dict[str, frozenset[str]] = {
     "GET /console/api/hr/analytics": BOTH,
     "GET /console/api/hr/analytics.csv": BOTH,
     "GET /console/api/hr/audit": HR,
+    "GET /console/api/hr/ambassadors": HR,
+    "POST /console/api/hr/ambassadors": HR,
+    "PUT /console/api/hr/ambassadors/{ambassador}": HR,
+    "DELETE /console/api/hr/ambassadors/{ambassador}": HR,
+    "POST /console/api/hr/ambassadors/{ambassador}/pauses": HR,
+    "DELETE /console/api/hr/ambassadors/{ambassador}/pauses/{pause}": HR,
 }
 
 

@@ -110,6 +110,46 @@ def test_a_path_that_climbs_out_gets_nothing(
     assert changed_tables(before, digest(stack.db_url)) == []
 
 
+@pytest.mark.parametrize("payload", list(TRAVERSALS))
+def test_a_coffee_id_that_climbs_out_marks_nothing(
+    stack: WebStack, people: dict[str, Staff], payload: str
+):
+    """The attendance route (a POST) takes a booking's public id as one path segment."""
+    staff = people["recruiter"]
+    segment = quote(TRAVERSALS[payload], safe="%")
+    before = digest(stack.db_url)
+    answer = staff.request(
+        "POST",
+        f"/console/api/coffees/{segment}/attendance",
+        csrf=staff.csrf,
+        json={"attendance": "attended"},
+    )
+    assert answer.status_code in (400, 404), (answer.status_code, answer.text[:300])
+    assert not any(leak in answer.text for leak in LEAKS)
+    assert changed_tables(before, digest(stack.db_url)) == []
+
+
+@pytest.mark.parametrize("payload", list(TRAVERSALS))
+def test_an_ambassador_or_pause_id_that_climbs_out_changes_nothing(
+    stack: WebStack, people: dict[str, Staff], payload: str
+):
+    """The ambassadors' routes take an ambassador id and a pause id as path segments."""
+    staff = people["hr"]
+    segment = quote(TRAVERSALS[payload], safe="%")
+    days = {"first_day": "2030-01-01", "last_day": "2030-01-02"}
+    before = digest(stack.db_url)
+    for method, path, body in (
+        ("PUT", f"/console/api/hr/ambassadors/{segment}", {"cap": 3}),
+        ("DELETE", f"/console/api/hr/ambassadors/{segment}", {"upcoming": "cancel"}),
+        ("POST", f"/console/api/hr/ambassadors/{segment}/pauses", days),
+        ("DELETE", f"/console/api/hr/ambassadors/lea/pauses/{segment}", None),
+    ):
+        answer = staff.request(method, path, csrf=staff.csrf, json=body)
+        assert answer.status_code in (400, 404), (path, answer.status_code, answer.text[:300])
+        assert not any(leak in answer.text for leak in LEAKS)
+    assert changed_tables(before, digest(stack.db_url)) == []
+
+
 # ---------------------------------------------------------------- SQL in search and filters
 
 SEARCH_PARAMETERS = {
@@ -123,6 +163,9 @@ SEARCH_PARAMETERS = {
     "inbox.reason": ("/console/api/hr/inbox", "reason", "hr"),
     "inbox.language": ("/console/api/hr/inbox", "language", "hr"),
     "analytics.to": ("/console/api/hr/analytics", "to", "hr"),
+    "coffees.when": ("/console/api/coffees", "when", "recruiter"),
+    "coffees.offset": ("/console/api/coffees", "offset", "hr"),
+    "coffees.limit": ("/console/api/coffees", "limit", "recruiter"),
 }
 
 
@@ -256,3 +299,35 @@ async def test_sql_in_a_candidates_message_is_stored_as_typed(
     assert replies, "the candidate got no reply"
     assert stored_user_texts(url).count(typed) == 1
     assert staff_roles(url) == roles
+
+
+@pytest.mark.parametrize("payload", list(TRAVERSALS))
+def test_an_event_registration_or_question_id_that_climbs_out_changes_nothing(
+    stack: WebStack, people: dict[str, Staff], payload: str
+):
+    """Issue 12's staff routes take a date's id, a registration's or a question's public
+    id as one path segment: a segment that climbs out names nothing and changes nothing."""
+    segment = quote(TRAVERSALS[payload], safe="%")
+    recruiter, hr = people["recruiter"], people["hr"]
+    before = digest(stack.db_url)
+    for staff, method, path, body in (
+        (recruiter, "GET", f"/console/api/events/{segment}/registrations", None),
+        (recruiter, "GET", f"/console/api/events/{segment}/registrations.csv", None),
+        (recruiter, "GET", f"/console/api/events/{segment}/questions", None),
+        (
+            recruiter,
+            "POST",
+            f"/console/api/registrations/{segment}/attendance",
+            {"attendance": "attended"},
+        ),
+        (recruiter, "POST", f"/console/api/questions/{segment}/answered", {"answered": True}),
+        (recruiter, "POST", f"/console/api/questions/{segment}/status", {"status": "hidden"}),
+        (hr, "GET", f"/console/api/hr/events/{segment}/terms", None),
+        (hr, "PUT", f"/console/api/hr/events/{segment}/terms", {"capacity": 3}),
+        (hr, "POST", f"/console/api/hr/events/{segment}/cancel", {}),
+        (hr, "POST", f"/console/api/hr/questions/{segment}/draft", {}),
+    ):
+        answer = staff.request(method, path, csrf=staff.csrf, json=body)
+        assert answer.status_code in (400, 403, 404, 405), (path, answer.status_code)
+        assert not any(leak in answer.text for leak in LEAKS), path
+    assert changed_tables(before, digest(stack.db_url)) == []

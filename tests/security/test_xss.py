@@ -23,6 +23,7 @@ from bot.core.db import transaction
 from bot.handoff.callbacks import BadCallback, create_callback
 from bot.knowledge.files import Link
 from bot.knowledge.service import _load, article_to_doc, save_article
+from bot.meetings.models import Ambassador
 from bot.staff.accounts import add_user
 from tests.browser.test_console import BackgroundCandidate
 from tests.conftest import Assistant
@@ -218,6 +219,64 @@ def test_callback_names_and_questions_show_as_text_in_the_console(
     assert_inert(console, console.locator("body"))
 
 
+def test_coffee_names_notes_and_hosts_show_as_text_in_the_console(
+    browser: Browser, tmp_path_factory: pytest.TempPathFactory
+):
+    """Team coffees (issue 11): the candidate's name and note and the host's name and role
+    are rendered inert, in the upcoming and past lists. The web server alone is enough."""
+    from tests.conftest import port
+    from tests.handoff.coffee_data import add_coffee, seed_hosts
+    from tests.security.attacks import web_stack
+
+    stack_runs = web_stack(tmp_path_factory.mktemp("xss-coffees"), port(18990))
+    stack = next(stack_runs)
+    context = unguarded(browser)
+    try:
+        seed_hosts(stack.db_url)
+        with transaction(stack.db_url) as session:
+            add_user(
+                session=session,
+                login="coffee-watcher",
+                display_name="Coffee Watcher",
+                role="recruiter",
+                password=PASSWORD,
+            )
+            session.add(
+                Ambassador(
+                    id="hostile",
+                    name=XSS["img-onerror"][:120],
+                    role=XSS["script-tag"][:120],
+                    team="platform",
+                    languages=["fr"],
+                    windows=[],
+                )
+            )
+        for hours, typed in enumerate(XSS.values()):
+            for sign in (-1, 1):
+                add_coffee(
+                    stack.db_url,
+                    hours_from_now=sign * (40 + hours),
+                    candidate_name=typed[:80],
+                    note=typed,
+                    ambassador_id="hostile" if hours % 2 else "lea",
+                )
+        page = new_page(context)
+        page.goto(f"{stack.url}/console")
+        page.fill("#login", "coffee-watcher")
+        page.fill("#password", PASSWORD)
+        page.click("button[type=submit]")
+        coffees = page.locator("#coffees")
+        for tab in ("#coffees-upcoming", "#coffees-past"):
+            page.click(tab)
+            expect(coffees.locator(".coffee")).to_have_count(len(XSS), timeout=10_000)
+            for typed in XSS.values():
+                expect(coffees).to_contain_text(visible_part(typed))
+            assert_inert(page, page.locator("body"))
+    finally:
+        context.close()
+        next(stack_runs, None)
+
+
 # ---------------------------------------------------------------- a recruiter's words in the widget
 
 
@@ -342,3 +401,67 @@ def test_an_articles_markup_shows_as_text_in_the_widgets_answer(
     )
     expect(answer).to_contain_text("Aucun code vestimentaire")
     assert_inert(page, page.locator("#ardoise-chat"))
+
+
+# ---------------------------------------------------------------- ambassadors in the workspace
+
+
+def test_an_ambassadors_fields_show_as_text_in_the_workspace(
+    browser: Browser, tmp_path_factory: pytest.TempPathFactory
+):
+    """Team-coffee ambassadors (issue 11): name, role, bio, e-mail, windows and pauses,
+    stored as is (as if validation had let them through), and a candidate's first name
+    in the "coffees still to come" question, are rendered inert in HR's workspace."""
+    from tests.conftest import port
+    from tests.handoff.coffee_data import add_coffee, seed_hosts
+    from tests.security.attacks import web_stack
+
+    stack_runs = web_stack(tmp_path_factory.mktemp("xss-ambassadors"), port(18740))
+    stack = next(stack_runs)
+    context = unguarded(browser)
+    try:
+        seed_hosts(stack.db_url)
+        with transaction(stack.db_url) as session:
+            add_user(
+                session=session, login="amb-hr", display_name="HR", role="hr", password=PASSWORD
+            )
+            for number, typed in enumerate(XSS.values()):
+                session.add(
+                    Ambassador(
+                        id=f"hostile-{number}",
+                        name=typed[:120],
+                        role=typed[:120],
+                        team=typed[:64],
+                        languages=[typed],
+                        topics=[typed],
+                        windows=[typed],
+                        bio_fr=typed,
+                        bio_en=typed,
+                        consent=typed,
+                        email=typed[:254],
+                    )
+                )
+        add_coffee(stack.db_url, hours_from_now=72, candidate_name=XSS["img-onerror"])
+        page = new_page(context)
+        page.goto(f"{stack.url}/console/login")
+        page.fill("#login", "amb-hr")
+        page.fill("#password", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url(re.compile(r"/console/hr"))
+        page.click("a[data-tab=ambassadors]")
+        table = page.locator(".ambassadors-table")
+        expect(table.locator("tr[data-ambassador^=hostile]")).to_have_count(len(XSS))
+        for typed in XSS.values():
+            expect(table).to_contain_text(visible_part(typed))
+        assert_inert(page, page.locator("body"))
+        lea = page.locator("tr[data-ambassador=lea]")
+        lea.get_by_role("button", name="Retirer", exact=True).click()
+        lea.get_by_role("button", name="Oui, retirer").click()
+        expect(page.locator(".decision li")).to_contain_text("avec <img")
+        assert_inert(page, page.locator("body"))
+        page.locator("tr[data-ambassador=hostile-1]").get_by_role("button", name="Modifier").click()
+        expect(page.locator("form.ambassador-form [name=bio_fr]")).to_have_value(XSS["img-onerror"])
+        assert_inert(page, page.locator("body"))
+    finally:
+        context.close()
+        next(stack_runs, None)

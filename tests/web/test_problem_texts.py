@@ -40,6 +40,7 @@ from bot.knowledge.files import (
     parse_file,
 )
 from bot.records.service import RecordError, get_event, get_job, save_event, save_job
+from tests.meetings.test_admin import admin_problems
 
 # Words that give away an English sentence (checked outside the values a sentence keeps).
 ENGLISH = (
@@ -171,18 +172,23 @@ def editor_problems(url: str, docs: list[ArticleDoc]) -> list[Problem]:
     ]
     found = []
     for data, article_id in bad_inputs:
-        found += raised(url, lambda s, d=data, a=article_id: read_article_input(s, d, article_id=a))
+        found += raised(
+            url, lambda s, d=data, a=article_id: read_article_input(session=s, data=d, article_id=a)
+        )
     # someone saved the article since it was opened; an article that never had a revision
     for article_id, expected in (("remote-work", 99), ("nope", 1)):
         found += raised(
             url,
             lambda s, a=article_id, e=expected: save_from_editor(
-                s, parking(id=a), article_id=a, author="Zoé", expected_revision=e
+                session=s, data=parking(id=a), article_id=a, author="Zoé", expected_revision=e
             ),
         )
-    found += raised(url, lambda s: read_revision(s, "remote-work", 99))
+    found += raised(url, lambda s: read_revision(session=s, article_id="remote-work", number=99))
     for still_related in ("remote-work", "hackathon"):  # several referrers, then one
-        found += raised(url, lambda s, a=still_related: delete_from_editor(s, a, "Zoé"))
+        found += raised(
+            url,
+            lambda s, a=still_related: delete_from_editor(session=s, article_id=a, author="Zoé"),
+        )
     found += raised(url, lambda s: preview(by_id["remote-work"], "de"))
     return found
 
@@ -198,7 +204,9 @@ def example_problems(url: str, docs: list[ArticleDoc]) -> list[Problem]:
     other = by_id["offices"].texts["en"].questions[0]
     with transaction(url) as session:
         full = with_text(parking(), "fr", questions=[f"place {n} ?" for n in range(MAX_QUESTIONS)])
-        save_from_editor(session, full, article_id=None, author="Zoé", expected_revision=None)
+        save_from_editor(
+            session=session, data=full, article_id=None, author="Zoé", expected_revision=None
+        )
     cases = [
         ("remote-work", "de", "Parking ?"),
         ("remote-work", "fr", "   "),
@@ -215,7 +223,7 @@ def example_problems(url: str, docs: list[ArticleDoc]) -> list[Problem]:
         found += raised(
             url,
             lambda s, a=article_id, lang=language, q=question: add_example_question(
-                s, a, lang, q, "Zoé"
+                session=s, article_id=a, language=lang, question=q, author="Zoé"
             ),
         )
     return found
@@ -304,6 +312,7 @@ def produced(kb_url: str, default_docs: list[ArticleDoc], tmp_path: Path) -> lis
         + file_problems(tmp_path, default_docs)
         + inbox_problems(kb_url)
         + web_problems()
+        + admin_problems(kb_url)
     )
 
 
@@ -358,18 +367,18 @@ def inbox_problems(kb_url: str) -> list[Problem]:
     """What HR's inbox says when a question cannot become an example (bot.hr.triage)."""
     with transaction(kb_url) as session:
 
-        def ask(text: str, language: str = "fr") -> str:
+        def ask(text: str, language: str = "fr", reason: str = "no_answer") -> str:
             item = record_question(
                 session=session,
                 conversation_id="c1",
                 text=text,
                 language=language,
-                reason="no_answer",
+                reason=reason,
             )
             return entry_id("inbox", item.id)
 
         mixed = [ask("Parking ?"), ask("Parking?", "en")]
-        placeholder = [ask("(asked for a recruiter)")]
+        placeholder = [ask("", reason="human_request")]
     found: list[Problem] = []
     for items in ([], mixed, placeholder):
         found += raised(
@@ -407,7 +416,7 @@ def test_the_french_sentences_hr_reads(kb_url, default_docs):
 
     def editor(data: Any, article_id: str | None = None) -> dict[str, str]:
         with pytest.raises(ArticleInvalid) as caught, transaction(kb_url) as session:
-            read_article_input(session, data, article_id=article_id)
+            read_article_input(session=session, data=data, article_id=article_id)
         return {e["field"]: e["message"] for e in french_problems(caught.value.errors)}
 
     assert editor(with_text(parking(), "fr", answer="")) == {"fr.answer": "la réponse est vide"}
@@ -437,7 +446,11 @@ def test_the_french_sentences_hr_reads(kb_url, default_docs):
     conflict = produced_by(
         kb_url,
         lambda s: save_from_editor(
-            s, parking(id="remote-work"), article_id="remote-work", author="Z", expected_revision=9
+            session=s,
+            data=parking(id="remote-work"),
+            article_id="remote-work",
+            author="Z",
+            expected_revision=9,
         ),
     )
     values = conflict.values
@@ -448,7 +461,9 @@ def test_the_french_sentences_hr_reads(kb_url, default_docs):
     )
     for target in ("remote-work", "hackathon"):
         referrers = sorted(d.id for d in default_docs if target in d.related)
-        still = produced_by(kb_url, lambda s, a=target: delete_from_editor(s, a, "Z"))
+        still = produced_by(
+            kb_url, lambda s, a=target: delete_from_editor(session=s, article_id=a, author="Z")
+        )
         if len(referrers) == 1:
             assert french(still) == (
                 f"l'article {referrers[0]} cite cet article parmi ses articles liés : "
@@ -517,7 +532,7 @@ def test_exceptions_say_english_and_carry_their_problem(kb_url):
     conflict = produced_by(
         kb_url,
         lambda s: save_from_editor(
-            s, parking(id="nope"), article_id="nope", author="Z", expected_revision=1
+            session=s, data=parking(id="nope"), article_id="nope", author="Z", expected_revision=1
         ),
     )
     assert str(conflict) == (
@@ -528,7 +543,7 @@ def test_exceptions_say_english_and_carry_their_problem(kb_url):
 
 def test_the_workspace_helpers_keep_their_shapes(kb_url):
     with pytest.raises(ArticleInvalid) as caught, transaction(kb_url) as session:
-        read_article_input(session, parking(team="", links=["x"]), article_id=None)
+        read_article_input(session=session, data=parking(team="", links=["x"]), article_id=None)
     shown = french_problems(caught.value.errors)
     assert shown == [
         {"field": "links.0", "message": "doit être un objet avec url, fr et en"},

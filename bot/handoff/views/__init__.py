@@ -1,9 +1,11 @@
 """The recruiter console's HTTP surface: pages, JSON routes and the live socket under /console.
 
 Every route is behind a staff session (bot.staff.gate) and, but for who is signed
-in and signing out, needs the recruiter role: the console shows candidates' contact
-details (callback requests) and live transcripts, which HR does not see (HR reads the
-questions, without who asked, in its workspace's inbox). Writes need the CSRF token.
+in, signing out, the team coffees (issue 11) and the open houses' and reverse Q&As'
+registrations (issue 12), open to HR too, needs the recruiter
+role: the console shows candidates' contact details (callback requests) and live
+transcripts, which HR does not see (HR reads the questions, without who asked, in its
+workspace's inbox). Writes need the CSRF token.
 The watcher task (bot.handoff.watcher) publishes changes to the open sockets.
 """
 
@@ -18,7 +20,7 @@ from bot.core.db import in_transaction
 from bot.core.settings import Settings, rasa_token
 from bot.handoff.relay import RasaRelay
 from bot.handoff.service import leave
-from bot.handoff.views import callbacks, conversations, live, queue
+from bot.handoff.views import callbacks, coffees, conversations, events, live, queue
 from bot.handoff.views.state import ConsoleState, console_key
 from bot.handoff.watcher import Watcher
 from bot.staff.gate import StaffGate, gate_key
@@ -28,6 +30,8 @@ from bot.staff.views import add_sign_in
 __all__ = ["add_console", "console_key", "gate_key"]
 
 RECRUITERS = ("recruiter",)
+# Team coffees: issue 11 opens them to HR too (see bot.handoff.views.coffees).
+COFFEE_ROLES = ("recruiter", "hr")
 watcher_key = web.AppKey("console_watcher", asyncio.Task)
 
 
@@ -66,6 +70,30 @@ def add_console(
     router.add_post("/console/api/handoffs/{handoff}/close", recruiters(queue.ending("closed")))
     router.add_get("/console/api/callbacks", recruiters(callbacks.callback_list))
     router.add_post("/console/api/callbacks/{callback}", recruiters(callbacks.callback_status))
+    # Recruiters and HR both follow team coffees (issue 11): the only console routes HR
+    # may use, and they show a candidate's first name and e-mail (bot.handoff.views.coffees).
+    coffee_staff = gate.require(COFFEE_ROLES)
+    router.add_get("/console/api/coffees", coffee_staff(coffees.coffee_list))
+    router.add_post(
+        "/console/api/coffees/{booking}/attendance", coffee_staff(coffees.coffee_attendance)
+    )
+    # Open houses and reverse Q&As (issue 12): registrations, check-in, CSV and the host's
+    # questions, for recruiters and HR alike (bot.handoff.views.events).
+    router.add_get("/console/api/events", coffee_staff(events.event_list))
+    router.add_get(
+        "/console/api/events/{event}/registrations", coffee_staff(events.event_registrations)
+    )
+    router.add_get("/console/api/events/{event}/registrations.csv", coffee_staff(events.event_csv))
+    router.add_post(
+        "/console/api/registrations/{registration}/attendance", coffee_staff(events.attendance)
+    )
+    router.add_get("/console/api/events/{event}/questions", coffee_staff(events.questions))
+    router.add_post(
+        "/console/api/questions/{question}/answered", coffee_staff(events.question_answered)
+    )
+    router.add_post(
+        "/console/api/questions/{question}/status", coffee_staff(events.question_status)
+    )
     router.add_get("/console/ws", recruiters(live.socket))
 
     app.on_startup.append(_start_watching)  # type: ignore[arg-type]

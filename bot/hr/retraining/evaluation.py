@@ -35,6 +35,9 @@ class HeldOutQuestion:
     language: str
     kind: str
     article: str | None = None
+    # A request the assistant acts on rather than answers ("a coffee with the data
+    # team?" -> meet_team): right when the model reads that intent.
+    intent: str | None = None
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,8 @@ class Outcome:
 
     @property
     def correct(self) -> bool:
+        if self.question.intent is not None:
+            return self.intent == self.question.intent
         if self.question.kind == "in_scope":
             return self.decision == "answer" and self.article == self.question.article
         return self.decision not in ("answer", "clarify")
@@ -56,7 +61,11 @@ def load_questions(path: Path = GATE_FILE) -> list[HeldOutQuestion]:
     items = yaml.safe_load(path.read_text(encoding="utf-8"))
     return [
         HeldOutQuestion(
-            text=item["text"], language=item["lang"], kind=item["kind"], article=item.get("article")
+            text=item["text"],
+            language=item["lang"],
+            kind=item["kind"],
+            article=item.get("article"),
+            intent=item.get("intent"),
         )
         for item in items
     ]
@@ -144,7 +153,7 @@ def report(outcomes: list[Outcome]) -> str:
     ]
     for o in outcomes:
         if not o.correct:
-            expected = o.question.article or "no article"
+            expected = o.question.intent or o.question.article or "no article"
             got = f"{o.decision} {o.article or ''} ({o.confidence:.2f})".strip()
             lines.append(
                 f"  [{o.question.language} {o.question.kind}] {o.question.text!r}: "

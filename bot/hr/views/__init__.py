@@ -1,4 +1,4 @@
-"""The HR workspace: knowledge-base editor, inbox, events and positions, retraining, analytics.
+"""The HR workspace: knowledge base, inbox, events and positions, ambassadors, model, analytics.
 
 One page (/console/hr) and JSON routes under /console/api/hr, behind the
 staff sign-in shared with the recruiter console. Every route needs the `hr`
@@ -15,9 +15,11 @@ from typing import Any
 from aiohttp import web
 
 from bot.core.settings import Settings
+from bot.hr.views.ambassadors import AmbassadorViews
 from bot.hr.views.articles import ArticleViews
 from bot.hr.views.base import API, HR, READERS
 from bot.hr.views.dashboard import DashboardViews
+from bot.hr.views.event_dates import EventDateViews
 from bot.hr.views.inbox import InboxViews
 from bot.hr.views.journal import JournalViews
 from bot.hr.views.model import ModelViews
@@ -64,6 +66,14 @@ def add_workspace(app: web.Application, settings: Settings, gate: StaffGate) -> 
         router.add_put(f"{API}/{kind}/{{record}}", hr(records.save))
         router.add_delete(f"{API}/{kind}/{{record}}", hr(records.delete))
 
+    # A date's registration terms, its cancellation (issue 12), and drafts from the
+    # reverse Q&A's answered questions.
+    dates = EventDateViews(settings, gate)
+    router.add_get(f"{API}/events/{{record}}/terms", hr(dates.terms))
+    router.add_put(f"{API}/events/{{record}}/terms", hr(dates.save_terms))
+    router.add_post(f"{API}/events/{{record}}/cancel", hr(dates.cancel))
+    router.add_post(f"{API}/questions/{{question}}/draft", hr(dates.draft))
+
     model = ModelViews(settings, gate)
     router.add_get(f"{API}/model", hr(model.state))
     router.add_post(f"{API}/model/retrain", hr(model.retrain))
@@ -76,3 +86,11 @@ def add_workspace(app: web.Application, settings: Settings, gate: StaffGate) -> 
 
     journal = JournalViews(settings, gate)
     router.add_get(f"{API}/audit", hr(journal.entries))
+
+    ambassadors = AmbassadorViews(settings, gate)
+    router.add_get(f"{API}/ambassadors", hr(ambassadors.listing))
+    router.add_post(f"{API}/ambassadors", hr(ambassadors.create))
+    router.add_put(f"{API}/ambassadors/{{ambassador}}", hr(ambassadors.update))
+    router.add_delete(f"{API}/ambassadors/{{ambassador}}", hr(ambassadors.remove))
+    router.add_post(f"{API}/ambassadors/{{ambassador}}/pauses", hr(ambassadors.pause))
+    router.add_delete(f"{API}/ambassadors/{{ambassador}}/pauses/{{pause}}", hr(ambassadors.unpause))

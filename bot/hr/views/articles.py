@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from aiohttp import web
 from sqlalchemy.orm import Session
 
@@ -16,13 +14,14 @@ from bot.knowledge.diff import revision_diffs
 from bot.knowledge.service import ArticleNotFound
 from bot.staff.accounts import StaffUser
 from bot.staff.gate import json_error, row_number
+from bot.staff.web_sessions import WebSession
 
 
 class ArticleViews(Views):
     """The knowledge-base editor's routes."""
 
     async def listing(
-        self, request: web.Request, user: StaffUser, websession: Any
+        self, request: web.Request, user: StaffUser, websession: WebSession
     ) -> web.StreamResponse:
         query, today = request.query, self.today()
         found = await self.db(
@@ -42,7 +41,7 @@ class ArticleViews(Views):
         return web.json_response({"articles": found})
 
     async def read(
-        self, request: web.Request, user: StaffUser, websession: Any
+        self, request: web.Request, user: StaffUser, websession: WebSession
     ) -> web.StreamResponse:
         article_id = request.match_info["article"]
         found = await self.db(
@@ -53,12 +52,12 @@ class ArticleViews(Views):
         return web.json_response(found)
 
     async def create(
-        self, request: web.Request, user: StaffUser, websession: Any
+        self, request: web.Request, user: StaffUser, websession: WebSession
     ) -> web.StreamResponse:
         return await self._save(request, user, article_id=None)
 
     async def update(
-        self, request: web.Request, user: StaffUser, websession: Any
+        self, request: web.Request, user: StaffUser, websession: WebSession
     ) -> web.StreamResponse:
         return await self._save(request, user, article_id=request.match_info["article"])
 
@@ -95,7 +94,7 @@ class ArticleViews(Views):
         return web.json_response(saved.to_json(), status=201 if article_id is None else 200)
 
     async def delete(
-        self, request: web.Request, user: StaffUser, websession: Any
+        self, request: web.Request, user: StaffUser, websession: WebSession
     ) -> web.StreamResponse:
         article_id = request.match_info["article"]
         expected = request.query.get("revision", "")
@@ -119,7 +118,7 @@ class ArticleViews(Views):
         return web.json_response({"ok": True})
 
     async def preview(
-        self, request: web.Request, user: StaffUser, websession: Any
+        self, request: web.Request, user: StaffUser, websession: WebSession
     ) -> web.StreamResponse:
         data = await self.gate.body(request)
         language = str(data.get("language")) if data.get("language") in LANGUAGES else "fr"
@@ -134,7 +133,7 @@ class ArticleViews(Views):
         return web.json_response(shown)
 
     async def history(
-        self, request: web.Request, user: StaffUser, websession: Any
+        self, request: web.Request, user: StaffUser, websession: WebSession
     ) -> web.StreamResponse:
         article_id = request.match_info["article"]
         found = await self.db(
@@ -145,7 +144,7 @@ class ArticleViews(Views):
         return web.json_response({"revisions": found})
 
     async def restore(
-        self, request: web.Request, user: StaffUser, websession: Any
+        self, request: web.Request, user: StaffUser, websession: WebSession
     ) -> web.StreamResponse:
         article_id = request.match_info["article"]
         number = self.gate.path_number(request, "number", "revision")

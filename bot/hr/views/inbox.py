@@ -13,6 +13,7 @@ from bot.hr.views.problems import french_problems
 from bot.knowledge.service import ArticleNotFound
 from bot.staff.accounts import StaffUser
 from bot.staff.gate import json_error
+from bot.staff.web_sessions import WebSession
 
 MAX_ITEMS = 1000
 MAX_GROUPS = 200
@@ -39,7 +40,7 @@ class InboxViews(Views):
     """The inbox's routes."""
 
     async def groups(
-        self, request: web.Request, user: StaffUser, websession: Any
+        self, request: web.Request, user: StaffUser, websession: WebSession
     ) -> web.StreamResponse:
         reason = request.query.get("reason") or None
         language = request.query.get("language") or None
@@ -57,7 +58,7 @@ class InboxViews(Views):
         return web.json_response({"groups": found})
 
     async def dismiss(
-        self, request: web.Request, user: StaffUser, websession: Any
+        self, request: web.Request, user: StaffUser, websession: WebSession
     ) -> web.StreamResponse:
         items = item_ids(await self.gate.body(request))
         try:
@@ -71,7 +72,7 @@ class InboxViews(Views):
         return web.json_response({"dismissed": dismissed})
 
     async def add(
-        self, request: web.Request, user: StaffUser, websession: Any
+        self, request: web.Request, user: StaffUser, websession: WebSession
     ) -> web.StreamResponse:
         data = await self.gate.body(request)
         items = item_ids(data)

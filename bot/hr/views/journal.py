@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from aiohttp import web
 
 from bot.core import audit
 from bot.hr.views.base import Views
 from bot.staff.accounts import StaffUser
+from bot.staff.web_sessions import WebSession
 
 SHOWN = 300
 
@@ -22,7 +22,7 @@ class JournalViews(Views):
     """The audit log's route."""
 
     async def entries(
-        self, request: web.Request, user: StaffUser, websession: Any
+        self, request: web.Request, user: StaffUser, websession: WebSession
     ) -> web.StreamResponse:
         found = await self.db(
             lambda session: [

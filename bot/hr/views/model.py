@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any, Protocol
+from typing import Protocol
 
 from aiohttp import web
 
@@ -15,6 +15,7 @@ from bot.hr.retraining.state import build_json
 from bot.hr.views.base import Views
 from bot.staff.accounts import StaffUser
 from bot.staff.gate import json_error
+from bot.staff.web_sessions import WebSession
 
 
 class Decision(Protocol):
@@ -27,12 +28,12 @@ class ModelViews(Views):
     """The retraining routes; the work runs in a worker thread (HTTP calls, processes)."""
 
     async def state(
-        self, request: web.Request, user: StaffUser, websession: Any
+        self, request: web.Request, user: StaffUser, websession: WebSession
     ) -> web.StreamResponse:
         return web.json_response(await asyncio.to_thread(run.model_state, self.settings))
 
     async def retrain(
-        self, request: web.Request, user: StaffUser, websession: Any
+        self, request: web.Request, user: StaffUser, websession: WebSession
     ) -> web.StreamResponse:
         try:
             build = await asyncio.to_thread(
@@ -43,12 +44,12 @@ class ModelViews(Views):
         return web.json_response(build_json(build), status=202)
 
     async def confirm(
-        self, request: web.Request, user: StaffUser, websession: Any
+        self, request: web.Request, user: StaffUser, websession: WebSession
     ) -> web.StreamResponse:
         return await self._decide(request, user, deployment.deploy)
 
     async def reject(
-        self, request: web.Request, user: StaffUser, websession: Any
+        self, request: web.Request, user: StaffUser, websession: WebSession
     ) -> web.StreamResponse:
         return await self._decide(request, user, run.reject)
 

@@ -2,20 +2,41 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from aiohttp import web
 from sqlalchemy.orm import Session
 
+from bot.core.clock import utcnow
+from bot.core.db import transaction
+from bot.events.alerts import announce, should_announce
+from bot.events.staffing import registration_count
 from bot.hr.views.base import Views
 from bot.hr.views.problems import french_errors
 from bot.records import service as records
+from bot.records.models import Event
 from bot.staff.accounts import StaffUser
 from bot.staff.gate import json_error, row_number
+from bot.staff.web_sessions import WebSession
 
 RecordKind = Literal["events", "jobs"]
 GONE = "cet enregistrement n'existe pas (ou plus)"
+HAS_REGISTRATIONS = (
+    "des candidats sont inscrits à cette date : annulez-la plutôt (ils recevront nos "
+    "excuses et les prochaines dates) ; la supprimer effacerait leurs inscriptions"
+)
+logger = logging.getLogger(__name__)
+
+
+class EventHasRegistrations(Exception):
+    """Deleting the date would delete its registrations (the foreign keys cascade)."""
+
+    def __init__(self, count: int) -> None:
+        super().__init__(f"{count} registrations")
+        self.count = count
 
 
 @dataclass(frozen=True)
@@ -40,6 +61,10 @@ class RecordViews(Views):
 
     def _delete(self, session: Session, record_id: str, author: str) -> None:
         if self.kind == "events":
+            number = row_number(record_id)
+            count = registration_count(session=session, event_id=number) if number else 0
+            if count:
+                raise EventHasRegistrations(count)
             records.delete_event(session=session, event_id=record_id, author=author)
         else:
             records.delete_job(session=session, job_id=record_id, author=author)
@@ -52,13 +77,13 @@ class RecordViews(Views):
         return raw
 
     async def listing(
-        self, request: web.Request, user: StaffUser, websession: Any
+        self, request: web.Request, user: StaffUser, websession: WebSession
     ) -> web.StreamResponse:
         upcoming_only = request.query.get("all") != "1"
         return web.json_response({self.kind: await self.db(lambda s: self._rows(s, upcoming_only))})
 
     async def save(
-        self, request: web.Request, user: StaffUser, websession: Any
+        self, request: web.Request, user: StaffUser, websession: WebSession
     ) -> web.StreamResponse:
         data = await self.gate.body(request)
         updating = "record" in request.match_info
@@ -72,14 +97,37 @@ class RecordViews(Views):
             ) from None
         except records.RecordNotFound:
             raise json_error(404, GONE) from None
+        if self.kind == "events":
+            saved = {**saved, "alerts_sent": await self._announce(saved["id"])}
         return web.json_response(saved, status=200 if updating else 201)
 
+    async def _announce(self, event_id: int) -> int:
+        """After the commit: a hackathon date HR just set tells the "tell me when it
+        opens" list (bot.events.alerts); how many e-mails went out."""
+        settings, today = self.settings, self.today()
+
+        def run() -> int:
+            with transaction(settings.database_url) as session:
+                event = session.get(Event, event_id)
+                due = event is not None and should_announce(event, today)
+            return announce(settings, event_id=event_id, now=utcnow()).sent if due else 0
+
+        try:
+            return await asyncio.to_thread(run)
+        except Exception:  # noqa: BLE001 - the date is saved; the announcement is best effort
+            logger.exception("the announcement of event %s failed", event_id)
+            return 0
+
     async def delete(
-        self, request: web.Request, user: StaffUser, websession: Any
+        self, request: web.Request, user: StaffUser, websession: WebSession
     ) -> web.StreamResponse:
         record_id = self._record_id(request)
         try:
             await self.db(lambda s: self._delete(s, record_id, user.display_name))
         except records.RecordNotFound:
             raise json_error(404, GONE) from None
+        except EventHasRegistrations as error:
+            raise json_error(
+                409, HAS_REGISTRATIONS, code="event_has_registrations", registrations=error.count
+            ) from None
         return web.json_response({"ok": True})

@@ -7,6 +7,7 @@ from alembic import context
 import bot.candidate.feedback  # noqa: F401  (registers the feedback table)
 import bot.candidate.sessions  # noqa: F401  (registers the chat sessions table)
 import bot.core.audit  # noqa: F401  (registers the audit log)
+import bot.events.models  # noqa: F401  (registers the event registrations)
 import bot.handoff.models  # noqa: F401  (registers the handoff tables)
 import bot.hr.retraining.builds  # noqa: F401  (registers the model builds)
 import bot.hr.triage  # noqa: F401  (registers the inbox tables)

@@ -242,6 +242,91 @@
     });
   }
 
+  // ------------------------------------------------------------ team coffees
+
+  var COFFEE_STATUS = { confirmed: "confirmé", cancelled: "annulé", declined: "décliné par l'hôte" };
+  var ATTENDANCE = { attended: "venu·e", no_show: "absent·e" };
+  var COFFEE_ERRORS = {
+    coffee_not_started: "Ce café n'a pas encore eu lieu.",
+    coffee_not_held: "Ce café a été annulé ou décliné.",
+    coffee_unknown: "Café introuvable.",
+    attendance_unknown: "Présence inconnue."
+  };
+  var coffeeWhen = "upcoming";
+  var coffeeItems = [];
+  var coffeeTotal = 0;
+  var coffeeList = document.getElementById("coffees");
+  var coffeeFeedback = document.getElementById("coffees-feedback");
+  var coffeeMore = document.getElementById("coffees-more");
+
+  function loadCoffees(more) {
+    var offset = more ? coffeeItems.length : 0;
+    return api("GET", "/console/api/coffees?when=" + coffeeWhen + "&offset=" + offset).then(function (reply) {
+      if (reply.status !== 200) { coffeeFeedback.textContent = reply.data.error || "Erreur"; return; }
+      coffeeItems = more ? coffeeItems.concat(reply.data.coffees) : reply.data.coffees;
+      coffeeTotal = reply.data.total;
+      renderCoffees();
+    });
+  }
+
+  function coffeeElement(c) {
+    var state = COFFEE_STATUS[c.status] || c.status;
+    if (c.attendance) { state += " · " + (ATTENDANCE[c.attendance] || c.attendance); }
+    var item = el("li", { "class": "coffee " + c.status, "data-id": c.id }, [
+      el("p", { "class": "when" }, [el("strong", { text: c.when })]),
+      el("p", { "class": "who-line" }, [
+        el("span", { "class": "candidate", text: c.candidate }), document.createTextNode(" · "),
+        el("a", { href: "mailto:" + encodeURIComponent(c.email).replace("%40", "@"), text: c.email }),
+        document.createTextNode(" · " + String(c.language).toUpperCase())
+      ]),
+      el("p", { "class": "host", text: "Avec " + c.host + (c.host_role ? " (" + c.host_role + ")" : "") }),
+      c.note ? el("p", { "class": "note", text: c.note }) : null,
+      el("p", { "class": "coffee-status", text: state +
+        (c.attendance_by ? " (noté par " + c.attendance_by + ")" : "") })
+    ]);
+    if (c.markable) {
+      var marks = el("div", { "class": "marks", role: "group", "aria-label": "Présence de " + c.candidate });
+      [["attended", "Venu·e"], ["no_show", "Absent·e"]].forEach(function (spec) {
+        var button = el("button", { type: "button", "class": "mark " + spec[0], text: spec[1],
+          "aria-pressed": c.attendance === spec[0] ? "true" : "false" });
+        button.addEventListener("click", function () {
+          button.disabled = true;
+          api("POST", "/console/api/coffees/" + encodeURIComponent(c.id) + "/attendance",
+            { attendance: spec[0] }).then(function (reply) {
+            if (reply.status !== 200) {
+              coffeeFeedback.textContent = COFFEE_ERRORS[reply.data.code] || reply.data.error || "Erreur";
+            } else { coffeeFeedback.textContent = ""; }
+            return loadCoffees(false);
+          });
+        });
+        marks.appendChild(button);
+      });
+      item.appendChild(marks);
+    }
+    return item;
+  }
+
+  function renderCoffees() {
+    coffeeList.textContent = "";
+    coffeeItems.forEach(function (c) { coffeeList.appendChild(coffeeElement(c)); });
+    document.getElementById("coffees-count").textContent = String(coffeeTotal);
+    document.getElementById("coffees-empty").hidden = coffeeItems.length > 0;
+    coffeeMore.hidden = coffeeItems.length >= coffeeTotal;
+  }
+
+  ["upcoming", "past"].forEach(function (when) {
+    var tab = document.getElementById("coffees-" + when);
+    tab.addEventListener("click", function () {
+      coffeeWhen = when;
+      ["upcoming", "past"].forEach(function (other) {
+        document.getElementById("coffees-" + other).setAttribute("aria-pressed", other === when ? "true" : "false");
+      });
+      coffeeFeedback.textContent = "";
+      loadCoffees(false);
+    });
+  });
+  coffeeMore.addEventListener("click", function () { loadCoffees(true); });
+
   // ------------------------------------------------------------ search
 
   document.getElementById("search").addEventListener("submit", function (event) {
@@ -280,11 +365,13 @@
       link.className = "link live";
       loadQueue();
       loadCallbacks();
+      loadCoffees(false);
     });
     socket.addEventListener("message", function (event) {
       var message = JSON.parse(event.data);
       if (message.type === "queue") { loadQueue(); }
       else if (message.type === "callbacks") { loadCallbacks(); }
+      else if (message.type === "coffees") { loadCoffees(false); }
       else if (message.type === "line" && message.conversation === selected && detail) {
         detail.transcript.push(message.line);
         var list = document.getElementById("transcript");

@@ -63,6 +63,29 @@ var TEXTS = {
       name: "Indiquez votre nom.", email: "Cette adresse e-mail n'est pas valide.",
       question: "Écrivez votre question.", consent: "Cochez la case pour que nous puissions garder vos coordonnées.",
       form: "La demande n'a pas pu être envoyée. Réessayez."
+    },
+    hosts: "Les personnes que vous pouvez rencontrer",
+    slots: "Créneaux disponibles",
+    topics: "Sujets",
+    localTime: "chez vous : {when}",
+    meetTitle: "Vos coordonnées pour ce café",
+    meetWhen: "{when} avec {host}",
+    meetName: "Votre prénom",
+    meetEmail: "Votre adresse e-mail",
+    meetNote: "Ce que j'aimerais demander",
+    required: "(obligatoire)",
+    optional: "(facultatif)",
+    meetSend: "Réserver ce café",
+    meetSending: "Envoi de la réservation…",
+    meetSent: "Coordonnées envoyées.",
+    meetClosed: "Ce formulaire n'est plus actif.",
+    bookSummary: "Réserver : {when} avec {host}",
+    bookSummaryShort: "Réserver ce café",
+    meetErrors: {
+      name: "Indiquez votre prénom.", nameLong: "Votre prénom : {max} caractères au plus.",
+      email: "Cette adresse e-mail n'est pas valide.", note: "Votre message : {max} caractères au plus.",
+      consent: "Cochez la case pour que nous puissions garder vos coordonnées pour ce café.",
+      form: "La réservation n'a pas pu être envoyée. Réessayez."
     }
   },
   en: {
@@ -114,6 +137,29 @@ var TEXTS = {
       name: "Please give your name.", email: "This e-mail address is not valid.",
       question: "Please write your question.", consent: "Please tick the box so we may keep your details.",
       form: "The request could not be sent. Please try again."
+    },
+    hosts: "The people you can meet",
+    slots: "Free slots",
+    topics: "Topics",
+    localTime: "your time: {when}",
+    meetTitle: "Your details for this coffee",
+    meetWhen: "{when} with {host}",
+    meetName: "Your first name",
+    meetEmail: "Your e-mail address",
+    meetNote: "What I'd like to ask",
+    required: "(required)",
+    optional: "(optional)",
+    meetSend: "Book this coffee",
+    meetSending: "Sending your booking…",
+    meetSent: "Details sent.",
+    meetClosed: "This form is no longer active.",
+    bookSummary: "Book: {when} with {host}",
+    bookSummaryShort: "Book this coffee",
+    meetErrors: {
+      name: "Please give your first name.", nameLong: "Your first name: {max} characters at most.",
+      email: "This e-mail address is not valid.", note: "Your message: {max} characters at most.",
+      consent: "Please tick the box so we may keep your details for this coffee.",
+      form: "The booking could not be sent. Please try again."
     }
   }
 };
@@ -316,11 +362,18 @@ function scrollDown() {
   log.scrollTop = log.scrollHeight;
 }
 
+// `text` is the message as the server's history gives it back (a button's title, or what
+// was sent); a booking command is shown as a sentence, never as its JSON (name, e-mail).
 function candidateElement(text, id, pending) {
-  var node = el("div", { "class": "message candidate" + (pending ? " pending" : ""), "data-id": id }, [
+  var summary = bookingSummary(text);
+  var node = el("div", {
+    "class": "message candidate" + (pending ? " pending" : "") + (summary === null ? "" : " summary"),
+    "data-id": id
+  }, [
     el("span", { "class": "sr", text: t("you") + " : " }),
-    el("div", { "class": "bubble", text: text })
+    el("div", { "class": "bubble", text: summary === null ? text : summary })
   ]);
+  node.historyText = text;
   if (pending) { node.appendChild(el("span", { "class": "sr state", text: t("pending") })); }
   return node;
 }
@@ -330,6 +383,7 @@ function botElement(message, live) {
   var name = fromRecruiter ? String(message.sender.name || "") : "";
   var custom = message.custom && typeof message.custom === "object" ? message.custom : {};
   var node = el("div", { "class": "message " + (fromRecruiter ? "recruiter" : "assistant") });
+  if (typeof custom.type === "string") { node.setAttribute("data-type", custom.type); }
   var isNotice = custom.type === "handoff" && custom.recruiter &&
     ["claimed", "returned", "closed"].indexOf(custom.status) >= 0;
   if (isNotice) {
@@ -348,12 +402,22 @@ function botElement(message, live) {
     if (fromRecruiter) { node.lastChild.setAttribute("lang", lang); }
     node.appendChild(el("div", { "class": "bubble" + (custom.type === "error" ? " error" : "") }, [rich(message.text)]));
   }
+  var offer = custom.type === "meeting_offer" ? readOffer(custom) : null;
+  if (offer && !Object.keys(offer.slots).length) { offer = null; }  // none free: plain yes/no buttons
+  if (offer) { node.classList.add("meeting-offer"); }
+  if (offer && offer.hosts.length) { node.appendChild(hostCards(offer.hosts)); }
   var replies = Array.isArray(message.quick_replies) ? message.quick_replies : [];
   if (replies.length) {
-    var group = el("div", { "class": "choices", role: "group", "aria-label": t("suggestions") });
+    var group = el("div", {
+      "class": "choices" + (offer ? " slots" : ""), role: "group", "aria-label": t(offer ? "slots" : "suggestions")
+    });
     replies.forEach(function (reply) {
       if (!reply || typeof reply.payload !== "string") { return; }
       var button = el("button", { type: "button", "class": "choice", text: String(reply.title || reply.payload) });
+      var slot = offer ? offer.slots[commandSlot(reply.payload)] : null;
+      if (slot && slot.localLabel && button.textContent.indexOf(slot.localLabel) < 0) {
+        button.appendChild(el("span", { "class": "local", text: t("localTime", { when: slot.localLabel }) }));
+      }
       button.addEventListener("click", function () {
         sendMessage(reply.payload, String(reply.title || reply.payload));
       });
@@ -366,6 +430,15 @@ function botElement(message, live) {
   }
   if (custom.type === "handoff" && custom.callback === true) {
     node.appendChild(callbackOffer(node));
+  }
+  if (custom.type === "meeting_contact") {
+    node.classList.add("meeting-contact");
+    var contact = contactForm(custom);
+    if (contact) { node.appendChild(contact.form); openContact(contact, live); }
+  } else if (custom.type === "booking") {
+    bookingResult(node, custom, message.text, live);
+  } else if (activeContact) {
+    activeContact.busy(false);
   }
   if (live && !panelOpen()) {
     unread += 1;
@@ -380,6 +453,7 @@ function lastQuestion() {
   var mine = log.querySelectorAll(".message.candidate .bubble");
   for (var i = mine.length - 1; i >= 0; i--) {
     var text = mine[i].textContent;
+    if (mine[i].closest(".summary")) { continue; }
     if (text && text !== t("humanMessage") && text.charAt(0) !== "/") { return text; }
   }
   return "";
@@ -478,6 +552,279 @@ function callbackForm() {
   return form;
 }
 
+// ------------------------------------------------------------- team coffee
+
+// What the widget knows of each slot it was offered: {label, host, localLabel}.
+var meetingSlots = {};
+// The contact form the next booking result is about (at most one is open).
+var activeContact = null;
+
+function browserTimezone() {
+  try {
+    return Intl.DateTimeFormat().resolvedOptions().timeZone || null;
+  } catch (e) {
+    return null;
+  }
+}
+
+function plainText(value) {
+  return typeof value === "string" ? value : "";
+}
+
+// `/book{"slot": …}` -> the object after the command name, or null.
+function commandData(text, command) {
+  var prefix = "/" + command;
+  text = String(text || "");
+  if (text.slice(0, prefix.length) !== prefix || text.charAt(prefix.length) !== "{") { return null; }
+  try {
+    var data = JSON.parse(text.slice(prefix.length));
+    return data && typeof data === "object" && !Array.isArray(data) ? data : null;
+  } catch (e) {
+    return null;
+  }
+}
+
+// The slot a button's payload names (`/book{"slot"}`, `/move_booking{"booking", "slot"}`).
+function commandSlot(payload) {
+  var command = /^\/([a-z_]+)\{/.exec(String(payload || ""));
+  var data = command ? commandData(payload, command[1]) : null;
+  return data && typeof data.slot === "string" ? data.slot : "";
+}
+
+// The sentence a candidate's booking shows as (a slot picked, or the contact form sent);
+// null for any other message. Never the JSON: it holds the candidate's name and e-mail.
+function bookingSummary(text) {
+  text = String(text || "");
+  if (text.slice(0, 5) !== "/book") { return null; }
+  if (text.length > 5 && text.charAt(5) !== "{") { return null; }  // "/booking…", typed
+  var data = commandData(text, "book");
+  var slot = data && typeof data.slot === "string" ? meetingSlots[data.slot] : null;
+  if (!slot || !slot.label) { return t("bookSummaryShort"); }
+  if (!slot.host) { return t("bookSummaryShort") + " : " + slot.label; }
+  return t("bookSummary", { when: slot.label, host: slot.host });
+}
+
+function readOffer(custom) {
+  var hosts = Array.isArray(custom.hosts) ? custom.hosts.filter(function (h) {
+    return h && typeof h === "object";
+  }) : [];
+  var names = {};
+  hosts.forEach(function (h) { names[plainText(h.id)] = plainText(h.name); });
+  var slots = {};
+  (Array.isArray(custom.slots) ? custom.slots : []).forEach(function (s) {
+    if (!s || typeof s.id !== "string") { return; }
+    slots[s.id] = {
+      label: plainText(s.label), host: names[plainText(s.host)] || "", localLabel: plainText(s.local_label)
+    };
+    meetingSlots[s.id] = slots[s.id];
+  });
+  return { hosts: hosts, slots: slots };
+}
+
+// The ambassadors of an offer: first name, role, team and topics, as text.
+function hostCards(hosts) {
+  var list = el("ul", { "class": "hosts", "aria-label": t("hosts") });
+  hosts.forEach(function (h) {
+    var role = [plainText(h.role), plainText(h.team_label) || plainText(h.team)].filter(Boolean).join(" · ");
+    var card = el("li", { "class": "host-card", "data-host": plainText(h.id) }, [
+      el("p", { "class": "host-name", text: plainText(h.name) }),
+      role ? el("p", { "class": "host-role", text: role }) : null
+    ]);
+    var topics = (Array.isArray(h.topics) ? h.topics : []).map(plainText).filter(Boolean);
+    if (topics.length) {
+      var items = el("ul", { "class": "topics", "aria-label": t("topics") });
+      topics.forEach(function (topic) { items.appendChild(el("li", { text: topic })); });
+      card.appendChild(items);
+    }
+    list.appendChild(card);
+  });
+  return list;
+}
+
+function fieldMax(fields, name, fallback) {
+  var spec = fields && fields[name];
+  var max = spec && typeof spec.max === "number" && spec.max > 0 ? Math.floor(spec.max) : fallback;
+  return max;
+}
+
+// The small form of the contact step: first name, e-mail, optional note, consent.
+function contactForm(custom) {
+  var slot = plainText(custom.slot);
+  if (!slot) { return null; }
+  var hostInfo = custom.host && typeof custom.host === "object" ? custom.host : {};
+  var hostName = plainText(hostInfo.name);
+  var label = plainText(custom.label);
+  meetingSlots[slot] = {
+    label: label || (meetingSlots[slot] && meetingSlots[slot].label) || "",
+    host: hostName || (meetingSlots[slot] && meetingSlots[slot].host) || "",
+    localLabel: meetingSlots[slot] ? meetingSlots[slot].localLabel : ""
+  };
+  var max = {
+    name: fieldMax(custom.fields, "name", 80),
+    email: fieldMax(custom.fields, "email", 254),
+    note: fieldMax(custom.fields, "note", 500)
+  };
+  formCount += 1;
+  var prefix = "meet-" + formCount;
+  var form = el("form", { "class": "meet-form", novalidate: "", "aria-labelledby": prefix + "-title", "data-slot": slot });
+  form.appendChild(el("p", { "class": "meet-title", id: prefix + "-title", text: t("meetTitle") }));
+  if (label) {
+    form.appendChild(el("p", { "class": "meet-when", text: hostName ? t("meetWhen", { when: label, host: hostName }) : label }));
+  }
+  var controls = {
+    name: el("input", { type: "text", maxlength: String(max.name), autocomplete: "given-name", required: "", "aria-required": "true" }),
+    email: el("input", { type: "email", maxlength: String(max.email), autocomplete: "email", required: "", "aria-required": "true", spellcheck: "false" }),
+    note: el("textarea", { rows: "3", maxlength: String(max.note) }),
+    consent: el("input", { type: "checkbox", required: "", "aria-required": "true" })
+  };
+  var errors = {};
+  ["name", "email", "note"].forEach(function (key) {
+    var id = prefix + "-" + key;
+    var words = { name: "meetName", email: "meetEmail", note: "meetNote" }[key];
+    controls[key].id = id;
+    controls[key].name = key;
+    controls[key].setAttribute("aria-describedby", id + "-error");
+    errors[key] = el("p", { "class": "field-error", id: id + "-error" });
+    form.appendChild(el("label", { "for": id }, [
+      document.createTextNode(t(words) + " "),
+      el("span", { "class": "hint", text: t(key === "note" ? "optional" : "required") })
+    ]));
+    form.appendChild(controls[key]);
+    form.appendChild(errors[key]);
+  });
+  controls.consent.id = prefix + "-consent";
+  controls.consent.name = "consent";
+  controls.consent.setAttribute("aria-describedby", prefix + "-consent-error");
+  errors.consent = el("p", { "class": "field-error", id: prefix + "-consent-error" });
+  form.appendChild(el("div", { "class": "consent" }, [
+    controls.consent, el("label", { "for": prefix + "-consent", text: plainText(custom.consent) })
+  ]));
+  form.appendChild(errors.consent);
+  form.appendChild(el("p", { "class": "meet-privacy" }, [
+    el("a", { href: privacyUrl(), target: "_blank", rel: "noopener noreferrer", text: t("privacy"), title: t("newTab") })
+  ]));
+  // Read by screen readers when a check fails; the sentence is also shown by its field.
+  var announce = el("p", { "class": "sr", role: "alert" });
+  var progress = el("p", { "class": "meet-status", role: "status" });
+  var submit = el("button", { type: "submit", "class": "choice primary", text: t("meetSend") });
+  form.appendChild(announce);
+  form.appendChild(el("div", { "class": "callback-actions" }, [submit]));
+  form.appendChild(progress);
+
+  var contact = {
+    form: form, slot: slot, controls: controls, errors: errors, closed: false,
+    showError: function (key, sentence, focus) {
+      var target = errors[key] ? key : "consent";
+      errors[target].textContent = sentence;
+      controls[target].setAttribute("aria-invalid", "true");
+      announce.textContent = sentence;
+      if (focus) { controls[target].focus(); }
+    },
+    clearErrors: function () {
+      Object.keys(errors).forEach(function (key) {
+        errors[key].textContent = "";
+        controls[key].removeAttribute("aria-invalid");
+      });
+      announce.textContent = "";
+    },
+    busy: function (on) {
+      if (contact.closed) { return; }
+      submit.disabled = Boolean(on);
+      form.setAttribute("aria-busy", String(Boolean(on)));
+      progress.textContent = on ? t("meetSending") : "";
+    }
+  };
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    if (contact.closed) { return; }
+    contact.clearErrors();
+    var texts = t("meetErrors");
+    var name = controls.name.value.trim();
+    var email = controls.email.value.trim();
+    var note = controls.note.value.trim();
+    var problems = [];
+    if (!name) { problems.push(["name", texts.name]); }
+    else if (name.length > max.name) { problems.push(["name", texts.nameLong.split("{max}").join(String(max.name))]); }
+    if (!email || email.length > max.email || !controls.email.checkValidity()) { problems.push(["email", texts.email]); }
+    if (note.length > max.note) { problems.push(["note", texts.note.split("{max}").join(String(max.note))]); }
+    if (!controls.consent.checked) { problems.push(["consent", texts.consent]); }
+    problems.forEach(function (problem) { contact.showError(problem[0], problem[1], false); });
+    if (problems.length) {
+      announce.textContent = problems[0][1];
+      controls[problems[0][0]].focus();
+      return;
+    }
+    var data = { slot: slot, name: name, email: email };
+    if (note) { data.note = note; }
+    data.consent = true;
+    var text = "/book" + JSON.stringify(data);
+    if (text.length > MAX_CHARS) {
+      contact.showError("note", texts.note.split("{max}").join(String(max.note)), true);
+      return;
+    }
+    if (!sendMessage(text)) {
+      announce.textContent = texts.form;
+      progress.textContent = texts.form;
+      return;
+    }
+    contact.busy(true);
+  });
+  return contact;
+}
+
+// A new contact step replaces any older form (its slot was given up for this one).
+function openContact(contact, live) {
+  if (activeContact && activeContact !== contact) { closeContact(t("meetClosed")); }
+  activeContact = contact;
+  if (live) {
+    // once the message is in the log (it is appended after it is built)
+    window.setTimeout(function () {
+      if (!contact.closed && panelOpen()) { contact.controls.name.focus(); }
+    }, 0);
+  }
+}
+
+// The form is done with (booked, or its slot is gone): it goes, a short line stays.
+function closeContact(sentence) {
+  var contact = activeContact;
+  activeContact = null;
+  if (!contact || contact.closed) { return; }
+  contact.closed = true;
+  var line = el("p", { "class": "meet-closed", text: sentence });
+  contact.form.replaceWith(line);
+}
+
+// A booking result: errors go by their field, a confirmation closes the form.
+function bookingResult(node, custom, text, live) {
+  var outcome = plainText(custom.status);
+  var field = plainText(custom.field);
+  node.classList.add("booking", "booking-" + (outcome || "unknown"));
+  if (outcome === "invalid" && activeContact && ["name", "email", "note", "consent"].indexOf(field) >= 0) {
+    activeContact.busy(false);
+    var texts = t("meetErrors");
+    activeContact.showError(field, text || (field === "note" ? texts.form : texts[field]), live);
+    return;
+  }
+  if (outcome === "confirmed") {
+    closeContact(t("meetSent"));
+    if (live) { input.focus(); }
+  } else if (outcome === "unavailable" || (outcome === "invalid" && field === "slot")) {
+    closeContact(t("meetClosed"));
+  } else if (activeContact) {
+    activeContact.busy(false);
+  }
+}
+
+// Restoring the conversation: the open form gets back what the candidate last sent for it.
+function refill(text) {
+  var data = commandData(text, "book");
+  if (!data || !activeContact || data.slot !== activeContact.slot) { return; }
+  ["name", "email", "note"].forEach(function (key) {
+    var control = activeContact.controls[key];
+    if (typeof data[key] === "string" && !control.value) { control.value = data[key]; }
+  });
+}
+
 var ratings = {};
 
 function ratingButtons(article) {
@@ -521,6 +868,7 @@ function showHistory(history) {
     log.setAttribute("aria-busy", "true");
     shown.forEach(function (item) { item.el.remove(); });
     shown = [];
+    activeContact = null;
   }
   var pendingNodes = Object.keys(pendingEls).map(function (id) { return pendingEls[id]; });
   pendingNodes.forEach(function (node) { node.remove(); });
@@ -531,6 +879,7 @@ function showHistory(history) {
       if (message.message_id && pendingEls[message.message_id]) {
         delete pendingEls[message.message_id];
       }
+      refill(message.text);
     } else {
       node = botElement(message, false);
     }
@@ -564,7 +913,7 @@ function promote(id) {
   var marker = node.querySelector(".state");
   if (marker) { marker.remove(); }
   appendConfirmed(node);
-  shown.push({ from: "candidate", text: node.querySelector(".bubble").textContent, el: node });
+  shown.push({ from: "candidate", text: node.historyText, el: node });
 }
 
 function onBotMessage(message) {
@@ -619,6 +968,7 @@ function connect() {
       // The old conversation is gone (expired or erased): start afresh.
       shown.forEach(function (item) { item.el.remove(); });
       shown = [];
+      activeContact = null;
     }
     state.sessionId = id;
     save();
@@ -650,6 +1000,8 @@ function flush() {
     inflight[item.id] = true;
     typing.hidden = false;
     var metadata = { language: item.language };
+    var zone = browserTimezone();
+    if (zone) { metadata.timezone = zone; }
     if (item.display) { metadata.display = item.display; }
     socket.timeout(60000).emit("user_uttered", {
       message: item.text, session_id: state.sessionId, message_id: item.id, metadata: metadata
@@ -747,6 +1099,7 @@ newButton.addEventListener("click", function () {
   Object.keys(pendingEls).forEach(function (id) { pendingEls[id].remove(); });
   shown = [];
   pendingEls = {};
+  activeContact = null;
   if (socket && socket.connected) {
     confirmed = false;
     socket.emit("session_request", { session_id: null });

@@ -1,4 +1,4 @@
-// The HR workspace: articles, inbox, events and positions, model, dashboard, audit log.
+// The HR workspace: articles, inbox, events and positions, ambassadors, model, dashboard, audit log.
 // Everything HR, candidates or colleagues typed goes into the page with textContent only.
 "use strict";
 
@@ -66,7 +66,10 @@
   var FIELD_NAMES = {
     id: "Identifiant", topic: "Thème", team: "Équipe", status: "Statut", tags: "Étiquettes", related: "Articles liés",
     links: "Liens", reviewed: "Revu le", title: "Titre", answer: "Réponse", questions: "Questions d'exemple",
-    question: "Question", item_ids: "Éléments", article: "Article"
+    question: "Question", item_ids: "Éléments", article: "Article",
+    name: "Nom", role: "Poste", languages: "Langues", windows: "Créneaux de la semaine", cap: "Cafés par semaine",
+    bio_fr: "Présentation (français)", bio_en: "Présentation (anglais)", consent: "Consentement", email: "E-mail",
+    active: "Actif", first_day: "Premier jour", last_day: "Dernier jour", upcoming: "Cafés à venir"
   };
 
   // "en.questions.3" -> "Questions d'exemple (anglais) n° 4": HR reads field names, not paths.
@@ -141,7 +144,7 @@
 
   var routes = {
     articles: showArticles, article: showEditor, "new": showEditor, inbox: showInbox,
-    records: showRecords, model: showModel, dashboard: showDashboard, audit: showAudit
+    records: showRecords, ambassadors: showAmbassadors, model: showModel, dashboard: showDashboard, audit: showAudit
   };
 
   function route() {
@@ -665,6 +668,206 @@
     });
   }
 
+  // ------------------------------------------------------------ ambassadors (team coffees)
+
+  var DAYS_FR = { monday: "lundi", tuesday: "mardi", wednesday: "mercredi", thursday: "jeudi", friday: "vendredi",
+    saturday: "samedi", sunday: "dimanche" };
+
+  function frenchWindow(text) {
+    var parts = String(text).split(" ");
+    return (DAYS_FR[parts[0]] || parts[0]) + (parts.length > 1 ? " " + parts.slice(1).join(" ") : "");
+  }
+
+  // {field: message} from the API, listed with the fields' names and marked on the form.
+  function showFieldErrors(box, form, reply) {
+    box.textContent = "";
+    form.querySelectorAll("[aria-invalid]").forEach(function (node) { node.removeAttribute("aria-invalid"); });
+    var errors = reply.data.errors || {};
+    var list = Object.keys(errors).map(function (k) {
+      var control = form.querySelector('[name="' + k + '"]');
+      if (control) { control.setAttribute("aria-invalid", "true"); }
+      return { field: k, message: errors[k] };
+    });
+    box.appendChild(problemsList(list.length ? list : [{ message: reply.data.error }]));
+  }
+
+  function showAmbassadors() {
+    title("Ambassadeurs des cafés équipe");
+    view.appendChild(el("p", { "class": "meta", text: "Les candidats réservent 30 minutes en visio avec ces collègues volontaires, " +
+      "sur leurs créneaux de la semaine (heure de Paris). Ils ne voient que le prénom, le poste, l'équipe et les sujets." }));
+    var section = el("section", { "class": "ambassadors", "aria-label": "Ambassadeurs" });
+    view.appendChild(section);
+    loadAmbassadors(section);
+  }
+
+  function loadAmbassadors(section, message) {
+    var here = stillHere();
+    api("GET", API + "/ambassadors").then(function (reply) {
+      if (!here()) { return; }
+      section.textContent = "";
+      if (message) { section.appendChild(message); }
+      if (!reply.ok) { section.appendChild(notice(reply.data.error, "error")); return; }
+      var editor = el("div", { "class": "ambassador-editor" });
+      function reload(note) { loadAmbassadors(section, note ? notice(note) : null); }
+      section.appendChild(button("Ajouter un ambassadeur", function () {
+        editor.textContent = "";
+        editor.appendChild(ambassadorForm(null, function (changed) { if (changed) { reload("Ambassadeur ajouté."); } else { editor.textContent = ""; } }));
+        editor.querySelector("input").focus();
+      }, "primary"));
+      section.appendChild(editor);
+      var rows = reply.data.ambassadors || [];
+      if (!rows.length) { section.appendChild(el("p", { "class": "empty", text: "Aucun ambassadeur." })); return; }
+      var body = el("tbody", {}, rows.map(function (a) { return ambassadorRow(a, editor, reload); }));
+      section.appendChild(el("div", { "class": "table-wrap" }, [el("table", { "class": "grid ambassadors-table" }, [
+        el("thead", {}, [el("tr", {}, ["Ambassadeur", "Équipe", "Langues", "Créneaux", "Par semaine", "À venir", "Pauses", ""].map(function (h) {
+          return el("th", { scope: "col", text: h });
+        }))]), body])]));
+    });
+  }
+
+  function ambassadorRow(a, editor, reload) {
+    var who = el("td", {}, [
+      el("strong", { "class": "amb-name", text: a.name }),
+      el("p", { "class": "sub", text: a.role + (a.email ? " · " + a.email : "") }),
+      el("p", { "class": "bio", lang: "fr", text: a.bio_fr }),
+      a.active ? null : el("span", { "class": "flag", text: "désactivé : plus de nouveaux créneaux" })
+    ]);
+    var pauses = el("td", { "class": "pauses" }, [el("ul", {}, (a.pauses || []).map(function (p) {
+      return el("li", { "data-pause": String(p.id) }, [
+        el("span", { text: day(p.first_day) + " → " + day(p.last_day) + " " }),
+        button("Retirer la pause", function () {
+          api("DELETE", API + "/ambassadors/" + encodeURIComponent(a.id) + "/pauses/" + encodeURIComponent(p.id)).then(function (reply) {
+            reload(reply.ok ? "Pause retirée." : reply.data.error);
+          });
+        }, "quiet")
+      ]);
+    }))]);
+    var actions = el("td", {}, [el("div", { "class": "row-actions" }, [
+      button("Modifier", function () {
+        editor.textContent = "";
+        editor.appendChild(ambassadorForm(a, function (changed) { if (changed) { reload("Modifications enregistrées."); } else { editor.textContent = ""; } }));
+        editor.querySelector("input").focus();
+      }),
+      button("Mettre en pause", function () {
+        editor.textContent = "";
+        editor.appendChild(pauseForm(a, function (changed, note) { if (changed) { reload(note); } else { editor.textContent = ""; } }));
+        editor.querySelector("input").focus();
+      }),
+      confirming("Retirer", "Retirer " + a.name + " des ambassadeurs ?", function () { removeAmbassador(a, editor, reload); }, "danger")
+    ])]);
+    return el("tr", { "data-ambassador": a.id, "class": a.active ? "" : "inactive" }, [
+      who, el("td", { text: TEAMS[a.team] || a.team }), el("td", { text: (a.languages || []).join(", ") }),
+      el("td", {}, [el("ul", { "class": "windows" }, (a.windows || []).map(function (w) { return el("li", { text: frenchWindow(w) }); }))]),
+      el("td", { text: String(a.cap) }), el("td", { text: String(a.upcoming || 0) }), pauses, actions
+    ]);
+  }
+
+  function ambassadorForm(a, done) {
+    var form = el("form", { "class": "record-form ambassador-form", "aria-label": a ? "Modifier " + a.name : "Nouvel ambassadeur" });
+    var controls = {
+      name: input("name", a ? a.name : "", { maxlength: "120", required: true }),
+      role: input("role", a ? a.role : "", { maxlength: "120", required: true }),
+      team: select("team", TEAMS, a ? a.team : "platform"),
+      languages: input("languages", a ? (a.languages || []).join(", ") : "fr, en", { maxlength: "20" }),
+      topics: input("topics", a ? (a.topics || []).join(", ") : "", { maxlength: "800" }),
+      windows: textarea("windows", a ? (a.windows || []).map(frenchWindow).join("\n") : "", 3),
+      cap: input("cap", a ? a.cap : 2, { type: "number", min: "1", max: "50" }),
+      email: input("email", a && a.email ? a.email : "", { type: "email", maxlength: "254" }),
+      bio_fr: textarea("bio_fr", a ? a.bio_fr : "", 3, { maxlength: "600" }),
+      bio_en: textarea("bio_en", a ? a.bio_en : "", 3, { maxlength: "600" }),
+      consent: textarea("consent", a ? a.consent : "", 2, { maxlength: "300" })
+    };
+    var labels = {
+      name: ["Nom", null], role: ["Poste", null], team: ["Équipe", null],
+      languages: ["Langues", "codes séparés par des virgules : fr, en"], topics: ["Sujets", "séparés par des virgules"],
+      windows: ["Créneaux de la semaine", "un par ligne, heure de Paris : mardi 10:00-12:00"],
+      cap: ["Cafés par semaine au plus", null], email: ["E-mail (invitations)", "facultatif"],
+      bio_fr: ["Présentation (français)", null], bio_en: ["Présentation (anglais)", null],
+      consent: ["Consentement recueilli", "ce que l'ambassadeur accepte de montrer aux candidats"]
+    };
+    Object.keys(controls).forEach(function (k) { form.appendChild(field(labels[k][0], controls[k], labels[k][1])); });
+    var active = null;
+    if (a) {
+      active = el("input", { type: "checkbox", name: "active" });
+      active.checked = !!a.active;
+      form.appendChild(el("div", { "class": "field check" }, [active, el("label", { text: "Actif (propose des créneaux)" })]));
+      active.id = "f-active-" + a.id;
+      form.lastChild.lastChild.setAttribute("for", active.id);
+    }
+    var problems = el("div", { "aria-live": "polite" });
+    form.appendChild(el("div", { "class": "actions" }, [el("button", { type: "submit", "class": "primary", text: a ? "Enregistrer" : "Ajouter" }),
+      button("Annuler", function () { done(false); }, "quiet")]));
+    form.appendChild(problems);
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var data = {
+        name: controls.name.value, role: controls.role.value, team: controls.team.value,
+        languages: commaList(controls.languages.value), topics: commaList(controls.topics.value),
+        windows: lines(controls.windows.value), cap: controls.cap.value, email: controls.email.value.trim() || null,
+        bio_fr: controls.bio_fr.value, bio_en: controls.bio_en.value, consent: controls.consent.value
+      };
+      if (active) { data.active = active.checked; }
+      var request = a ? api("PUT", API + "/ambassadors/" + encodeURIComponent(a.id), data) : api("POST", API + "/ambassadors", data);
+      request.then(function (reply) {
+        if (!reply.ok) { showFieldErrors(problems, form, reply); return; }
+        done(true);
+      });
+    });
+    return form;
+  }
+
+  function pauseForm(a, done) {
+    var form = el("form", { "class": "record-form pause-form", "aria-label": "Pause de " + a.name });
+    var first = input("first_day", "", { type: "date", required: true });
+    var last = input("last_day", "", { type: "date", required: true });
+    form.appendChild(el("p", { "class": "meta", text: "Pause de " + a.name + " : aucun créneau proposé ces jours-là (les cafés déjà réservés restent prévus)." }));
+    form.appendChild(field("Premier jour", first));
+    form.appendChild(field("Dernier jour", last));
+    var problems = el("div", { "aria-live": "polite" });
+    form.appendChild(el("div", { "class": "actions" }, [el("button", { type: "submit", "class": "primary", text: "Enregistrer la pause" }),
+      button("Annuler", function () { done(false); }, "quiet")]));
+    form.appendChild(problems);
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      api("POST", API + "/ambassadors/" + encodeURIComponent(a.id) + "/pauses", { first_day: first.value, last_day: last.value }).then(function (reply) {
+        if (!reply.ok) { showFieldErrors(problems, form, reply); return; }
+        var during = reply.data.coffees_during || 0;
+        done(true, "Pause enregistrée." + (during ? " " + during + " café(s) déjà réservé(s) pendant la pause restent prévus." : ""));
+      });
+    });
+    return form;
+  }
+
+  function removeAmbassador(a, editor, reload) {
+    function send(upcoming) {
+      api("DELETE", API + "/ambassadors/" + encodeURIComponent(a.id), upcoming ? { upcoming: upcoming } : undefined).then(function (reply) {
+        if (reply.status === 409) { askAboutCoffees(reply.data); return; }
+        if (!reply.ok) { editor.textContent = ""; editor.appendChild(notice(reply.data.error, "error")); return; }
+        var result = reply.data;
+        var note = result.outcome === "deleted" ? a.name + " a été supprimé·e." :
+          a.name + " est désactivé·e : plus aucun nouveau créneau.";
+        if ((result.cancelled || []).length) { note += " " + result.cancelled.length + " café(s) annulé(s), " + (result.candidates_told || 0) + " candidat(s) prévenu(s) avec d'autres créneaux."; }
+        if (result.kept) { note += " " + result.kept + " café(s) maintenu(s)."; }
+        reload(note);
+      });
+    }
+    function askAboutCoffees(data) {
+      editor.textContent = "";
+      var box = el("div", { "class": "decision", role: "alert" }, [
+        el("p", { text: data.error }),
+        el("ul", {}, (data.upcoming || []).map(function (c) { return el("li", { text: when(c.start) + " avec " + c.candidate }); })),
+        el("div", { "class": "actions" }, [
+          button("Annuler ces cafés et prévenir les candidats", function () { send("cancel"); }, "danger"),
+          button("Maintenir ces cafés", function () { send("keep"); }),
+          button("Ne rien changer", function () { editor.textContent = ""; }, "quiet")
+        ])
+      ]);
+      editor.appendChild(box);
+      box.querySelector("button").focus();
+    }
+    send(null);
+  }
+
   // ------------------------------------------------------------ model
 
   function refreshBadge() {
@@ -841,6 +1044,11 @@
     return seconds < 90 ? Math.round(seconds) + " s" : Math.round(seconds / 60) + " min";
   }
 
+  function hours(seconds) {
+    if (seconds === null || seconds === undefined) { return "—"; }
+    return seconds < 5400 ? minutes(seconds) : (seconds / 3600).toFixed(1).replace(".", ",") + " h";
+  }
+
   function renderDashboard(body, data) {
     var totals = data.totals || {};
     var claim = totals.time_to_claim || {};
@@ -851,6 +1059,9 @@
       ["Délai de prise en charge (médiane / 90 %)", minutes(claim.median_seconds) + " / " + minutes(claim.p90_seconds)],
       ["Demandes de rappel", totals.callback_requests]
     ];
+    var coffee = data.coffee || {};
+    kpis.push(["Cafés équipe : absences", percent(coffee.no_show_rate)]);
+    kpis.push(["Cafés équipe : délai avant réservation (médiane)", hours(coffee.median_seconds_to_booking)]);
     body.appendChild(el("div", { "class": "kpis" }, kpis.map(function (k) {
       return el("div", { "class": "kpi" }, [el("span", { "class": "kpi-label", text: k[0] }), el("strong", { text: k[1] === undefined || k[1] === null ? "—" : String(k[1]) })]);
     })));
@@ -884,6 +1095,13 @@
     var languages = data.languages || [];
     chart(charts, "Langues des conversations", function (area) {
       C.hbars(area, { title: "Langues des conversations", labels: languages.map(function (l) { return l.language; }), values: languages.map(function (l) { return l.conversations; }) });
+    });
+    var steps = [["ont demandé un café", coffee.asked], ["ont eu des créneaux", coffee.offered],
+      ["ont réservé", coffee.booked], ["sont venus", coffee.attended]];
+    chart(charts, "Cafés équipe : de la demande au café (conversations)", function (area) {
+      area.setAttribute("data-chart", "coffee-funnel");
+      C.hbars(area, { title: "Cafés équipe : de la demande au café (conversations)", labels: steps.map(function (s) { return s[0]; }),
+        values: steps.map(function (s) { return s[1] || 0; }) });
     });
     var ratings = data.ratings || [];
     chart(charts, "Pouces haut / bas par article", function (area) {
