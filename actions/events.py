@@ -22,7 +22,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.orm import Session
 
-from actions.reading import candidate_language, candidate_timezone, entities
+from actions.reading import candidate_language, candidate_timezone, entities, reader, yes_no
 from bot.core import replies
 from bot.core.clock import utcnow
 from bot.core.db import in_transaction
@@ -214,25 +214,13 @@ class ActionRegisterEvent(Action):
             names = " / ".join(event_name(k, language) for k in kinds)
             dispatcher.utter_message(
                 text=text("event_none", language, event=names),
-                buttons=_yes_no(language),
+                buttons=yes_no(language),
                 json_message=replies.event_offer(
                     kind=kinds[0], slots=[], timezone=settings.office_timezone
                 ),
             )
             return [SlotSet("offer", "human")]
         return [SlotSet("offer", None)]
-
-
-def _yes_no(language: str) -> list[dict[str, str]]:
-    if language == "en":
-        return [
-            {"title": "Yes, please", "payload": "/affirm"},
-            {"title": "No, thanks", "payload": "/deny"},
-        ]
-    return [
-        {"title": "Oui, volontiers", "payload": "/affirm"},
-        {"title": "Non, merci", "payload": "/deny"},
-    ]
 
 
 def is_event_slot(value: Any) -> bool:
@@ -287,11 +275,7 @@ async def book_event(
     dispatcher: CollectingDispatcher, tracker: Tracker, given: dict[str, Any]
 ) -> list[EventType]:
     """`/book` for an event date (or the hackathon list): contact step, then register."""
-    settings, language, tz = (
-        get_settings(),
-        candidate_language(tracker),
-        candidate_timezone(tracker),
-    )
+    settings, language, tz = reader(tracker).unpacked()
     slot = given.get("slot")
     slot_text = slot if isinstance(slot, str) else None
     contact_step = not any(key in given for key in ("name", "email", "note", "consent"))
@@ -424,11 +408,7 @@ async def is_registration(public_id: Any) -> bool:
 async def cancel_registration(
     dispatcher: CollectingDispatcher, tracker: Tracker, public_id: Any
 ) -> list[EventType]:
-    settings, language, tz = (
-        get_settings(),
-        candidate_language(tracker),
-        candidate_timezone(tracker),
-    )
+    settings, language, tz = reader(tracker).unpacked()
 
     def work(session: Session) -> tuple[Any, list[tuple[Registration, Terms]], Terms]:
         done = service.cancel(
@@ -466,11 +446,7 @@ async def cancel_registration(
 
 async def my_registrations(dispatcher: CollectingDispatcher, tracker: Tracker) -> int:
     """Say the conversation's upcoming registrations; how many."""
-    settings, language, tz = (
-        get_settings(),
-        candidate_language(tracker),
-        candidate_timezone(tracker),
-    )
+    settings, language, tz = reader(tracker).unpacked()
 
     def work(session: Session) -> list[tuple[Registration, Event, Terms]]:
         found = service.upcoming_for(
@@ -525,11 +501,7 @@ class ActionAskPanel(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        settings, language, tz = (
-            get_settings(),
-            candidate_language(tracker),
-            candidate_timezone(tracker),
-        )
+        settings, language, tz = reader(tracker).unpacked()
         given = entities(tracker)
         event_id = parse_slot_id(given.get("slot"))
 

@@ -29,11 +29,11 @@ from actions.events import (
     is_registration,
     my_registrations,
 )
-from actions.reading import candidate_language, candidate_timezone, entities
+from actions.reading import entities, reader, yes_no
 from bot.core import replies
 from bot.core.clock import utcnow
 from bot.core.db import in_transaction
-from bot.core.settings import Settings, get_settings
+from bot.core.settings import Settings
 from bot.core.texts import coffee_problem, text
 from bot.meetings import booking as service
 from bot.meetings.chat import (
@@ -218,18 +218,6 @@ def utter_offer(
     return [SlotSet("offer", None)]
 
 
-def yes_no(language: str) -> list[dict[str, str]]:
-    if language == "en":
-        return [
-            {"title": "Yes, please", "payload": "/affirm"},
-            {"title": "No, thanks", "payload": "/deny"},
-        ]
-    return [
-        {"title": "Oui, volontiers", "payload": "/affirm"},
-        {"title": "Non, merci", "payload": "/deny"},
-    ]
-
-
 def booking_buttons(booking: Booking, language: str) -> list[dict[str, str]]:
     return [
         {
@@ -276,11 +264,7 @@ class ActionMeetTeam(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        settings, language, tz = (
-            get_settings(),
-            candidate_language(tracker),
-            candidate_timezone(tracker),
-        )
+        settings, language, tz = reader(tracker).unpacked()
         given = entities(tracker)
         team = given.get("team") or tracker.get_slot("meeting_team")
         said = tracker.latest_message.get("text") or ""
@@ -366,11 +350,7 @@ class ActionBook(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        settings, language, tz = (
-            get_settings(),
-            candidate_language(tracker),
-            candidate_timezone(tracker),
-        )
+        settings, language, tz = reader(tracker).unpacked()
         given = entities(tracker)
         slot_id = given.get("slot")
         if is_event_slot(slot_id):
@@ -499,11 +479,7 @@ class ActionMyBooking(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        settings, language, tz = (
-            get_settings(),
-            candidate_language(tracker),
-            candidate_timezone(tracker),
-        )
+        settings, language, tz = reader(tracker).unpacked()
 
         def work(session: Session) -> list[tuple[Booking, Ambassador]]:
             found = service.upcoming_for(
@@ -560,11 +536,7 @@ class ActionCancelBooking(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        settings, language, tz = (
-            get_settings(),
-            candidate_language(tracker),
-            candidate_timezone(tracker),
-        )
+        settings, language, tz = reader(tracker).unpacked()
         public_id = entities(tracker).get("booking")
 
         def work(session: Session) -> tuple[Booking, Ambassador]:
@@ -630,11 +602,7 @@ class ActionMoveBooking(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        settings, language, tz = (
-            get_settings(),
-            candidate_language(tracker),
-            candidate_timezone(tracker),
-        )
+        settings, language, tz = reader(tracker).unpacked()
         given = entities(tracker)
         public_id, slot_id = given.get("booking"), given.get("slot")
         slot_text = slot_id if isinstance(slot_id, str) else None

@@ -1,13 +1,14 @@
-"""Reading what the latest message carries: a button's or the form's fields, the
-candidate's time zone. Shared by the coffee and the event actions."""
+"""What the actions share: reading the latest message (its language, a button's or the
+form's fields, the candidate's time zone) and the yes/no buttons of an offer."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from rasa_sdk import Tracker
 
-from bot.core.settings import get_settings
+from bot.core.settings import Settings, get_settings
 from bot.meetings.slots import zone
 
 
@@ -30,3 +31,33 @@ def candidate_timezone(tracker: Tracker) -> str | None:
     metadata = tracker.latest_message.get("metadata") or {}
     name = metadata.get("timezone") if isinstance(metadata, dict) else None
     return name if zone(name) is not None else None
+
+
+@dataclass(frozen=True)
+class Reader:
+    """Who is asking and how to answer: the settings, the conversation's language and the
+    candidate's time zone (None: unknown)."""
+
+    settings: Settings
+    language: str
+    timezone: str | None
+
+    def unpacked(self) -> tuple[Settings, str, str | None]:
+        return self.settings, self.language, self.timezone
+
+
+def reader(tracker: Tracker) -> Reader:
+    return Reader(get_settings(), candidate_language(tracker), candidate_timezone(tracker))
+
+
+def yes_no(language: str) -> list[dict[str, str]]:
+    """The buttons of an offer (a recruiter, a coffee): /affirm and /deny."""
+    if language == "en":
+        return [
+            {"title": "Yes, please", "payload": "/affirm"},
+            {"title": "No, thanks", "payload": "/deny"},
+        ]
+    return [
+        {"title": "Oui, volontiers", "payload": "/affirm"},
+        {"title": "Non, merci", "payload": "/deny"},
+    ]

@@ -4,71 +4,33 @@ actions against a real database (the default calendar) and a local SMTP server."
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from rasa_sdk import Tracker
-from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import select
 
 from actions.events import ActionAskPanel, ActionRegisterEvent, kinds_asked
 from actions.meetings import ActionBook, ActionCancelBooking, ActionMyBooking
 from bot.core.db import transaction
-from bot.core.settings import get_settings
 from bot.events.models import EventAlert, PanelQuestion, Registration
 from bot.records.defaults import prepare_records
 from bot.records.service import local_today
-from tests.conftest import port
-from tests.inbox_servers import Mailbox, start_smtp
-
-SMTP = port(29135)
-
-
-@pytest.fixture(scope="module")
-def smtp_server() -> Iterator[Mailbox]:
-    controller, box = start_smtp(SMTP)
-    yield box
-    controller.stop()
+from tests.actions.conftest import run as run_action
+from tests.actions.conftest import tracker
 
 
 @pytest.fixture
-def env(app_env, monkeypatch: pytest.MonkeyPatch, smtp_server: Mailbox):
-    """The action server's environment: the default calendar, mail to the local server."""
-    smtp_server.messages.clear()
-    monkeypatch.setenv("SMTP_HOST", "127.0.0.1")
-    monkeypatch.setenv("SMTP_PORT", str(SMTP))
-    monkeypatch.setenv("PUBLIC_URL", "http://127.0.0.1:8000")
-    monkeypatch.setenv("NOTIFY_EMAILS", "recrutement@ardoise.example")
-    get_settings.cache_clear()
-    settings = get_settings()
+def env(mail_env):
+    """The default calendar of events in the action server's database."""
+    settings, _ = mail_env
     with transaction(settings.database_url) as session:
         prepare_records(session=session, today=local_today(settings.office_timezone))
-    yield settings, smtp_server
-    get_settings.cache_clear()
+    return mail_env
 
 
-def tracker(
-    text: str,
-    *,
-    intent: str,
-    entities: dict[str, Any] | None = None,
-    sender: str = "conv-1",
-    language: str = "fr",
-) -> Tracker:
-    message = {
-        "text": text,
-        "intent": {"name": intent, "confidence": 1.0},
-        "entities": [{"entity": k, "value": v} for k, v in (entities or {}).items()],
-        "metadata": {},
-    }
-    return Tracker(sender, {"language": language}, message, [], False, None, None, "action_listen")
-
-
-async def run(action, current: Tracker) -> list[dict]:
-    dispatcher = CollectingDispatcher()
-    await action.run(dispatcher, current, {})
-    return dispatcher.messages
+async def run(action, current) -> list[dict]:
+    messages, _ = await run_action(action, current)
+    return messages
 
 
 def customs(messages: list[dict], kind: str) -> list[dict]:

@@ -7,13 +7,11 @@ from now on, so each test reads the offer it got and books from it.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
-from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import select
 
 from actions.answer import ActionAnswer
@@ -25,77 +23,24 @@ from actions.meetings import (
     ActionMyBooking,
 )
 from bot.core.db import transaction
-from bot.core.settings import get_settings
 from bot.meetings.chat import read_wish
 from bot.meetings.defaults import load_defaults, seed_ambassadors
 from bot.meetings.models import Booking
 from bot.meetings.slots import parse_slot_id
-from tests.conftest import port
-from tests.inbox_servers import Mailbox, start_smtp
-
-SMTP = port(29125)
-
-
-@pytest.fixture(scope="module")
-def smtp_server() -> Iterator[Mailbox]:
-    controller, box = start_smtp(SMTP)
-    yield box
-    controller.stop()
+from tests.actions.conftest import run, tracker
 
 
 @pytest.fixture
-def env(app_env, monkeypatch: pytest.MonkeyPatch, smtp_server: Mailbox):
-    """The action server's environment: default ambassadors, mail to the local server."""
-    smtp_server.messages.clear()
-    monkeypatch.setenv("SMTP_HOST", "127.0.0.1")
-    monkeypatch.setenv("SMTP_PORT", str(SMTP))
-    monkeypatch.setenv("NOTIFY_EMAILS", "recrutement@ardoise.example")
-    monkeypatch.setenv("PUBLIC_URL", "http://127.0.0.1:8000")
-    get_settings.cache_clear()
-    settings = get_settings()
+def env(mail_env):
+    """The default ambassadors in the action server's database."""
+    settings, _ = mail_env
     with transaction(settings.database_url) as session:
         seed_ambassadors(session=session, defaults=load_defaults())
-    yield settings, smtp_server
-    get_settings.cache_clear()
+    return mail_env
 
 
 def command(intent: str, entities: dict[str, Any] | None = None) -> str:
     return f"/{intent}{json.dumps(entities)}" if entities else f"/{intent}"
-
-
-def tracker(
-    text: str,
-    *,
-    intent: str,
-    entities: dict[str, Any] | None = None,
-    sender: str = "conv-1",
-    language: str = "fr",
-    timezone: str | None = None,
-    **slots: Any,
-) -> Tracker:
-    metadata = {"timezone": timezone} if timezone else {}
-    message = {
-        "text": text,
-        "intent": {"name": intent, "confidence": 1.0},
-        "entities": [{"entity": k, "value": v} for k, v in (entities or {}).items()],
-        "metadata": metadata,
-    }
-    return Tracker(
-        sender,
-        {"language": language, "offer": None, "meeting_team": None, **slots},
-        message,
-        [],
-        False,
-        None,
-        None,
-        "action_listen",
-    )
-
-
-async def run(action, current: Tracker) -> tuple[list[dict], list]:
-    dispatcher = CollectingDispatcher()
-    events = await action.run(dispatcher, current, {})
-    return dispatcher.messages, events
 
 
 def custom(messages: list[dict], kind: str) -> dict:

@@ -465,3 +465,86 @@ def test_an_ambassadors_fields_show_as_text_in_the_workspace(
     finally:
         context.close()
         next(stack_runs, None)
+
+
+# ---------------------------------------------------------------- open houses and reverse Q&As
+
+
+def test_registration_names_and_questions_show_as_text_in_the_console_and_workspace(
+    browser: Browser, tmp_path_factory: pytest.TempPathFactory
+):
+    """Issue 12: a registration's first name and a reverse Q&A question, stored as is (as
+    if validation had let them through), are rendered inert in the console's check-in,
+    lists and host view, and in the workspace's registrations and questions of a date."""
+    from sqlalchemy import select
+
+    from bot.events.models import PanelQuestion, Registration
+    from tests.conftest import port
+    from tests.handoff.event_data import ask, open_house, reverse_qa, set_capacity, sign_up
+    from tests.security.attacks import web_stack
+
+    stack_runs = web_stack(tmp_path_factory.mktemp("xss-events"), port(18770))
+    stack = next(stack_runs)
+    context, hr_context = unguarded(browser), unguarded(browser)
+    try:
+        url = stack.db_url
+        with transaction(url) as session:
+            add_user(
+                session=session,
+                login="event-watcher",
+                display_name="Event Watcher",
+                role="recruiter",
+                password=PASSWORD,
+            )
+            add_user(
+                session=session, login="event-hr", display_name="HR", role="hr", password=PASSWORD
+            )
+        house, panel = open_house(url, days=8), reverse_qa(url, days=9)
+        set_capacity(url, house, len(XSS) - 3)  # the last ones wait: the waitlist shows them too
+        for number, typed in enumerate(XSS.values()):
+            seated = sign_up(url, house, f"Guest{number}")
+            asker = sign_up(url, panel, f"Asker{number}")
+            asked = ask(url, asker, f"Question {number} ?")
+            with transaction(url) as session:
+                for registration in (seated, asker):
+                    session.get(Registration, registration.id).first_name = typed[:80]
+                session.execute(
+                    select(PanelQuestion).where(PanelQuestion.public_id == asked)
+                ).scalar_one().text = typed
+
+        page = new_page(context)
+        page.goto(f"{stack.url}/console")
+        page.fill("#login", "event-watcher")
+        page.fill("#password", PASSWORD)
+        page.click("button[type=submit]")
+        for event, rows in ((house, "#detail .registration"), (panel, "#detail .question")):
+            page.locator(f'#events .event-item[data-event="{event}"]').click()
+            expect(page.locator(rows)).to_have_count(len(XSS), timeout=10_000)
+            for typed in XSS.values():
+                expect(page.locator("#detail")).to_contain_text(visible_part(typed))
+            assert_inert(page, page.locator("body"))
+
+        hr = new_page(hr_context)  # a second profile: one sign-in per browser profile
+        hr.goto(f"{stack.url}/console/login")
+        hr.fill("#login", "event-hr")
+        hr.fill("#password", PASSWORD)
+        hr.click("button[type=submit]")
+        hr.wait_for_url(re.compile(r"/console/hr"))
+        hr.click("a[data-tab=records]")
+        page = hr
+        for event in (house, panel):
+            row = page.locator(f'tr[data-record="{event}"]')
+            row.get_by_role("button", name="Places et inscriptions").click()
+            date = page.locator(f'.date-panel[data-record="{event}"]')
+            expect(date.locator(".date-registrations .registration")).to_have_count(
+                len(XSS), timeout=10_000
+            )
+            if event == panel:
+                expect(date.locator(".hr-question")).to_have_count(len(XSS), timeout=10_000)
+            for typed in XSS.values():
+                expect(date).to_contain_text(visible_part(typed))
+            assert_inert(page, page.locator("body"))
+    finally:
+        context.close()
+        hr_context.close()
+        next(stack_runs, None)

@@ -1,4 +1,5 @@
-// The recruiter console: live queue, conversation detail, claim, live chat, hand back.
+// The recruiter console: live queue, conversation detail, claim, live chat, hand back,
+// team coffees, and open houses / reverse Q&As (registrations, check-in, host's questions).
 // Every text from candidates or colleagues is put in the page with textContent.
 "use strict";
 
@@ -73,6 +74,7 @@
 
   function loadDetail(conversation, focus) {
     selected = conversation;
+    if (openEvent !== null) { openEvent = null; main.removeAttribute("data-event"); renderEvents(); }
     return api("GET", "/console/api/conversations/" + encodeURIComponent(conversation)).then(function (reply) {
       if (reply.status !== 200) { return; }
       detail = reply.data;
@@ -327,6 +329,265 @@
   });
   coffeeMore.addEventListener("click", function () { loadCoffees(true); });
 
+  // ------------------------------------------------------------ open houses and reverse Q&As
+
+  var REGISTRATION_STATUS = {
+    confirmed: "confirmé·e", offered: "place proposée", waitlisted: "liste d'attente",
+    cancelled: "annulé·e", expired: "offre expirée"
+  };
+  var ENDED_BY = { candidate: "par le candidat", offer: "offre non confirmée à temps", event: "date annulée" };
+  var EVENT_ERRORS = {
+    registration_closed: "Seule une inscription confirmée se pointe.",
+    registration_unknown: "Inscription introuvable.",
+    attendance_unknown: "Présence inconnue.",
+    event_unknown: "Cet événement n'existe pas (ou plus).",
+    question_unknown: "Question introuvable.",
+    answered_invalid: "Valeur « répondu » invalide.",
+    status_unknown: "Statut de question invalide."
+  };
+  var EVENT_PAGE = 10;
+  var eventWhen = "upcoming";
+  var eventItems = [];
+  var eventShown = EVENT_PAGE;
+  var openEvent = null;     // id of the date shown in the main area
+  var eventFocus = null;    // the button to focus again once the date is drawn anew
+  var eventList = document.getElementById("events");
+  var eventFeedback = document.getElementById("events-feedback");
+  var eventMore = document.getElementById("events-more");
+
+  function errorText(reply) {
+    return EVENT_ERRORS[reply.data && reply.data.code] || (reply.data && reply.data.error) || "Erreur";
+  }
+
+  // "2026-12-10" (office day) -> "jeudi 10 décembre 2026": the date is the office's, not the browser's.
+  function eventDay(iso) {
+    var d = new Date(iso + "T12:00:00Z");
+    return isNaN(d) ? String(iso) : d.toLocaleDateString("fr-FR",
+      { weekday: "long", day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
+  }
+
+  function eventWhenText(e) {
+    return eventDay(e.date) + (e.end_date && e.end_date !== e.date ? " → " + eventDay(e.end_date) : "") +
+      (e.start_time ? ", " + e.start_time + (e.end_time ? "–" + e.end_time : "") : "");
+  }
+
+  function seatsText(e) {
+    var parts = ["places " + e.seats_taken + "/" + e.capacity];
+    if (e.waitlist) { parts.push("liste d'attente " + e.waitlist); }
+    if (e.questions) { parts.push(e.questions + " question(s)"); }
+    if (e.attended || e.no_shows) { parts.push(e.attended + " présent·e(s), " + e.no_shows + " absent·e(s)"); }
+    return parts.join(" · ");
+  }
+
+  function loadEvents() {
+    return api("GET", "/console/api/events?when=" + eventWhen).then(function (reply) {
+      if (reply.status !== 200) { eventFeedback.textContent = errorText(reply); return; }
+      eventItems = reply.data.events || [];
+      renderEvents();
+    });
+  }
+
+  function renderEvents() {
+    eventList.textContent = "";
+    eventItems.slice(0, eventShown).forEach(function (e) {
+      var button = el("button", { type: "button", "class": "item event-item" + (e.status === "cancelled" ? " cancelled" : ""),
+        "data-event": String(e.id), "aria-current": e.id === openEvent ? "true" : null }, [
+        el("span", { "class": "tags" }, [
+          el("span", { "class": "kind", text: e.name || e.kind }),
+          e.status === "cancelled" ? el("span", { "class": "status", text: "annulé" }) : null
+        ]),
+        el("span", { "class": "when", text: eventWhenText(e) }),
+        el("span", { "class": "wait seats", text: seatsText(e) })
+      ]);
+      button.addEventListener("click", function () { showEvent(e.id, true); });
+      eventList.appendChild(el("li", {}, [button]));
+    });
+    document.getElementById("events-count").textContent = String(eventItems.length);
+    document.getElementById("events-empty").hidden = eventItems.length > 0;
+    eventMore.hidden = eventItems.length <= eventShown;
+  }
+
+  ["upcoming", "past"].forEach(function (when) {
+    document.getElementById("events-" + when).addEventListener("click", function () {
+      eventWhen = when;
+      eventShown = EVENT_PAGE;
+      ["upcoming", "past"].forEach(function (other) {
+        document.getElementById("events-" + other).setAttribute("aria-pressed", other === when ? "true" : "false");
+      });
+      eventFeedback.textContent = "";
+      loadEvents();
+    });
+  });
+  eventMore.addEventListener("click", function () { eventShown += EVENT_PAGE; renderEvents(); });
+
+  // One date in the main area: check-in first (the list ticked on a phone on the day),
+  // then seats offered, the waitlist, ended registrations and, for a reverse Q&A, the questions.
+  function showEvent(eventId, focus) {
+    openEvent = eventId;
+    selected = null;
+    detail = null;
+    main.removeAttribute("data-conversation");
+    renderQueue();
+    renderEvents();
+    var path = "/console/api/events/" + encodeURIComponent(eventId);
+    return Promise.all([api("GET", path + "/registrations"), api("GET", path + "/questions")]).then(function (replies) {
+      if (openEvent !== eventId) { return; }
+      if (replies[0].status !== 200) { eventFeedback.textContent = errorText(replies[0]); return; }
+      var questions = replies[1].status === 200 ? replies[1].data.questions || [] : [];
+      renderEvent(replies[0].data, questions);
+      if (focus) { main.focus(); main.scrollIntoView({ block: "start" }); }
+    });
+  }
+
+  function focusKey() {
+    var active = document.activeElement;
+    return active && main.contains(active) ? active.getAttribute("data-key") : null;
+  }
+
+  function renderEvent(data, questions) {
+    var e = data.event;
+    var rows = data.registrations || [];
+    var key = eventFocus || focusKey();
+    eventFocus = null;
+    main.textContent = "";
+    main.setAttribute("data-event", String(e.id));
+    var feedback = el("p", { "class": "feedback", id: "event-feedback", role: "alert" });
+    var csv = el("a", { "class": "button csv", href: "/console/api/events/" + encodeURIComponent(e.id) + "/registrations.csv",
+      download: "", text: "Télécharger les inscriptions (CSV)" });
+    var place = e.online ? "En ligne" + (e.video_url ? " · " + e.video_url : "") : (e.place_fr || e.place_en || "");
+    main.appendChild(el("section", { "class": "head event-head", "aria-labelledby": "event-title" }, [
+      el("h2", { id: "event-title", text: (e.name || e.kind) + " · " + eventWhenText(e) }),
+      place ? el("p", { "class": "meta place", text: place }) : null,
+      el("p", { "class": "meta seats", text: seatsText(e) + (e.status === "cancelled" ? " · date annulée" : "") }),
+      el("div", { "class": "actions" }, [csv]),
+      feedback
+    ]));
+
+    function reload() { return showEvent(e.id, false); }
+    // A reverse Q&A's host needs the questions during the session: they come first there.
+    var hostFirst = e.kind === "reverse_qa";
+    if (hostFirst) { main.appendChild(hostQuestions(questions, feedback, reload)); }
+
+    var confirmed = rows.filter(function (r) { return r.status === "confirmed"; });
+    var checkin = el("ul", { "class": "checkin-list" }, confirmed.map(function (r) {
+      var state = r.attendance === "attended" ? "présent·e" : r.attendance === "no_show" ? "absent·e" : "pas encore pointé·e";
+      var item = el("li", { "class": "registration checkin-row" + (r.attendance ? " " + r.attendance : ""), "data-id": r.id }, [
+        el("p", { "class": "person" }, [
+          el("strong", { "class": "name", text: r.first_name }),
+          el("span", { "class": "seat", text: " · place " + r.seat })
+        ]),
+        el("p", { "class": "email", text: r.email }),
+        el("p", { "class": "mark-state", text: state + (r.attendance_by ? " (noté par " + r.attendance_by + ")" : "") })
+      ]);
+      var marks = el("div", { "class": "marks", role: "group", "aria-label": "Présence de " + r.first_name });
+      [["attended", "Présent·e"], ["no_show", "Absent·e"]].forEach(function (spec) {
+        var pressed = r.attendance === spec[0];
+        var button = el("button", { type: "button", "class": "checkin " + spec[0], text: spec[1],
+          "aria-pressed": pressed ? "true" : "false", "data-key": "mark-" + r.id + "-" + spec[0] });
+        button.addEventListener("click", function () {
+          button.disabled = true;
+          eventFocus = button.getAttribute("data-key");
+          // A second tap on the pressed mark clears it (a tap on the wrong row).
+          api("POST", "/console/api/registrations/" + encodeURIComponent(r.id) + "/attendance",
+            { attendance: pressed ? null : spec[0] }).then(function (reply) {
+            if (reply.status !== 200) { feedback.textContent = errorText(reply); button.disabled = false; return; }
+            return reload();
+          });
+        });
+        marks.appendChild(button);
+      });
+      item.appendChild(marks);
+      return item;
+    }));
+    main.appendChild(el("section", { "class": "checkin-box", "aria-labelledby": "checkin-title" }, [
+      el("h3", { id: "checkin-title", text: "Pointage · " + confirmed.length + " inscrit·e(s) confirmé·e(s)" }),
+      confirmed.length ? checkin : el("p", { "class": "empty", text: "Aucune inscription confirmée." })
+    ]));
+
+    function person(r, extra) {
+      return el("li", { "class": "registration " + r.status, "data-id": r.id }, [
+        el("strong", { "class": "name", text: r.first_name }),
+        document.createTextNode(" · "),
+        el("span", { "class": "email", text: r.email }),
+        document.createTextNode(" · " + String(r.language || "").toUpperCase() + (extra ? " · " + extra : ""))
+      ]);
+    }
+    var offered = rows.filter(function (r) { return r.status === "offered"; });
+    if (offered.length) {
+      main.appendChild(el("section", { "class": "offers", "aria-labelledby": "offers-title" }, [
+        el("h3", { id: "offers-title", text: "Places proposées, en attente de réponse" }),
+        el("ul", { "class": "people" }, offered.map(function (r) {
+          return person(r, "place " + r.seat + (r.offer_expires_at ? ", à confirmer avant le " +
+            new Date(r.offer_expires_at).toLocaleString("fr-FR", { dateStyle: "short", timeStyle: "short" }) : ""));
+        }))
+      ]));
+    }
+    var waiting = rows.filter(function (r) { return r.status === "waitlisted"; });
+    main.appendChild(el("section", { "class": "waitlist", "aria-labelledby": "waitlist-title" }, [
+      el("h3", { id: "waitlist-title", text: "Liste d'attente · " + waiting.length }),
+      waiting.length ? el("ul", { "class": "people" }, waiting.map(function (r) { return person(r, "n° " + r.position); })) :
+        el("p", { "class": "empty", text: "Personne en liste d'attente." })
+    ]));
+    var ended = rows.filter(function (r) { return r.status === "cancelled" || r.status === "expired"; });
+    if (ended.length) {
+      main.appendChild(el("section", { "class": "ended", "aria-labelledby": "ended-title" }, [
+        el("h3", { id: "ended-title", text: "Inscriptions terminées · " + ended.length }),
+        el("ul", { "class": "people" }, ended.map(function (r) {
+          return person(r, (REGISTRATION_STATUS[r.status] || r.status) + (r.ended_by ? " (" + (ENDED_BY[r.ended_by] || r.ended_by) + ")" : ""));
+        }))
+      ]));
+    }
+    if (!hostFirst && questions.length) {
+      main.appendChild(hostQuestions(questions, feedback, reload));
+    }
+    if (key) {
+      var again = main.querySelector('[data-key="' + key + '"]');
+      if (again) { again.focus(); }
+    }
+  }
+
+  // The host's view of a reverse Q&A: most voted first, never who asked.
+  function hostQuestions(questions, feedback, reload) {
+    var list = el("ol", { "class": "host-questions" }, questions.map(function (q) {
+      var item = el("li", { "class": "question" + (q.answered ? " answered" : "") + (q.status === "hidden" ? " hidden-question" : ""),
+        "data-id": q.id }, [
+        el("p", { "class": "votes", text: q.votes + " vote" + (q.votes > 1 ? "s" : "") +
+          (q.status === "hidden" ? " · masquée aux candidats" : "") + (q.answered ? " · répondue" : "") }),
+        el("p", { "class": "text", text: q.text })
+      ]);
+      var answered = el("button", { type: "button", "class": "answered-toggle", text: "Répondu",
+        "aria-pressed": q.answered ? "true" : "false", "data-key": "answered-" + q.id });
+      answered.addEventListener("click", function () {
+        answered.disabled = true;
+        eventFocus = answered.getAttribute("data-key");
+        api("POST", "/console/api/questions/" + encodeURIComponent(q.id) + "/answered", { answered: !q.answered })
+          .then(function (reply) {
+            if (reply.status !== 200) { feedback.textContent = errorText(reply); answered.disabled = false; return; }
+            return reload();
+          });
+      });
+      var hidden = q.status === "hidden";
+      var visibility = el("button", { type: "button", "class": "visibility", text: hidden ? "Afficher" : "Masquer",
+        "data-key": "visibility-" + q.id });
+      visibility.addEventListener("click", function () {
+        visibility.disabled = true;
+        eventFocus = visibility.getAttribute("data-key");
+        api("POST", "/console/api/questions/" + encodeURIComponent(q.id) + "/status", { status: hidden ? "open" : "hidden" })
+          .then(function (reply) {
+            if (reply.status !== 200) { feedback.textContent = errorText(reply); visibility.disabled = false; return; }
+            return reload();
+          });
+      });
+      item.appendChild(el("div", { "class": "marks", role: "group", "aria-label": "Question " + q.id }, [answered, visibility]));
+      return item;
+    }));
+    return el("section", { "class": "questions-box", "aria-labelledby": "questions-title" }, [
+      el("h3", { id: "questions-title", text: "Questions des candidats · " + questions.length }),
+      el("p", { "class": "meta", text: "Classées par votes ; les candidats ne voient pas les questions masquées." }),
+      questions.length ? list : el("p", { "class": "empty", text: "Aucune question pour l'instant." })
+    ]);
+  }
+
   // ------------------------------------------------------------ search
 
   document.getElementById("search").addEventListener("submit", function (event) {
@@ -366,12 +627,18 @@
       loadQueue();
       loadCallbacks();
       loadCoffees(false);
+      loadEvents();
+      if (openEvent !== null) { showEvent(openEvent, false); }
     });
     socket.addEventListener("message", function (event) {
       var message = JSON.parse(event.data);
       if (message.type === "queue") { loadQueue(); }
       else if (message.type === "callbacks") { loadCallbacks(); }
       else if (message.type === "coffees") { loadCoffees(false); }
+      else if (message.type === "events" || message.type === "questions") {
+        loadEvents();
+        if (openEvent !== null) { showEvent(openEvent, false); }
+      }
       else if (message.type === "line" && message.conversation === selected && detail) {
         detail.transcript.push(message.line);
         var list = document.getElementById("transcript");

@@ -1,4 +1,5 @@
-// The HR workspace: articles, inbox, events and positions, ambassadors, model, dashboard, audit log.
+// The HR workspace: articles, inbox, events and positions (with a date's seats, cancellation and
+// reverse Q&A questions), ambassadors, team coffees, model, dashboard, audit log.
 // Everything HR, candidates or colleagues typed goes into the page with textContent only.
 "use strict";
 
@@ -144,7 +145,7 @@
 
   var routes = {
     articles: showArticles, article: showEditor, "new": showEditor, inbox: showInbox,
-    records: showRecords, ambassadors: showAmbassadors, model: showModel, dashboard: showDashboard, audit: showAudit
+    records: showRecords, ambassadors: showAmbassadors, coffees: showCoffees, model: showModel, dashboard: showDashboard, audit: showAudit
   };
 
   function route() {
@@ -627,12 +628,16 @@
     return form;
   }
 
-  function loadRecords(kind, section) {
+  function loadRecords(kind, section, message) {
     var head = section.querySelector("h3");
     section.textContent = "";
     section.appendChild(head);
+    var said = el("div", { "class": "records-result", "aria-live": "polite" }, [message || null]);
+    section.appendChild(said);
     var here = stillHere();
-    api("GET", API + "/" + kind).then(function (reply) {
+    // Past dates too, on request: HR turns a reverse Q&A's answers into drafts after the session.
+    var all = kind === "events" && sessionStorage.getItem("ws-past-events") === "1";
+    api("GET", API + "/" + kind + (all ? "?all=1" : "")).then(function (reply) {
       if (!here()) { return; }
       if (!reply.ok) { section.appendChild(notice(reply.data.error, "error")); return; }
       var rows = reply.data[kind] || [];
@@ -641,6 +646,16 @@
         editor.textContent = "";
         editor.appendChild(recordForm(kind, null, function (changed) { if (changed) { loadRecords(kind, section); } else { editor.textContent = ""; } }));
       }));
+      if (kind === "events") {
+        var past = el("input", { type: "checkbox", id: "past-events" });
+        past.checked = all;
+        past.addEventListener("change", function () {
+          sessionStorage.setItem("ws-past-events", past.checked ? "1" : "0");
+          loadRecords(kind, section);
+        });
+        section.appendChild(el("div", { "class": "field check" }, [past,
+          el("label", { "for": "past-events", text: "Afficher aussi les dates passées (questions des sessions terminées)" })]));
+      }
       section.appendChild(editor);
       var columns = kind === "events" ?
         [["kind", function (r) { return EVENT_KINDS[r.kind] || r.kind; }],
@@ -658,14 +673,279 @@
           editor.textContent = "";
           editor.appendChild(recordForm(kind, r, function (changed) { if (changed) { loadRecords(kind, section); } else { editor.textContent = ""; } }));
           editor.querySelector("input, select").focus();
-        }), confirming("Supprimer", "Supprimer cet enregistrement ?", function () {
-          api("DELETE", API + "/" + kind + "/" + encodeURIComponent(r.id)).then(function () { loadRecords(kind, section); });
+        }), kind === "events" && r.kind !== "team_coffee" ? button("Places et inscriptions", function () {
+          datePanel(r, editor, function (shown) { loadRecords(kind, section, shown); });
+          editor.scrollIntoView({ block: "nearest" });
+        }, "terms") : null, confirming("Supprimer", "Supprimer cet enregistrement ?", function () {
+          api("DELETE", API + "/" + kind + "/" + encodeURIComponent(r.id)).then(function (reply) {
+            if (!reply.ok) {
+              said.textContent = "";
+              said.appendChild(notice(deleteRefusal(reply.data), "error"));
+              return;
+            }
+            loadRecords(kind, section);
+          });
         }, "quiet")]));
         return row;
       }));
       section.appendChild(el("div", { "class": "table-wrap" }, [el("table", { "class": "grid" }, [
         el("thead", {}, [el("tr", {}, labels.map(function (l) { return el("th", { scope: "col", text: l }); }))]), body])]));
     });
+  }
+
+  // ------------------------------------------------------------ one date's registrations (issue 12)
+
+  // The 409 of a delete, said plainly: deleting would erase candidates' registrations.
+  function deleteRefusal(data) {
+    if (data.code !== "event_has_registrations") { return data.error || "Erreur"; }
+    return "Suppression impossible : " + data.registrations + " inscription(s) de candidat·e(s) à cette date. " +
+      "Annulez plutôt la date (« Places et inscriptions » puis « Annuler la date ») : les inscrits recevront nos " +
+      "excuses et les prochaines dates.";
+  }
+
+  // Seats, deadline (office time) and video link of a date, its cancellation, and for a
+  // reverse Q&A its questions, the answered ones becoming article drafts.
+  function datePanel(record, box, reloadList) {
+    box.textContent = "";
+    var panel = el("section", { "class": "date-panel", "data-record": String(record.id), "aria-label": "Places et inscriptions" });
+    box.appendChild(panel);
+    var here = stillHere();
+    api("GET", API + "/events/" + encodeURIComponent(record.id) + "/terms").then(function (reply) {
+      if (!here()) { return; }
+      if (!reply.ok) { panel.appendChild(notice(reply.data.error || "Erreur", "error")); return; }
+      renderDatePanel(panel, reply.data, reloadList);
+    });
+  }
+
+  function renderDatePanel(panel, terms, reloadList) {
+    panel.textContent = "";
+    panel.appendChild(el("h4", { text: (EVENT_KINDS[terms.kind] || terms.kind) + " du " + day(terms.date) }));
+    var seats = el("p", { "class": "meta seats", text: "Places prises : " + terms.seats_taken + " / " + terms.capacity +
+      " · liste d'attente : " + terms.waitlist + (terms.questions ? " · questions : " + terms.questions : "") +
+      (terms.status === "cancelled" ? " · date annulée" : "") });
+    panel.appendChild(seats);
+    var form = el("form", { "class": "terms-form", novalidate: true });
+    var capacity = input("capacity", terms.capacity_set, { type: "number", min: "1", max: "10000", step: "1",
+      placeholder: String(terms.default_capacity) });
+    var deadline = input("deadline", terms.deadline_set ? terms.deadline_local : "", { type: "datetime-local" });
+    deadline.setAttribute("placeholder", terms.deadline_local);
+    var video = input("video_url", terms.video_url, { type: "url", maxlength: "500", placeholder: "https://…" });
+    form.appendChild(field("Places", capacity, "vide : " + terms.default_capacity + " (par défaut)"));
+    form.appendChild(field("Clôture des inscriptions (heure du bureau)", deadline,
+      "vide : par défaut (" + terms.deadline_local.replace("T", " à ") + ")"));
+    form.appendChild(field("Lien visio", video, terms.online ? "envoyé aux inscrits" : "pour une date en ligne"));
+    var result = el("div", { "class": "terms-result", "aria-live": "polite" });
+    form.appendChild(el("div", { "class": "actions" }, [el("button", { type: "submit", "class": "primary", text: "Enregistrer les conditions" })]));
+    form.appendChild(result);
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var body = {
+        capacity: capacity.value.trim() === "" ? null : Number(capacity.value),
+        deadline: deadline.value || null,
+        video_url: video.value.trim() || null
+      };
+      api("PUT", API + "/events/" + encodeURIComponent(terms.id) + "/terms", body).then(function (reply) {
+        result.textContent = "";
+        [capacity, deadline, video].forEach(function (node) { node.removeAttribute("aria-invalid"); });
+        if (!reply.ok) {
+          var errors = reply.data.errors || {};
+          var controls = { capacity: capacity, deadline: deadline, video_url: video };
+          Object.keys(errors).forEach(function (k) { if (controls[k]) { controls[k].setAttribute("aria-invalid", "true"); } });
+          result.appendChild(notice(reply.data.error || "Erreur", "error"));
+          return;
+        }
+        renderDatePanel(panel, reply.data, reloadList);
+        panel.querySelector(".terms-result").appendChild(notice("Conditions enregistrées." + (reply.data.offers ?
+          " " + reply.data.offers + " place(s) proposée(s) à la liste d'attente." : "")));
+      });
+    });
+    panel.appendChild(form);
+
+    if (terms.status !== "cancelled") {
+      var cancelled = el("div", { "class": "cancel-result", "aria-live": "polite" });
+      panel.appendChild(el("div", { "class": "actions" }, [
+        confirming("Annuler la date", "Annuler cette date ? Les " + terms.seats_taken + " inscrit·e(s) et la liste d'attente " +
+          "recevront nos excuses et les prochaines dates.", function () {
+          api("POST", API + "/events/" + encodeURIComponent(terms.id) + "/cancel", {}).then(function (reply) {
+            if (!reply.ok) { cancelled.appendChild(notice(reply.data.error || "Erreur", "error")); return; }
+            var ended = reply.data.registrations_cancelled;
+            var told = reply.data.candidates_told;
+            reloadList(notice("Date annulée : " + ended + " inscription(s) annulée(s), " + told +
+              " candidat·e(s) prévenu·e(s) par e-mail." + (told < ended ? " " + (ended - told) +
+              " e-mail(s) n'ont pas pu partir (serveur de mail) : prévenez ces candidats autrement." : ""),
+              told < ended ? "warning" : ""));
+          });
+        }, "danger"),
+        cancelled
+      ]));
+    }
+    var people = el("div", { "class": "date-registrations" });
+    panel.appendChild(people);
+    loadDateRegistrations(terms.id, people);
+    if (terms.kind === "reverse_qa" || terms.questions) {
+      var questions = el("div", { "class": "date-questions" });
+      panel.appendChild(questions);
+      loadDateQuestions(terms.id, questions);
+    }
+  }
+
+  var REGISTRATION_STATUS = {
+    confirmed: "confirmé·e", offered: "place proposée", waitlisted: "liste d'attente",
+    cancelled: "annulé·e", expired: "offre expirée"
+  };
+  var ATTENDANCE_FR = { attended: "présent·e", no_show: "absent·e" };
+
+  // Who registered (read-only here; the check-in is in the console and its API), and the CSV.
+  function loadDateRegistrations(eventId, box) {
+    var here = stillHere();
+    var path = "/console/api/events/" + encodeURIComponent(eventId) + "/registrations";
+    api("GET", path).then(function (reply) {
+      if (!here()) { return; }
+      box.textContent = "";
+      box.appendChild(el("h4", { text: "Inscriptions" }));
+      if (!reply.ok) { box.appendChild(notice(reply.data.error || "Erreur", "error")); return; }
+      var rows = reply.data.registrations || [];
+      box.appendChild(el("p", {}, [el("a", { "class": "button csv", href: path + ".csv", download: "",
+        text: "Télécharger les inscriptions (CSV)" })]));
+      if (!rows.length) { box.appendChild(el("p", { "class": "empty", text: "Aucune inscription." })); return; }
+      box.appendChild(el("ul", { "class": "date-people" }, rows.map(function (r) {
+        var state = REGISTRATION_STATUS[r.status] || r.status;
+        if (r.seat) { state += ", place " + r.seat; }
+        if (r.position) { state += ", n° " + r.position; }
+        if (r.attendance) { state += ", " + (ATTENDANCE_FR[r.attendance] || r.attendance); }
+        return el("li", { "class": "registration " + r.status, "data-id": r.id }, [
+          el("strong", { "class": "name", text: r.first_name }), " · ",
+          el("span", { "class": "email", text: r.email }), " · " + state
+        ]);
+      })));
+    });
+  }
+
+  function loadDateQuestions(eventId, box) {
+    var here = stillHere();
+    api("GET", "/console/api/events/" + encodeURIComponent(eventId) + "/questions").then(function (reply) {
+      if (!here()) { return; }
+      box.textContent = "";
+      box.appendChild(el("h4", { text: "Questions des candidats" }));
+      if (!reply.ok) { box.appendChild(notice(reply.data.error || "Erreur", "error")); return; }
+      var questions = reply.data.questions || [];
+      if (!questions.length) { box.appendChild(el("p", { "class": "empty", text: "Aucune question." })); return; }
+      box.appendChild(el("p", { "class": "meta", text: "Une question répondue pendant la session devient un brouillon d'article : ce que les candidats demandent aux dirigeants, l'assistant le saura." }));
+      box.appendChild(el("ol", { "class": "hr-questions" }, questions.map(function (q) {
+        var state = [q.votes + " vote(s)", q.answered ? "répondue" : "pas encore répondue"];
+        if (q.status === "hidden") { state.push("masquée"); }
+        var item = el("li", { "class": "hr-question" + (q.answered ? " answered" : ""), "data-id": q.id }, [
+          el("p", { "class": "text", text: q.text }),
+          el("p", { "class": "meta", text: state.join(" · ") })
+        ]);
+        var action = el("div", { "class": "row-actions" });
+        item.appendChild(action);
+        function linkTo(articleId) {
+          action.textContent = "";
+          action.appendChild(el("a", { "class": "button draft-link", href: "#article/" + encodeURIComponent(articleId),
+            text: "Ouvrir le brouillon d'article (" + articleId + ")" }));
+        }
+        if (q.article) { linkTo(q.article); }
+        else if (q.answered) {
+          var make = button("Créer un brouillon d'article", function () {
+            make.disabled = true;
+            api("POST", API + "/questions/" + encodeURIComponent(q.id) + "/draft", {}).then(function (answer) {
+              if (answer.ok) { linkTo(answer.data.article_id); return; }
+              if (answer.data.code === "question_drafted" && answer.data.article_id) { linkTo(answer.data.article_id); return; }
+              make.disabled = false;
+              var problems = answer.data.errors ? answer.data.errors : null;
+              action.appendChild(problems && problems.length ? problemsList(problems) : notice(answer.data.error || "Erreur", "error"));
+            });
+          }, "primary draft");
+          action.appendChild(make);
+        }
+        return item;
+      })));
+    });
+  }
+
+  // ------------------------------------------------------------ team coffees (HR follows them too)
+
+  var COFFEE_STATUS = { confirmed: "confirmé", cancelled: "annulé", declined: "décliné par l'hôte" };
+  var COFFEE_ATTENDANCE = { attended: "venu·e", no_show: "absent·e" };
+  var COFFEE_ERRORS = {
+    coffee_not_started: "Ce café n'a pas encore eu lieu.",
+    coffee_not_held: "Ce café a été annulé ou décliné.",
+    coffee_unknown: "Café introuvable.",
+    attendance_unknown: "Présence inconnue."
+  };
+
+  function showCoffees(rest) {
+    var which = rest === "past" ? "past" : "upcoming";
+    title("Cafés équipe");
+    view.appendChild(el("p", { "class": "meta", text: "Les cafés réservés par les candidats avec les ambassadeurs ; après le café, notez s'ils sont venus." }));
+    var switcher = el("div", { "class": "when-tabs", role: "group", "aria-label": "Quels cafés" });
+    [["upcoming", "À venir"], ["past", "Passés"]].forEach(function (spec) {
+      var tab = button(spec[1], function () { window.location.hash = "#coffees/" + spec[0]; });
+      tab.id = "ws-coffees-" + spec[0];
+      tab.setAttribute("aria-pressed", spec[0] === which ? "true" : "false");
+      switcher.appendChild(tab);
+    });
+    view.appendChild(switcher);
+    var feedback = el("p", { "class": "feedback", id: "ws-coffees-feedback", role: "alert" });
+    var total = el("p", { "class": "meta", id: "ws-coffees-total" });
+    var list = el("ul", { "class": "list coffees-list", id: "ws-coffees" });
+    var more = button("Afficher plus", function () { load(true); });
+    more.hidden = true;
+    view.appendChild(feedback);
+    view.appendChild(total);
+    view.appendChild(list);
+    view.appendChild(more);
+    var items = [];
+    var here = stillHere();
+    function load(next) {
+      var offset = next ? items.length : 0;
+      return api("GET", "/console/api/coffees?when=" + which + "&offset=" + offset).then(function (reply) {
+        if (!here()) { return; }
+        if (!reply.ok) { feedback.textContent = reply.data.error || "Erreur"; return; }
+        items = next ? items.concat(reply.data.coffees || []) : reply.data.coffees || [];
+        list.textContent = "";
+        items.forEach(function (c) { list.appendChild(coffeeItem(c, feedback, function () { return load(false); })); });
+        total.textContent = reply.data.total + " café(s)";
+        if (!items.length) { list.appendChild(el("li", { "class": "empty", text: "Aucun café." })); }
+        more.hidden = items.length >= reply.data.total;
+      });
+    }
+    load(false);
+  }
+
+  function coffeeItem(c, feedback, reload) {
+    var state = COFFEE_STATUS[c.status] || c.status;
+    if (c.attendance) { state += " · " + (COFFEE_ATTENDANCE[c.attendance] || c.attendance); }
+    var item = el("li", { "class": "coffee " + c.status, "data-id": c.id }, [
+      el("p", { "class": "when" }, [el("strong", { text: c.when })]),
+      el("p", { "class": "who-line" }, [
+        el("span", { "class": "candidate", text: c.candidate }), " · ",
+        el("a", { href: "mailto:" + encodeURIComponent(c.email).replace("%40", "@"), text: c.email }),
+        " · " + String(c.language).toUpperCase()
+      ]),
+      el("p", { "class": "host", text: "Avec " + c.host + (c.host_role ? " (" + c.host_role + ")" : "") }),
+      c.note ? el("p", { "class": "note", text: c.note }) : null,
+      el("p", { "class": "coffee-status", text: state + (c.attendance_by ? " (noté par " + c.attendance_by + ")" : "") })
+    ]);
+    if (c.markable) {
+      var marks = el("div", { "class": "marks", role: "group", "aria-label": "Présence de " + c.candidate });
+      [["attended", "Venu·e"], ["no_show", "Absent·e"]].forEach(function (spec) {
+        var mark = el("button", { type: "button", "class": "mark " + spec[0], text: spec[1],
+          "aria-pressed": c.attendance === spec[0] ? "true" : "false" });
+        mark.addEventListener("click", function () {
+          mark.disabled = true;
+          api("POST", "/console/api/coffees/" + encodeURIComponent(c.id) + "/attendance", { attendance: spec[0] })
+            .then(function (reply) {
+              feedback.textContent = reply.ok ? "" : COFFEE_ERRORS[reply.data.code] || reply.data.error || "Erreur";
+              return reload();
+            });
+        });
+        marks.appendChild(mark);
+      });
+      item.appendChild(marks);
+    }
+    return item;
   }
 
   // ------------------------------------------------------------ ambassadors (team coffees)
