@@ -8,13 +8,14 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.events import ARTICLE_EVENTS, dates_for, offer_dates
+from actions.meetings import ActionMeetTeam
 from actions.reading import candidate_language, candidate_timezone
-from bot.candidate.answering import respond
+from bot.candidate.answering import RETRIEVAL_INTENT, decide, respond
 from bot.core import replies
 from bot.core.db import in_transaction
-from bot.core.settings import get_settings
+from bot.core.settings import Settings, get_settings
 from bot.core.texts import text
-from bot.meetings.chat import ANY_TEAM, ARTICLE_TEAMS
+from bot.meetings.chat import ANY_TEAM, ARTICLE_TEAMS, meeting_request
 from bot.meetings.messages import TEAMS
 from bot.records.service import local_today
 
@@ -27,6 +28,8 @@ class ActionAnswer(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         settings = get_settings()
+        if wants_a_coffee(tracker.latest_message, settings):
+            return await ActionMeetTeam().run(dispatcher, tracker, domain)
         language = candidate_language(tracker)
         today = local_today(settings.office_timezone)
         # In a worker thread: the action server runs every action on one event loop.
@@ -89,3 +92,31 @@ def coffee_button(team: str, language: str) -> dict[str, str]:
         label = TEAMS.get(language, TEAMS["en"]).get(team, team)
         title = text("coffee_team_button", language, team=label)
     return {"title": title, "payload": replies.command("meet_team", {"team": team})}
+
+
+# How sure the model must be that a message asks to meet someone, when no article fits.
+MEET_TEAM_SECOND_OPINION = 0.2
+
+
+def wants_a_coffee(parse: dict, settings: Settings) -> bool:
+    """A message the model read as a question without a sure article, but which asks to
+    meet someone who works here: the model's second choice, or its words say so."""
+    intent = (parse.get("intent") or {}).get("name")
+    if intent not in (RETRIEVAL_INTENT, "nlu_fallback", "out_of_scope"):
+        return False
+    decision = decide(
+        parse,
+        answer_threshold=settings.answer_threshold,
+        clarify_threshold=settings.clarify_threshold,
+    )
+    if decision.kind == "answer":
+        return False
+    meet = next(
+        (
+            i.get("confidence") or 0.0
+            for i in parse.get("intent_ranking") or []
+            if i.get("name") == "meet_team"
+        ),
+        0.0,
+    )
+    return meet >= MEET_TEAM_SECOND_OPINION or meeting_request(parse.get("text") or "")

@@ -666,7 +666,9 @@ def compute(
             )
         ),
         coffee=coffee,
-        events=event_funnels(session, tracker_session, bounds, naive),
+        events=event_funnels(
+            session=session, tracker_session=tracker_session, bounds=bounds, naive=naive
+        ),
     )
 
 

@@ -128,6 +128,7 @@ def _asked(tracker_session: Session, bounds: Sequence[datetime]) -> dict[str, se
 
 
 def event_funnels(
+    *,
     session: Session,
     tracker_session: Session,
     bounds: Sequence[datetime],

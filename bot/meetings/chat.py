@@ -104,6 +104,55 @@ ENGINEERING_WORDS = (
     "engineering",
     "ingenierie",
 )
+# Words of a wish to meet someone, and of the someone (folded), for a request the model
+# did not read as one (`meeting_request`).
+MEETING_VERBS = (
+    "rencontrer",
+    "rencontre",
+    "parler",
+    "discuter",
+    "echanger",
+    "echange",
+    "papoter",
+    "cafe",
+    "coffee",
+    "meet",
+    "meeting",
+    "talk",
+    "chat",
+    "speak",
+    "visio",
+)
+PEOPLE_WORDS = (
+    "membre",
+    "membres",
+    "salarie",
+    "salaries",
+    "salariee",
+    "employe",
+    "employes",
+    "employee",
+    "employees",
+    "collaborateur",
+    "collaborateurs",
+    "collaboratrice",
+    "quelqu'un",
+    "quelqu un",
+    "qqn",
+    "someone",
+    "somebody",
+    "member",
+    "members",
+    "staff",
+    "people",
+    "person",
+    "personne",
+    "equipe",
+    "equipes",
+    "team",
+    "teams",
+)
+NOT_A_MEETING = ("recrut", "recruit", "rh ", "hr ", "entretien", "interview")
 # Articles about a team: answering one offers a coffee with that team (ANY_TEAM: ask which).
 ARTICLE_TEAMS: dict[str, str] = {
     "team-platform": "platform",
@@ -159,6 +208,19 @@ def read_wish(text: str, *, topics: Sequence[str] = ()) -> Wish | None:
     if topic is not None:
         return Wish(None, topic)
     return None
+
+
+def meeting_request(text: str) -> bool:
+    """Whether a message asks to meet someone who works here (a verb of meeting and a
+    person or a team), and not a recruiter or an interview: what the assistant checks
+    when the model found no article to answer with."""
+    words = fold(text)
+    if any(word in words for word in NOT_A_MEETING):
+        return False
+    if not any(_has(words, verb) for verb in MEETING_VERBS):
+        return False
+    people = PEOPLE_WORDS + ENGINEERING_WORDS
+    return read_wish(text) is not None or any(_has(words, word) for word in people)
 
 
 def all_topics(session: Session) -> list[str]:

@@ -456,3 +456,66 @@ async def test_move_offers_other_slots_then_moves(env):
         ),
     )
     assert custom(refused, "booking")["code"] == "booking_not_yours"
+
+
+# ------------------------------------------------------------------ a request the model missed
+
+
+def parse(text: str, intent: str, confidence: float, **others: float) -> dict:
+    """A parse as Rasa gives it: the intent ranking and the article ranking."""
+    ranking = [{"name": intent, "confidence": confidence}] + [
+        {"name": name, "confidence": value} for name, value in others.items()
+    ]
+    return {
+        "text": text,
+        "intent": {"name": intent, "confidence": confidence},
+        "intent_ranking": ranking,
+        "response_selector": {
+            "faq": {
+                "ranking": [
+                    {"intent_response_key": "faq/job-product-designer", "confidence": 0.3},
+                    {"intent_response_key": "faq/reverse-interview", "confidence": 0.25},
+                ]
+            }
+        },
+    }
+
+
+@pytest.mark.parametrize(
+    ("message", "wanted"),
+    [
+        # words of meeting and of someone who works here, no sure article: a coffee
+        (parse("j'aimerais bien rencontrer un membre de l'équipe design", "faq", 0.47), True),
+        (parse("can I speak with a designer before I apply?", "faq", 0.98), True),
+        # the model's second choice is a coffee
+        (parse("une demi-heure avec une designer ?", "faq", 0.6, meet_team=0.3), True),
+        # a recruiter or an interview is not a coffee
+        (parse("je voudrais parler à un recruteur de l'équipe", "faq", 0.5), False),
+        (parse("can I talk to the team during the interview?", "faq", 0.9), False),
+        # no meeting word, no second opinion: an honest "I don't know"
+        (parse("what do your designers earn?", "faq", 0.9, meet_team=0.05), False),
+    ],
+)
+def test_a_request_to_meet_that_the_model_missed_still_gets_a_coffee(app_env, message, wanted):
+    from actions.answer import wants_a_coffee
+
+    assert wants_a_coffee(message, app_env) is wanted
+
+
+def test_a_sure_answer_is_never_turned_into_a_coffee(app_env):
+    from actions.answer import wants_a_coffee
+
+    sure = parse("can I talk to someone about the design team?", "faq", 0.99)
+    sure["response_selector"]["faq"]["ranking"] = [
+        {"intent_response_key": "faq/team-design", "confidence": 0.97}
+    ]
+    assert wants_a_coffee(sure, app_env) is False
+
+
+async def test_the_answer_action_offers_the_coffee_for_such_a_request(env):
+    current = tracker("j'aimerais bien rencontrer un membre de l'équipe design", intent="faq")
+    current.latest_message.update(
+        parse("j'aimerais bien rencontrer un membre de l'équipe design", "faq", 0.47)
+    )
+    messages, _ = await run(ActionAnswer(), current)
+    assert [h["team"] for h in custom(messages, "meeting_offer")["hosts"]] == ["design"]

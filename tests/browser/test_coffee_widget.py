@@ -13,7 +13,9 @@ from email.message import Message
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from bot.core.db import transaction
 from bot.core.texts import text
+from bot.meetings.defaults import prepare_ambassadors
 from bot.meetings.views import TEXTS as PAGE_TEXTS
 from tests.browser.conftest import screenshot
 
@@ -65,6 +67,14 @@ CASES = [
 ]
 
 
+@pytest.fixture(scope="module")
+def ambassadors(assistant) -> None:
+    """The default ambassadors in the running assistant's database (a no-op when the
+    start-up already put them there)."""
+    with transaction(assistant.settings.database_url) as session:
+        prepare_ambassadors(session=session)
+
+
 def wait_for_focus(page: Page, name: str) -> None:
     """Wait until the widget's field called `name` has the focus (inside the shadow root)."""
     page.wait_for_function(
@@ -95,7 +105,7 @@ def candidate_bubbles(page: Page) -> list[str]:
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_a_candidate_books_a_coffee_in_the_widget_and_cancels_it_from_the_email(
-    browser: Browser, assistant, mailbox, case: Case
+    browser: Browser, assistant, ambassadors, mailbox, case: Case
 ):
     email = f"ada-{uuid.uuid4().hex[:8]}@example.org"
     context = browser.new_context(

@@ -153,6 +153,8 @@ def test_a_candidate_asks_and_upvotes_on_the_session_page_at_phone_width(
     expect(own.locator("form.vote")).to_have_count(0)  # one's own question: no vote
 
     button = other.locator("form.vote button")
+    phone.wait_for_load_state("load")  # the page's stylesheet applied (the redirect reloaded it)
+    expect(button).to_have_css("min-width", "96px")
     box = button.bounding_box()
     assert box is not None and box["height"] >= 44 and box["width"] >= 44, box
     button.click()

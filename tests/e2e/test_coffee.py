@@ -7,6 +7,7 @@ coffee offer or to the one short question about the team, in its language.
 from __future__ import annotations
 
 import json
+from email.header import decode_header, make_header
 
 import pytest
 from sqlalchemy import select
@@ -37,7 +38,7 @@ REQUESTS = {
     "en": [
         "Could I have an informal chat with one of your engineers?",
         "I'd love to grab a virtual coffee with somebody on the data team",
-        "Would one of your designers have half an hour to tell me about their job?",
+        "Could I have a video call with someone in your design team?",
         "I'd like to book a coffee with a person from the platform team",
         "Can you set me up with a mobile developer for a quick chat?",
         "Any chance I could meet someone from customer success?",
@@ -128,7 +129,7 @@ def test_book_ask_and_cancel_over_rest_in_french(coffees, mailbox):
     assert confirmed["status"] == "confirmed" and confirmed["slot"] == slot
     assert text_of(replies, "booking").startswith("C'est réservé ! Café avec Léa")
     mail = mailbox.wait_for(lambda m: m["To"] == "ada.fr@example.org")
-    assert "Léa" in mail["Subject"]
+    assert "Léa" in str(make_header(decode_header(mail["Subject"])))
     # "when is my coffee?" in words
     listed = one(coffees.ask(sender, "c'est quand mon café déjà ?"), "bookings")["bookings"]
     assert [b["booking"] for b in listed] == [confirmed["booking"]]

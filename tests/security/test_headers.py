@@ -33,6 +33,12 @@ SAMPLES = {
     "record": "1",
     "build": "1",
     "token": "not-a-token",
+    "ambassador": "lea",
+    "pause": "1",
+    "booking": "not-a-booking",
+    "event": "1",
+    "registration": "not-a-registration",
+    "question": "1",
 }
 EXTRA_PATHS = [
     "/fr/",
