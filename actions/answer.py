@@ -13,10 +13,10 @@ from actions.reading import candidate_language, candidate_timezone
 from bot.candidate.answering import RETRIEVAL_INTENT, decide, respond
 from bot.core import replies
 from bot.core.db import in_transaction
+from bot.core.meeting_texts import TEAMS
 from bot.core.settings import Settings, get_settings
 from bot.core.texts import text
 from bot.meetings.chat import ANY_TEAM, ARTICLE_TEAMS, meeting_request
-from bot.meetings.messages import TEAMS
 from bot.records.service import local_today
 
 

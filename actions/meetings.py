@@ -33,6 +33,7 @@ from actions.reading import entities, reader, yes_no
 from bot.core import replies
 from bot.core.clock import utcnow
 from bot.core.db import in_transaction
+from bot.core.meeting_texts import LANGUAGE_NAMES, TEAMS
 from bot.core.settings import Settings
 from bot.core.texts import coffee_problem, text
 from bot.meetings import booking as service
@@ -45,7 +46,7 @@ from bot.meetings.chat import (
     read_wish,
     wish_for_team,
 )
-from bot.meetings.messages import LANGUAGE_NAMES, TEAMS, Kind
+from bot.meetings.messages import Kind
 from bot.meetings.models import Ambassador, Booking
 from bot.meetings.notices import announce
 from bot.meetings.slots import (
@@ -272,9 +273,9 @@ class ActionMeetTeam(Action):
         def work(session: Session) -> tuple[Wish | None, Proposal | None, list[str]]:
             wish = wish_for_team(team) if team else None
             if wish is None and not said.startswith("/"):
-                wish = read_wish(said, topics=all_topics(session))
+                wish = read_wish(said, topics=all_topics(session=session))
             if wish is None:
-                return None, None, active_teams(session)
+                return None, None, active_teams(session=session)
             proposal = propose(
                 session=session,
                 wish=wish,
@@ -370,7 +371,12 @@ class ActionBook(Action):
                     rules=rules,
                 )
                 if contact_step:
-                    if service.slot_held(session, host.id, start, start + rules.duration):
+                    if service.slot_held(
+                        session=session,
+                        ambassador_id=host.id,
+                        start=start,
+                        end=start + rules.duration,
+                    ):
                         raise service.SlotTaken()
                     return "contact", host, start
                 host = session.get(Ambassador, host.id)
@@ -609,7 +615,9 @@ class ActionMoveBooking(Action):
 
         def work(session: Session) -> tuple[str, Any, Any, Any]:
             now = utcnow()
-            made = service.changeable(session, public_id, tracker.sender_id, now)
+            made = service.changeable(
+                session=session, public_id=public_id, conversation_id=tracker.sender_id, now=now
+            )
             current = Slot(made.ambassador_id, made.start_utc, made.end_utc).id
             before = (made.start_utc, session.get(Ambassador, made.ambassador_id))
             if slot_id is None:

@@ -261,13 +261,13 @@ COFFEE_TEXTS = {
     },
     "coffee_confirmed": {
         "fr": "C'est réservé ! Café avec {host} ({role}, équipe {team}), {when}. Un e-mail part "
-        "à {email} avec l'invitation pour votre agenda et le lien de la visio ; un rappel suivra "
-        "la veille et une heure avant. Pour annuler ou déplacer, dites-le-moi ici ou utilisez le "
-        "lien de l'e-mail.",
+        "à {email} avec l'invitation pour votre agenda et la façon de rejoindre la visio ; un "
+        "rappel suivra la veille et une heure avant. Pour annuler ou déplacer, dites-le-moi "
+        "ici ou utilisez le lien de l'e-mail.",
         "en": "You're booked! Coffee with {host} ({role}, {team} team), {when}. An e-mail is on "
-        "its way to {email} with the calendar invitation and the video link; a reminder follows "
-        "the day before and one hour before. To cancel or move it, tell me here or use the "
-        "link in the e-mail.",
+        "its way to {email} with the calendar invitation and how to join the video call; a "
+        "reminder follows the day before and one hour before. To cancel or move it, tell me "
+        "here or use the link in the e-mail.",
     },
     "coffee_unavailable": {
         "fr": "Désolé, ce créneau n'est plus libre : quelqu'un l'a réservé entre-temps.",

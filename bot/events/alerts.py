@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.core.db import session_factory
+from bot.core.event_mail_texts import event_alert_texts
 from bot.core.mail import send_mail
 from bot.core.settings import Settings
 from bot.events.messages import assistant_url, event_name, format_when
@@ -30,23 +31,6 @@ from bot.records.models import Event
 
 logger = logging.getLogger(__name__)
 ALERT_KINDS = ("hackathon",)
-
-T = {
-    "fr": {
-        "subject": "{event} : les dates sont annoncées",
-        "body": "Bonjour,\n\nVous nous aviez demandé de vous prévenir : {event} aura lieu "
-        "le {when}.\n\nPour vous inscrire ou en savoir plus, demandez-le au chat du site "
-        "carrières :\n{url}\n\nNous ne vous écrirons plus à ce sujet : votre adresse a été "
-        "retirée de la liste.\n\nÀ bientôt,\nL'assistant recrutement d'Ardoise Labs\n",
-    },
-    "en": {
-        "subject": "{event}: the dates are out",
-        "body": "Hello,\n\nYou asked us to tell you: {event} takes place on {when}.\n\n"
-        "To register or learn more, ask the chat on the careers site:\n{url}\n\n"
-        "We will not write again about it: your address has been removed from the list."
-        "\n\nSee you soon,\nThe Ardoise Labs recruiting assistant\n",
-    },
-}
 
 
 def keep_alert(
@@ -155,8 +139,8 @@ def announce(
         ok = send_mail(
             settings,
             to=[alert.email],
-            subject=T[language]["subject"].format(event=name),
-            body=T[language]["body"].format(
+            subject=event_alert_texts(language)["subject"].format(event=name),
+            body=event_alert_texts(language)["body"].format(
                 event=name, when=when, url=assistant_url(settings, language)
             ),
         )

@@ -174,10 +174,10 @@ def vote(
             )
     except IntegrityError:
         raise AlreadyVoted() from None
-    return vote_count(session, question.id)
+    return vote_count(session=session, question_id=question.id)
 
 
-def vote_count(session: Session, question_id: int) -> int:
+def vote_count(*, session: Session, question_id: int) -> int:
     return int(
         session.execute(
             select(func.count()).select_from(PanelVote).where(PanelVote.question_id == question_id)

@@ -553,7 +553,7 @@ def record_rating(
     return registration
 
 
-def event_of(session: Session, registrations: Sequence[Registration]) -> dict[int, Event]:
+def event_of(*, session: Session, registrations: Sequence[Registration]) -> dict[int, Event]:
     """The events of some registrations, by id (for the e-mails)."""
     ids = {r.event_id for r in registrations}
     return {e.id: e for e in session.execute(select(Event).where(Event.id.in_(ids))).scalars()}

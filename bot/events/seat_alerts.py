@@ -84,7 +84,7 @@ def seat_alerts(*, session: Session, event_id: int, now: dt.datetime) -> list[st
         return []
     # The capacity does not depend on the office's time zone (only the times do).
     capacity = terms_of(event, session.get(EventTerms, event_id), "UTC").capacity or 0
-    taken = seats_taken(session, event_id)
+    taken = seats_taken(session=session, event_id=event_id)
     claimed: list[int] = []
     for threshold in reached(taken, capacity):
         already = session.execute(

@@ -94,14 +94,14 @@ def _local(value: dt.datetime, office_timezone: str) -> str:
     return local.strftime("%Y-%m-%dT%H:%M")
 
 
-def get_event(session: Session, event_id: int) -> Event:
+def get_event(*, session: Session, event_id: int) -> Event:
     event = session.get(Event, event_id)
     if event is None:
         raise EventNotFound(event_id)
     return event
 
 
-def summary(session: Session, event: Event, office_timezone: str) -> dict[str, Any]:
+def summary(*, session: Session, event: Event, office_timezone: str) -> dict[str, Any]:
     """A date as the staff lists show it: when, where, seats, line, check-in, questions."""
     terms = event_terms(session=session, event=event, office_timezone=office_timezone)
     stored = session.get(EventTerms, event.id)
@@ -128,8 +128,8 @@ def summary(session: Session, event: Event, office_timezone: str) -> dict[str, A
         "deadline_set": stored is not None and stored.registration_deadline is not None,
         "video_url": terms.video_url,
         "online": terms.online,
-        "seats_taken": seats_taken(session, event.id),
-        "waitlist": waitlist_length(session, event.id),
+        "seats_taken": seats_taken(session=session, event_id=event.id),
+        "waitlist": waitlist_length(session=session, event_id=event.id),
         "attended": int(marks.get("attended", 0)),
         "no_shows": int(marks.get("no_show", 0)),
         "questions": int(questions),
@@ -155,7 +155,10 @@ def staff_events(
         query = query.where(last_day < today).order_by(
             Event.date.desc(), Event.start_time.desc(), Event.id.desc()
         )
-    return [summary(session, event, office_timezone) for event in session.execute(query).scalars()]
+    return [
+        summary(session=session, event=event, office_timezone=office_timezone)
+        for event in session.execute(query).scalars()
+    ]
 
 
 def _positions(rows: Sequence[Registration]) -> dict[int, int]:
@@ -189,11 +192,11 @@ def registration_row(registration: Registration, position: int | None) -> dict[s
 def roster(*, session: Session, event_id: int, office_timezone: str) -> dict[str, Any]:
     """One date and its registrations: confirmed by seat, offers, the waitlist in order
     (with each one's position), then the ended ones."""
-    event = get_event(session, event_id)
+    event = get_event(session=session, event_id=event_id)
     rows = list_registrations(session=session, event_id=event.id)
     positions = _positions(rows)
     return {
-        "event": summary(session, event, office_timezone),
+        "event": summary(session=session, event=event, office_timezone=office_timezone),
         "registrations": [registration_row(r, positions.get(r.id)) for r in rows],
     }
 
@@ -268,7 +271,7 @@ def update_terms(
     """HR sets a date's `capacity` (a whole number, null: the kind's default), `deadline`
     (office time "YYYY-MM-DDTHH:MM", null: the default) and `video_url` (https, null or
     "": none); a key left out keeps its value. New seats go to the waitlist at once."""
-    event = get_event(session, event_id)
+    event = get_event(session=session, event_id=event_id)
     stored = session.get(EventTerms, event.id)
     before = {
         "capacity": stored.capacity if stored else None,
@@ -308,7 +311,9 @@ def update_terms(
         session=session, event_id=event.id, now=now, office_timezone=office_timezone
     )
     terms = event_terms(session=session, event=event, office_timezone=office_timezone)
-    return SavedTerms(event, terms, summary(session, event, office_timezone), offers)
+    return SavedTerms(
+        event, terms, summary(session=session, event=event, office_timezone=office_timezone), offers
+    )
 
 
 def _json(value: Any) -> Any:
@@ -413,7 +418,7 @@ def question_row(*, session: Session, question: PanelQuestion) -> dict[str, Any]
     return {
         "id": question.public_id,
         "text": question.text,
-        "votes": vote_count(session, question.id),
+        "votes": vote_count(session=session, question_id=question.id),
         "answered": question.answered,
         "status": question.status,
         "article": question.article_id,
@@ -423,7 +428,7 @@ def question_row(*, session: Session, question: PanelQuestion) -> dict[str, Any]
 
 def host_questions(*, session: Session, event_id: int) -> list[dict[str, Any]]:
     """A date's questions for its host, most voted first, hidden ones included."""
-    get_event(session, event_id)
+    get_event(session=session, event_id=event_id)
     linked = dict(
         session.execute(
             select(PanelQuestion.public_id, PanelQuestion.article_id).where(

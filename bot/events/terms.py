@@ -116,7 +116,7 @@ def event_terms(*, session: Session, event: Event, office_timezone: str) -> Term
     return terms_of(event, session.get(EventTerms, event.id), office_timezone)
 
 
-def seats_taken(session: Session, event_id: int) -> int:
+def seats_taken(*, session: Session, event_id: int) -> int:
     """Confirmed and offered registrations of the event (what the seat index bounds)."""
     return int(
         session.execute(
@@ -127,7 +127,7 @@ def seats_taken(session: Session, event_id: int) -> int:
     )
 
 
-def waitlist_length(session: Session, event_id: int) -> int:
+def waitlist_length(*, session: Session, event_id: int) -> int:
     return int(
         session.execute(
             select(func.count())
@@ -194,8 +194,8 @@ def open_dates(
         terms = event_terms(session=session, event=event, office_timezone=office_timezone)
         if not terms.capacity or now >= terms.deadline_utc:
             continue
-        left = max(terms.capacity - seats_taken(session, event.id), 0)
-        line = waitlist_length(session, event.id)
+        left = max(terms.capacity - seats_taken(session=session, event_id=event.id), 0)
+        line = waitlist_length(session=session, event_id=event.id)
         found.append(OpenDate(event, terms, left, waitlist=left == 0 or line > 0))
         if len(found) >= limit:
             break
@@ -226,7 +226,7 @@ def save_terms(
             raise TermsError("capacity", "capacity_invalid")
         if not 1 <= capacity <= MAX_CAPACITY:
             raise TermsError("capacity", "capacity_invalid")
-        if capacity < seats_taken(session, event_id):
+        if capacity < seats_taken(session=session, event_id=event_id):
             raise TermsError("capacity", "capacity_below_taken")
     if deadline_utc is not None and not isinstance(deadline_utc, dt.datetime):
         raise TermsError("deadline", "deadline_invalid")

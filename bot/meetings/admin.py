@@ -28,12 +28,13 @@ from sqlalchemy.orm import Session
 from bot.core import audit
 from bot.core.clock import utcnow
 from bot.core.dates import DAY_NAMES, WEEKDAYS
+from bot.core.meeting_texts import TEAMS
 from bot.core.problem_texts import Problem
 from bot.core.settings import Settings
 from bot.knowledge.files import HTML_TAG
 from bot.meetings import booking as bookings
 from bot.meetings.booking import EMAIL
-from bot.meetings.messages import TEAMS, Alternative, alternatives_from, send_booking_emails
+from bot.meetings.messages import Alternative, alternatives_from, send_booking_emails
 from bot.meetings.models import LANGUAGES, Ambassador, AmbassadorPause, Booking
 from bot.meetings.rules import BadWindow, CoffeeRules, parse_window
 from bot.meetings.slots import free_slots

@@ -186,7 +186,7 @@ def check_slot(
 
 
 def slot_held(
-    session: Session, ambassador_id: str, start: dt.datetime, end: dt.datetime, but: int = 0
+    *, session: Session, ambassador_id: str, start: dt.datetime, end: dt.datetime, but: int = 0
 ) -> bool:
     """Whether a confirmed booking (other than `but`) overlaps that time with that host."""
     return (
@@ -244,7 +244,7 @@ def book(
         session=session, slot_id=slot_id, now=now, office_timezone=office_timezone, rules=rules
     )
     end = start + rules.duration
-    if slot_held(session, ambassador.id, start, end):
+    if slot_held(session=session, ambassador_id=ambassador.id, start=start, end=end):
         raise SlotTaken()
     key = email.lower()
     # The e-mail's coffee that has started is no longer "upcoming": release its key.
@@ -281,7 +281,7 @@ def book(
             with session.begin_nested():
                 session.add(booking)
         except IntegrityError:
-            if slot_held(session, ambassador.id, start, end):
+            if slot_held(session=session, ambassador_id=ambassador.id, start=start, end=end):
                 raise SlotTaken() from None
             if _email_held(session, key):
                 raise AlreadyBooked() from None
@@ -303,7 +303,7 @@ def get_booking(*, session: Session, public_id: Any) -> Booking:
 
 
 def changeable(
-    session: Session, public_id: Any, conversation_id: str | None, now: dt.datetime
+    *, session: Session, public_id: Any, conversation_id: str | None, now: dt.datetime
 ) -> Booking:
     """The booking if it can still be cancelled or moved by that conversation (None: by a
     signed link); BookingNotFound, BookingNotYours or BookingClosed otherwise."""
@@ -344,13 +344,15 @@ def cancel(
 ) -> Booking:
     """The candidate cancels (from the chat: `conversation_id` must be the booking's;
     from a signed link: None). The slot is free again."""
-    booking = changeable(session, public_id, conversation_id, now)
+    booking = changeable(
+        session=session, public_id=public_id, conversation_id=conversation_id, now=now
+    )
     return _end(session, booking, "cancelled", now)
 
 
 def decline(*, session: Session, public_id: Any, now: dt.datetime) -> Booking:
     """The ambassador declines (from their e-mail's signed link). The slot is free again."""
-    booking = changeable(session, public_id, None, now)
+    booking = changeable(session=session, public_id=public_id, conversation_id=None, now=now)
     return _end(session, booking, "declined", now)
 
 
@@ -367,14 +369,18 @@ def move(
     """Move a confirmed coffee to another free slot (any host); same public id,
     SEQUENCE + 1, reminders to send again. SlotTaken / CapReached when refused."""
     rules = rules or coffee_rules()
-    booking = changeable(session, public_id, conversation_id, now)
+    booking = changeable(
+        session=session, public_id=public_id, conversation_id=conversation_id, now=now
+    )
     ambassador, start = check_slot(
         session=session, slot_id=new_slot_id, now=now, office_timezone=office_timezone, rules=rules
     )
     if (ambassador.id, start) == (booking.ambassador_id, booking.start_utc):
         raise BadBooking("slot", "slot_unchanged")
     end = start + rules.duration
-    if slot_held(session, ambassador.id, start, end, but=booking.id):
+    if slot_held(
+        session=session, ambassador_id=ambassador.id, start=start, end=end, but=booking.id
+    ):
         raise SlotTaken()
     week = week_start(start, office_timezone)
     seats = list(range(1, ambassador.cap + 1))
@@ -400,7 +406,9 @@ def move(
                     .execution_options(synchronize_session=False)
                 ).rowcount
         except IntegrityError:
-            if slot_held(session, ambassador.id, start, end, but=booking.id):
+            if slot_held(
+                session=session, ambassador_id=ambassador.id, start=start, end=end, but=booking.id
+            ):
                 raise SlotTaken() from None
             continue
         session.refresh(booking)

@@ -223,7 +223,7 @@ def meeting_request(text: str) -> bool:
     return read_wish(text) is not None or any(_has(words, word) for word in people)
 
 
-def all_topics(session: Session) -> list[str]:
+def all_topics(*, session: Session) -> list[str]:
     """Every active ambassador's topics (what `read_wish` may recognise)."""
     found: list[str] = []
     for topics in session.execute(
@@ -233,7 +233,7 @@ def all_topics(session: Session) -> list[str]:
     return found
 
 
-def active_teams(session: Session) -> list[str]:
+def active_teams(*, session: Session) -> list[str]:
     """The teams that have an active ambassador, in the order of TEAM_WORDS."""
     present = set(
         session.execute(select(Ambassador.team).where(Ambassador.active.is_(True))).scalars()

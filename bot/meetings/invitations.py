@@ -35,6 +35,7 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar, Event, vCalAddress, vText
 
 from bot.core.mail import Attachment, one_line
+from bot.core.meeting_texts import invitation_text
 
 if TYPE_CHECKING:
     from bot.meetings.models import Ambassador, Booking
@@ -44,32 +45,6 @@ UID_DOMAIN = "ardoise-assistant"
 PRODID = "-//Ardoise Labs//Ardoise assistant//EN"
 FILENAME = "invite.ics"
 UTC = dt.timezone.utc
-
-SUMMARY = {
-    "fr": "Café équipe avec {host} (Ardoise Labs)",
-    "en": "Team coffee with {host} (Ardoise Labs)",
-}
-DESCRIPTION = {
-    "fr": "Un échange informel de 30 minutes en visio avec {host}, {role}. "
-    "Ce n'est pas un entretien : posez vos questions sur le travail au quotidien.",
-    "en": "An informal 30-minute video call with {host}, {role}. "
-    "It is not an interview: ask anything about the day-to-day work.",
-}
-CANDIDATE_NOTE = {"fr": "Sujets proposés par {name} :", "en": "What {name} would like to ask:"}
-LINK_LINE = {"fr": "Lien de la visio : {url}", "en": "Video link: {url}"}
-NO_LINK_LINE = {
-    "fr": "Le lien de la visio vous sera envoyé par {host} avant le café.",
-    "en": "{host} will send you the video link before the coffee.",
-}
-NO_LINK_LOCATION = {
-    "fr": "Visio (lien envoyé par {host})",
-    "en": "Video call (link sent by {host})",
-}
-MANAGE_LINE = {
-    "fr": "Annuler ou déplacer : {url}",
-    "en": "Cancel or move: {url}",
-}
-CANCELLED = {"fr": "Annulé : ", "en": "Cancelled: "}
 
 
 def booking_uid(public_id: str) -> str:
@@ -121,17 +96,19 @@ def invitation(
     host = first_name(ambassador.name)
     cancelled = method == "CANCEL"
 
-    lines = [DESCRIPTION[language].format(host=host, role=ambassador.role)]
+    lines = [invitation_text("description", language, host=host, role=ambassador.role)]
     if video_url:
-        lines.append(LINK_LINE[language].format(url=video_url))
+        lines.append(invitation_text("link_line", language, url=video_url))
     else:
-        lines.append(NO_LINK_LINE[language].format(host=host))
+        lines.append(invitation_text("no_link_line", language, host=host))
     if booking.note:
         # Plain text: calendar clients show DESCRIPTION as text, the library escapes it.
-        lines.append(CANDIDATE_NOTE[language].format(name=first_name(booking.candidate_name)))
+        lines.append(
+            invitation_text("candidate_note", language, name=first_name(booking.candidate_name))
+        )
         lines.append(booking.note)
     if manage_url and not cancelled:
-        lines.append(MANAGE_LINE[language].format(url=manage_url))
+        lines.append(invitation_text("manage_line", language, url=manage_url))
 
     attendees = []
     if ambassador.email:
@@ -143,9 +120,10 @@ def invitation(
         stamp_utc=booking.updated_at or booking.created_at,
         start_utc=start,
         end_utc=end,
-        summary=(CANCELLED[language] if cancelled else "") + SUMMARY[language].format(host=host),
+        summary=(invitation_text("cancelled", language) if cancelled else "")
+        + invitation_text("summary", language, host=host),
         description="\n\n".join(lines),
-        location=video_url or NO_LINK_LOCATION[language].format(host=host),
+        location=video_url or invitation_text("no_link_location", language, host=host),
         url=video_url,
         method=method,
         office_timezone=office_timezone,

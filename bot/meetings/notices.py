@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from bot.core.mail import one_line
+from bot.core.meeting_texts import coffee_mail_texts
 from bot.core.settings import Settings
 from bot.core.webhook import post_webhook
 from bot.meetings.invitations import first_name
@@ -23,7 +24,6 @@ from bot.meetings.messages import (
     Alternative,
     Kind,
     Role,
-    T,
     format_when,
     send_booking_emails,
 )
@@ -42,7 +42,7 @@ def webhook_text(
     """The chat line, in the deployment's default language:
     '[Café équipe] Camille avec Léa, mardi 1 décembre, 10:00 (heure de Paris) (réservé)'."""
     language = "fr" if settings.default_language == "fr" else "en"
-    text = T[language]
+    text = coffee_mail_texts(language)
     when = format_when(booking.start_utc, timezone=settings.office_timezone, language=language)
     return one_line(
         text["r_subject"].format(

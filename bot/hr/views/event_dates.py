@@ -66,7 +66,11 @@ class EventDateViews(Views):
         event_id, office = self._event_id(request), self.settings.office_timezone
         try:
             found = await self.db(
-                lambda s: staffing.summary(s, staffing.get_event(s, event_id), office)
+                lambda s: staffing.summary(
+                    session=s,
+                    event=staffing.get_event(session=s, event_id=event_id),
+                    office_timezone=office,
+                )
             )
         except staffing.EventNotFound:
             raise _refused(404, "event_unknown") from None
