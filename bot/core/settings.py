@@ -327,6 +327,9 @@ def rasa_environment(settings: Settings) -> dict[str, str]:
         "DATABASE_URL": settings.database_url,
         "TRACKER_STORE_URL": settings.tracker_store_url,
         "ACTION_ENDPOINT_URL": settings.action_endpoint_url,
+        # Reproducible TensorFlow: the same data trains the same model (and the same
+        # held-out figures) on every machine of the same kind, here and in CI.
+        "TF_DETERMINISTIC_OPS": "1",
         "LOCK_STORE_TYPE": "in_memory",
         "LOCK_STORE_HOST": "",
         "LOCK_STORE_PORT": "6379",

@@ -157,7 +157,8 @@ def hostile_answer(assistant):
 def test_markup_in_answers_and_messages_stays_inert(page: Page, assistant, hostile_answer):
     open_site(page, assistant)
     open_widget(page)
-    ask(page, "Y a-t-il un code vestimentaire ?")
+    # A training example of the article: this test is about rendering, not understanding.
+    ask(page, "Y a-t-il un dress code ?")
     bubble = last_answer(page).locator(".bubble")
     expect(bubble).to_contain_text("<img src=x onerror=alert(1)>")
     expect(bubble).to_contain_text("<script>alert(2)</script>")

@@ -394,7 +394,8 @@ def test_an_articles_markup_shows_as_text_in_the_widgets_answer(
 ):
     page = new_page(context)
     open_widget(page, assistant)
-    type_in_widget(page, "Y a-t-il un code vestimentaire ?")
+    # A training example of the article: this test is about rendering, not understanding.
+    type_in_widget(page, "Y a-t-il un dress code ?")
     answer = page.locator(ANSWER).last
     expect(answer.locator(".rating")).to_have_attribute(
         "data-article", "dress-code", timeout=30_000
