@@ -15,6 +15,7 @@ the same data then scores the same, and that build goes live by itself.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import re
 import shutil
 import threading
@@ -484,5 +485,26 @@ def test_a_recruiter_reads_the_dashboard_but_cannot_edit(browser: Browser, works
                  document.querySelector('meta[name=csrf]').content}}).then(r => r.status)"""
         )
         assert status == 403
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("zone", ["Pacific/Honolulu", "Pacific/Kiritimati"])
+def test_the_dashboards_period_ends_on_the_offices_today_in_any_browser_zone(
+    browser: Browser, workspace: Workspace, zone: str
+):
+    """Browsers in these two zones are a whole day apart, so at any hour one of them is
+    not on the office's date: the default period must come from the office's calendar."""
+    from bot.records.service import local_today
+
+    context = browser.new_context(locale="fr-FR", timezone_id=zone)
+    page = context.new_page()
+    try:
+        sign_in(page, workspace, "hana")
+        page.goto(page.url.split("#")[0] + "#dashboard")
+        today = local_today(workspace.settings.office_timezone)
+        expect(page.locator('input[name="to"]')).to_have_value(today.isoformat())
+        start = today - dt.timedelta(days=29)
+        expect(page.locator('input[name="from"]')).to_have_value(start.isoformat())
     finally:
         context.close()

@@ -1282,11 +1282,11 @@
 
   function showDashboard() {
     title("Tableau de bord");
-    var today = new Date();
-    var start = new Date(today.getTime() - 29 * 86400000);
+    // Without a chosen period the server picks the last 30 days of the office's calendar
+    // (not the browser's: after midnight in Paris, UTC browsers are still on yesterday).
     var form = el("form", { "class": "filters" });
-    var from = input("from", sessionStorage.getItem("ws-from") || isoDay(start), { type: "date", required: true });
-    var to = input("to", sessionStorage.getItem("ws-to") || isoDay(today), { type: "date", required: true });
+    var from = input("from", sessionStorage.getItem("ws-from") || "", { type: "date", required: true });
+    var to = input("to", sessionStorage.getItem("ws-to") || "", { type: "date", required: true });
     form.appendChild(field("Du", from));
     form.appendChild(field("Au", to));
     form.appendChild(el("button", { type: "submit", text: "Afficher" }));
@@ -1294,20 +1294,28 @@
     view.appendChild(el("div", { "class": "bar" }, [form, csv]));
     var body = el("div", { "class": "dashboard" });
     view.appendChild(body);
-    function load() {
-      sessionStorage.setItem("ws-from", from.value);
-      sessionStorage.setItem("ws-to", to.value);
-      var query = "from=" + encodeURIComponent(from.value) + "&to=" + encodeURIComponent(to.value);
+    function load(chosen) {
+      if (chosen) {
+        sessionStorage.setItem("ws-from", from.value);
+        sessionStorage.setItem("ws-to", to.value);
+      }
+      var query = from.value && to.value
+        ? "from=" + encodeURIComponent(from.value) + "&to=" + encodeURIComponent(to.value)
+        : "";
       csv.setAttribute("href", API + "/analytics.csv?" + query);
       body.textContent = "";
       var here = stillHere();
       api("GET", API + "/analytics?" + query).then(function (reply) {
         if (!here()) { return; }
         if (!reply.ok) { body.appendChild(notice(reply.data.error, "error")); return; }
+        from.value = reply.data.range.start;
+        to.value = reply.data.range.end;
+        csv.setAttribute("href", API + "/analytics.csv?from=" + encodeURIComponent(from.value) +
+          "&to=" + encodeURIComponent(to.value));
         renderDashboard(body, reply.data);
       });
     }
-    form.addEventListener("submit", function (event) { event.preventDefault(); load(); });
+    form.addEventListener("submit", function (event) { event.preventDefault(); load(true); });
     load();
   }
 
