@@ -97,7 +97,13 @@ async def test_forty_thumbs_make_one_inbox_item(assistant, candidates):
         acks += await asyncio.gather(*clicks)
     assert {"ok": True} in acks  # clicks were taken (later ones may be slowed down)
     with transaction(assistant.settings.database_url) as session:
-        items = session.query(InboxItem).filter_by(conversation_id=candidate.session_id).all()
+        # what the ratings put in HR's inbox (an answer given with low confidence may
+        # have put the question there too: that depends on the model, not on the clicks)
+        items = (
+            session.query(InboxItem)
+            .filter_by(conversation_id=candidate.session_id, reason="not_helpful")
+            .all()
+        )
         assert [(i.reason, i.article_id, i.text) for i in items] == [
             ("not_helpful", article, "Can I work from home?")
         ]
@@ -135,7 +141,10 @@ async def test_an_article_the_conversation_was_not_answered_with_cannot_be_rated
             assert (
                 session.query(AnswerFeedback).filter_by(conversation_id=conversation).count() == 0
             )
-            assert session.query(InboxItem).filter_by(conversation_id=conversation).count() == 0
+            refused = session.query(InboxItem).filter_by(
+                conversation_id=conversation, reason="not_helpful"
+            )
+            assert refused.count() == 0
 
 
 async def test_a_callback_needs_its_offer_and_is_taken_once(
