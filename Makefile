@@ -37,6 +37,7 @@ bench: $(STAMP)
 	$(PY) scripts/bench_swap.py
 	$(PY) scripts/bench_inbox.py
 	$(PY) scripts/bench_meetings.py
+	$(PY) scripts/bench_events.py
 
 # Re-resolve the pinned versions after changing requirements*.in.
 lock: $(STAMP)

@@ -43,6 +43,7 @@ class ActionAnswer(Action):
                 answer_threshold=settings.answer_threshold,
                 clarify_threshold=settings.clarify_threshold,
                 today=today,
+                review_max_days=settings.review_max_days,
             ),
         )
         # An answer about a team offers a coffee with it: a button, or "yes".

@@ -23,6 +23,7 @@ from rasa_sdk.types import DomainDict
 from sqlalchemy.orm import Session
 
 from actions.reading import candidate_language, candidate_timezone, entities, reader, yes_no
+from actions.refusals import refuse
 from bot.core import replies
 from bot.core.clock import utcnow
 from bot.core.db import in_transaction
@@ -185,6 +186,7 @@ def alert_offer(dispatcher: CollectingDispatcher, language: str) -> None:
             label="",
             consent=text("event_alert_consent", language),
             fields={"email": FIELDS["email"]},
+            kind="hackathon",
         ),
     )
 
@@ -257,18 +259,8 @@ def _invalid(
     slot: str | None,
     booking: Any = None,
 ) -> list[EventType]:
-    field = "slot" if refused.field == "event" else refused.field
-    dispatcher.utter_message(
-        text=text("event_invalid", language, problem=coffee_problem(refused.code, language)),
-        json_message=replies.booking(
-            "invalid",
-            booking=booking if isinstance(booking, str) else None,
-            slot=slot,
-            field=field,
-            code=refused.code,
-        ),
-    )
-    return [SlotSet("offer", None)]
+    sentence = text("event_invalid", language, problem=coffee_problem(refused.code, language))
+    return refuse(dispatcher, refused, sentence=sentence, booking=booking, slot=slot)
 
 
 async def book_event(
@@ -347,6 +339,7 @@ async def book_event(
                 label=label,
                 consent=text("event_consent", language, days=settings.retention_days),
                 fields=FIELDS,
+                kind=event.kind,
             ),
         )
         return [SlotSet("offer", None)]
@@ -387,6 +380,7 @@ async def book_event(
             "confirmed" if outcome == "confirmed" else "waitlisted",
             booking=made.public_id,
             slot=slot_id(event.id),
+            kind=event.kind,
         ),
     )
     return [SlotSet("offer", None)]

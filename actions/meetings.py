@@ -30,6 +30,7 @@ from actions.events import (
     my_registrations,
 )
 from actions.reading import entities, reader, yes_no
+from actions.refusals import refuse
 from bot.core import replies
 from bot.core.clock import utcnow
 from bot.core.db import in_transaction
@@ -584,19 +585,9 @@ def refuse_change(
     public_id: Any,
     slot: str | None = None,
 ) -> list[EventType]:
-    dispatcher.utter_message(
-        text=text(
-            "coffee_invalid_change", language, problem=coffee_problem(refused.code, language)
-        ),
-        json_message=replies.booking(
-            "invalid",
-            booking=public_id if isinstance(public_id, str) else None,
-            slot=slot,
-            field=refused.field,
-            code=refused.code,
-        ),
-    )
-    return [SlotSet("offer", None)]
+    problem = coffee_problem(refused.code, language)
+    sentence = text("coffee_invalid_change", language, problem=problem)
+    return refuse(dispatcher, refused, sentence=sentence, booking=public_id, slot=slot)
 
 
 class ActionMoveBooking(Action):

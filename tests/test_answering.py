@@ -111,11 +111,17 @@ def test_answer_reads_the_database_now(settings):
     )
     assert reply.kind == "answer"
     assert reply.text == "Edited by HR a second ago."
+    with transaction(settings.database_url) as session:
+        reviewed = session.get(Article, "time-off").reviewed_on
     assert reply.payload == {
         "type": "answer",
         "article": "time-off",
         "confidence": round(0.97 * 0.95, 4),
         "language": "en",
+        "owner": "people",
+        "owner_label": "People (HR)",
+        "reviewed": reviewed.isoformat(),
+        "stale": False,
     }
     assert not reply.offer_human
 
@@ -244,3 +250,65 @@ def test_a_hesitant_model_answers_when_the_text_search_agrees():
         ).kind
         == "no_answer"
     )
+
+
+# --- where an answer comes from and how fresh it is ---------------------------------------
+
+
+def answer_time_off(settings: Settings, language: str, conversation: str, **kwargs) -> Reply:
+    with transaction(settings.database_url) as session:
+        return respond(
+            session=session,
+            parse=parse(ranking=[("time-off", 0.97), ("x", 0.01)], text="Combien de congés ?"),
+            language=language,
+            conversation_id=conversation,
+            answer_threshold=settings.answer_threshold,
+            clarify_threshold=settings.clarify_threshold,
+            today=date(2026, 12, 1),
+            **kwargs,
+        )
+
+
+def set_reviewed(settings: Settings, article_id: str, reviewed: date | None) -> None:
+    with transaction(settings.database_url) as session:
+        session.get(Article, article_id).reviewed_on = reviewed
+
+
+def stale_notes(settings: Settings) -> list[tuple[str, str | None, str]]:
+    with transaction(settings.database_url) as session:
+        return [
+            (i.conversation_id, i.article_id, i.text)
+            for i in open_items(session=session, reason="stale")
+        ]
+
+
+def test_a_stale_article_is_answered_with_a_caveat_a_button_and_a_note_for_hr(settings):
+    set_reviewed(settings, "time-off", date(2026, 3, 1))  # 275 days before
+    fr = answer_time_off(settings, "fr", "c1")
+    assert fr.payload["stale"] is True and fr.payload["reviewed"] == "2026-03-01"
+    assert fr.payload["owner_label"] == "People (RH)"
+    assert "vérifié cette réponse pour la dernière fois le 1er mars 2026" in fr.text
+    assert {"title": "Vérifier avec un recruteur", "payload": "/request_human"} in fr.buttons
+    assert stale_notes(settings) == [("c1", "time-off", "Combien de congés ?")]
+    # asked again in that conversation: one note; another conversation: its own
+    answer_time_off(settings, "fr", "c1")
+    en = answer_time_off(settings, "en", "c2")
+    assert "HR last checked this answer on 1 March 2026" in en.text
+    assert [n[0] for n in stale_notes(settings)] == ["c1", "c2"]
+
+
+def test_an_article_never_checked_says_so(settings):
+    set_reviewed(settings, "time-off", None)
+    reply = answer_time_off(settings, "en", "c1")
+    assert reply.payload["stale"] is True and reply.payload["reviewed"] is None
+    assert "HR has not checked this answer yet" in reply.text
+
+
+def test_review_max_days_draws_the_line(settings):
+    set_reviewed(settings, "time-off", date(2026, 6, 4))  # 180 days before
+    fresh = answer_time_off(settings, "en", "c1")
+    assert fresh.payload["stale"] is False and "HR last checked" not in fresh.text
+    assert not any(b["payload"] == "/request_human" for b in fresh.buttons)
+    shorter = answer_time_off(settings, "en", "c1", review_max_days=179)
+    assert shorter.payload["stale"] is True and "HR last checked" in shorter.text
+    assert stale_notes(settings) == [("c1", "time-off", "Combien de congés ?")]

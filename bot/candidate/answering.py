@@ -17,14 +17,19 @@ from typing import Any, Literal
 from sqlalchemy.orm import Session
 
 from bot.core import replies
+from bot.core.dates import date_in_words
+from bot.core.meeting_texts import TEAMS
+from bot.core.texts import text
 from bot.core.transcript import said
-from bot.inbox.service import record_question
+from bot.inbox.service import note_stale, record_question
 from bot.knowledge import RETRIEVAL_INTENT
+from bot.knowledge.freshness import DEFAULT_REVIEW_MAX_DAYS, is_stale
 from bot.knowledge.search import index_cache
 from bot.knowledge.service import ArticleNotFound, published_answer, titles
 from bot.records.answers import live_answer
 
 CHOOSE_ARTICLE_INTENT = "choose_article"
+HUMAN = "/request_human"  # the button that asks for a recruiter (README, commands)
 # Intents whose messages go to `action_answer` (see data/rules/rules.yml).
 QUESTION_INTENTS = (RETRIEVAL_INTENT, "nlu_fallback", "out_of_scope")
 # The best article must be at least this many times likelier than the next one.
@@ -136,6 +141,13 @@ def _answer_text(answer: str, links: tuple[tuple[str, str], ...]) -> str:
     return "\n".join(lines)
 
 
+def stale_caveat(reviewed_on: date | None, language: str) -> str:
+    """The honest line under an answer HR has not checked for too long."""
+    if reviewed_on is None:
+        return text("answer_never_checked", language)
+    return text("answer_stale", language, date=date_in_words(reviewed_on, language))
+
+
 def respond(
     *,
     session: Session,
@@ -145,6 +157,7 @@ def respond(
     answer_threshold: float,
     clarify_threshold: float,
     today: date,
+    review_max_days: int = DEFAULT_REVIEW_MAX_DAYS,
 ) -> Reply:
     """Decide, read the current article text, and keep for HR what was not settled.
 
@@ -194,14 +207,33 @@ def respond(
                 today=today,
                 answer=found.answer,
             )
+            stale = is_stale(found.reviewed_on, today, review_max_days)
+            buttons = [article_button(s.article_id, s.title) for s in found.related]
+            if stale:
+                # Said, offered to check with a person, and put before HR to re-check.
+                answer = f"{answer}\n\n{stale_caveat(found.reviewed_on, found.language)}"
+                buttons.append(
+                    {"title": text("answer_check_button", found.language), "payload": HUMAN}
+                )
+                note_stale(
+                    session=session,
+                    conversation_id=conversation_id,
+                    question=question,
+                    language=language,
+                    article_id=found.article_id,
+                )
             return Reply(
                 kind="answer",
                 text=_answer_text(answer, found.links),
-                buttons=[article_button(s.article_id, s.title) for s in found.related],
+                buttons=buttons,
                 payload=replies.answer(
                     article=found.article_id,
                     confidence=best.confidence,
                     language=found.language,
+                    owner=found.team,
+                    owner_label=TEAMS[found.language].get(found.team, found.team),
+                    reviewed=found.reviewed_on.isoformat() if found.reviewed_on else None,
+                    stale=stale,
                 ),
             )
     if decision.kind == "clarify":

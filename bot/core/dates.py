@@ -28,3 +28,10 @@ def day_in_words(day: dt.date, language: str) -> str:
     lang = "fr" if language == "fr" else "en"
     number = "1er" if lang == "fr" and day.day == 1 else str(day.day)
     return f"{DAY_NAMES[lang][day.weekday()]} {number} {MONTH_NAMES[lang][day.month - 1]}"
+
+
+def date_in_words(day: dt.date, language: str) -> str:
+    """'1er octobre 2026' / '1 October 2026' (English for any other language)."""
+    lang = "fr" if language == "fr" else "en"
+    number = "1er" if lang == "fr" and day.day == 1 else str(day.day)
+    return f"{number} {MONTH_NAMES[lang][day.month - 1]} {day.year}"

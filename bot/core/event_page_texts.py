@@ -161,6 +161,15 @@ EVENT_PAGE_TEXTS: dict[str, dict[str, str]] = {
         "en": "If it is not confirmed by then, it goes to the next person on the waitlist.",
     },
     "offer_button": {"fr": "Confirmer ma place", "en": "Confirm my seat"},
+    "offer_decline_button": {
+        "fr": "Je ne pourrai pas venir : laisser ma place",
+        "en": "I can't come: give up my seat",
+    },
+    "msg_declined": {
+        "fr": "C'est noté : la place est proposée à la personne suivante. Merci de nous avoir "
+        "prévenus.",
+        "en": "Noted: the seat goes to the next person. Thank you for letting us know.",
+    },
     "offer_confirmed": {
         "fr": "C'est confirmé : votre place est réservée. Un e-mail avec l'invitation pour "
         "votre agenda est en route ; son lien vous permet de gérer votre inscription.",

@@ -16,9 +16,29 @@ OfferReason = Literal["personal", "not_helpful", "unavailable", "timeout"]
 EndStatus = Literal["returned", "closed"]
 
 
-def answer(*, article: str, confidence: float, language: str) -> Payload:
-    """An answer from the knowledge base."""
-    return {"type": "answer", "article": article, "confidence": confidence, "language": language}
+def answer(
+    *,
+    article: str,
+    confidence: float,
+    language: str,
+    owner: str = "",
+    owner_label: str = "",
+    reviewed: str | None = None,
+    stale: bool = False,
+) -> Payload:
+    """An answer from the knowledge base, with its source: the owner team (id and name in
+    the answer's language), the date HR last checked it (ISO) and whether that is too
+    long ago (`REVIEW_MAX_DAYS`)."""
+    return {
+        "type": "answer",
+        "article": article,
+        "confidence": confidence,
+        "language": language,
+        "owner": owner,
+        "owner_label": owner_label,
+        "reviewed": reviewed,
+        "stale": stale,
+    }
 
 
 def clarify(articles: list[str]) -> Payload:
@@ -97,10 +117,18 @@ def meeting_offer(
 
 
 def meeting_contact(
-    *, slot: str, host: dict[str, Any], label: str, consent: str, fields: dict[str, Any]
+    *,
+    slot: str,
+    host: dict[str, Any],
+    label: str,
+    consent: str,
+    fields: dict[str, Any],
+    kind: str | None = None,
 ) -> Payload:
-    """Contact details are needed to book `slot`: the widget shows its form."""
-    return {
+    """Contact details are needed to book `slot`: the widget shows its form, with the
+    `fields` asked for. `kind` names an event ("open_house", "reverse_qa", "hackathon");
+    without it the slot is a team coffee."""
+    payload: Payload = {
         "type": "meeting_contact",
         "slot": slot,
         "host": host,
@@ -108,6 +136,9 @@ def meeting_contact(
         "consent": consent,
         "fields": fields,
     }
+    if kind is not None:
+        payload["kind"] = kind
+    return payload
 
 
 def booking(
@@ -117,9 +148,13 @@ def booking(
     slot: str | None = None,
     field: str | None = None,
     code: str | None = None,
+    kind: str | None = None,
 ) -> Payload:
-    """What became of a booking; `invalid` names the `field` at fault and why (`code`)."""
+    """What became of a booking; `invalid` names the `field` at fault and why (`code`).
+    `kind` names the event of a registration (none for a coffee)."""
     payload: Payload = {"type": "booking", "status": status, "booking": booking, "slot": slot}
+    if kind is not None:
+        payload["kind"] = kind
     if status == "invalid":
         payload["field"] = field
         payload["code"] = code

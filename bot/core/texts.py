@@ -205,6 +205,19 @@ TEXTS = {
         "en": "(answer {article} rated not helpful)",
     },
     "inbox_no_question": {"fr": "(pas de question)", "en": "(no question)"},
+    # Under an answer HR has not checked for REVIEW_MAX_DAYS (bot/knowledge/freshness.py).
+    "answer_stale": {
+        "fr": "Les RH ont vérifié cette réponse pour la dernière fois le {date} : elle a pu "
+        "changer depuis, un recruteur peut vous la confirmer.",
+        "en": "HR last checked this answer on {date}: it may have changed since, and a "
+        "recruiter can confirm it.",
+    },
+    "answer_never_checked": {
+        "fr": "Cette réponse n'a pas encore été vérifiée par les RH : un recruteur peut vous "
+        "la confirmer.",
+        "en": "HR has not checked this answer yet: a recruiter can confirm it.",
+    },
+    "answer_check_button": {"fr": "Vérifier avec un recruteur", "en": "Check with a recruiter"},
 }
 
 # ------------------------------------------------------------------ team coffees
@@ -486,10 +499,10 @@ EVENT_TEXTS = {
         "calendar invitation; a reminder follows the day before and one hour before.",
     },
     "event_panel_hint": {
-        "fr": "Vous pouvez dès maintenant envoyer vos questions aux dirigeants : écrivez-les-moi, "
-        "ou utilisez le lien de l'e-mail pour voir et soutenir celles des autres.",
-        "en": "You can send your questions for the leaders now: write them to me, or use the "
-        "e-mail's link to see and upvote the others'.",
+        "fr": "Vous pouvez dès maintenant envoyer vos questions aux dirigeants, ici ou depuis "
+        "le lien de l'e-mail, où vous verrez et soutiendrez aussi celles des autres.",
+        "en": "You can send your questions for the leaders now, here or from the e-mail's "
+        "link, where you can also see and upvote the others'.",
     },
     "event_waitlisted": {
         "fr": "Cette date est complète : vous êtes sur la liste d'attente ({event}, {when}), en "

@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -329,17 +328,20 @@ def cancel(
     now: dt.datetime,
     office_timezone: str,
     conversation_id: str | None = None,
+    statuses: tuple[str, ...] = LIVE_STATUSES,
 ) -> Cancellation:
     """The candidate cancels a place, a place in line or an offer (from the chat:
     `conversation_id` must be the registration's; from a signed link: None). A freed
-    seat is offered to the first in line in the same transaction."""
+    seat is offered to the first in line in the same transaction. `statuses`: what may
+    be cancelled (declining an offer passes ("offered",), so a seat confirmed at the same
+    instant is kept: the UPDATE is conditional on it)."""
     registration, event = _owned(session, public_id, conversation_id)
     terms = event_terms(session=session, event=event, office_timezone=office_timezone)
-    if registration.status not in LIVE_STATUSES or terms.start_utc <= now:
+    if registration.status not in statuses or terms.start_utc <= now:
         raise RegistrationOver()
     changed = session.execute(
         update(Registration)
-        .where(Registration.id == registration.id, Registration.status.in_(LIVE_STATUSES))
+        .where(Registration.id == registration.id, Registration.status.in_(statuses))
         .values(
             status="cancelled",
             seat=None,
@@ -551,9 +553,3 @@ def record_rating(
     registration.rated_at = now
     session.flush()
     return registration
-
-
-def event_of(*, session: Session, registrations: Sequence[Registration]) -> dict[int, Event]:
-    """The events of some registrations, by id (for the e-mails)."""
-    ids = {r.event_id for r in registrations}
-    return {e.id: e for e in session.execute(select(Event).where(Event.id.in_(ids))).scalars()}

@@ -354,6 +354,9 @@ def offer_page(place: Place, *, token: str, language: str, office: str) -> web.R
         f'<form method="post" action="{_e(base)}?lang={language}">'
         f'<button type="submit" class="primary">{_e(page_text("offer_button", language))}'
         "</button></form>",
+        f'<form method="post" action="{_e(base)}/decline?lang={language}" class="decline">'
+        f'<button type="submit">{_e(page_text("offer_decline_button", language))}'
+        "</button></form>",
     ]
     return _response(_document(language, page_text("title_offer", language), "".join(parts)))
 
@@ -593,6 +596,8 @@ async def show_offer(request: web.Request) -> web.Response:
             language=language,
             office=settings.office_timezone,
         )
+    if registration.status == "cancelled" and _code(request) == "declined":
+        return message_page(language, "title_offer", page_text("msg_declined", language))
     key = "offer_expired" if registration.status in ("offered", "expired") else "offer_closed"
     return message_page(language, "title_offer", page_text(key, language), 410)
 
@@ -620,6 +625,35 @@ async def confirm_seat(request: web.Request) -> web.Response:
     if taken:
         await _send(request, [("confirmed", place.registration)], place.event, place.terms)
     return _back(request, "seat_offer")
+
+
+async def decline_seat(request: web.Request) -> web.Response:
+    """POST: the candidate cannot come and gives the seat offered back at once; it goes
+    to the next in line (their offer e-mail), not at the deadline."""
+    settings, now = request.app[settings_key], request.app[clock_key]()
+    if cross_site(request, settings):
+        return bad_link(403)
+    public_id = await _public_id(request, "seat_offer")
+    office = settings.office_timezone
+
+    def work(session: Session) -> tuple[service.Cancellation, Terms]:
+        done = service.cancel(
+            session=session,
+            public_id=public_id,
+            now=now,
+            office_timezone=office,
+            statuses=("offered",),
+        )
+        return done, event_terms(session=session, event=done.event, office_timezone=office)
+
+    try:
+        done, terms = await in_transaction(settings.database_url, work)
+    except service.RegistrationNotFound:
+        return bad_link(404)
+    except service.RegistrationError:
+        return _back(request, "seat_offer")  # taken, lapsed or given back: its page says
+    await _send(request, [("offered", offer) for offer in done.offers], done.event, terms)
+    return _back(request, "seat_offer", "declined")
 
 
 async def show_feedback(request: web.Request) -> web.Response:
@@ -698,5 +732,6 @@ def add_events(app: web.Application, settings: Settings, *, clock: Clock = utcno
     app.router.add_post(f"{registration}/{{token}}/vote", upvote)
     app.router.add_get(f"{PATHS['seat_offer']}/{{token}}", show_offer)
     app.router.add_post(f"{PATHS['seat_offer']}/{{token}}", confirm_seat)
+    app.router.add_post(f"{PATHS['seat_offer']}/{{token}}/decline", decline_seat)
     app.router.add_get(f"{PATHS['event_feedback']}/{{token}}", show_feedback)
     app.router.add_post(f"{PATHS['event_feedback']}/{{token}}", send_feedback)

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any, Literal
 
 from sqlalchemy import func, select
@@ -43,6 +43,7 @@ from bot.knowledge.files import (
     ArticleDoc,
     normalize_question,
 )
+from bot.knowledge.freshness import DEFAULT_REVIEW_MAX_DAYS, is_stale
 from bot.knowledge.models import STATUSES, Article, Revision
 from bot.knowledge.service import (
     ArticleNotFound,
@@ -54,7 +55,6 @@ from bot.knowledge.service import (
 # What an edit did to an article.
 EditAction = Literal["created", "updated", "restored", "deleted", "unchanged"]
 # An article not reviewed for about six months is flagged for HR.
-STALE_AFTER = timedelta(days=183)
 
 
 class EditConflict(Exception):
@@ -144,11 +144,6 @@ class ArticleSummary:
         }
 
 
-def is_stale(reviewed_on: date | None, today: date) -> bool:
-    """Never reviewed, or reviewed more than STALE_AFTER before today."""
-    return reviewed_on is None or today - reviewed_on > STALE_AFTER
-
-
 def _latest_revisions(
     session: Session, article_ids: Iterable[str] | None = None
 ) -> dict[str, Revision]:
@@ -190,6 +185,7 @@ def list_articles(
     status: str | None = None,
     stale_only: bool = False,
     today: date | None = None,
+    review_max_days: int = DEFAULT_REVIEW_MAX_DAYS,
 ) -> list[ArticleSummary]:
     """Articles by topic then id, filtered.
 
@@ -210,7 +206,7 @@ def list_articles(
         if (language is None or a.text(language) is not None) and _matches(a, words, language)
     ]
     if stale_only:
-        articles = [a for a in articles if is_stale(a.reviewed_on, today)]
+        articles = [a for a in articles if is_stale(a.reviewed_on, today, review_max_days)]
     latest = _latest_revisions(session, [a.id for a in articles]) if articles else {}
     summaries = []
     for article in articles:
@@ -229,7 +225,7 @@ def list_articles(
                 languages=present,
                 missing_languages=tuple(lang for lang in LANGUAGES if lang not in present),
                 question_counts={t.language: len(t.questions) for t in article.texts},
-                stale=is_stale(article.reviewed_on, today),
+                stale=is_stale(article.reviewed_on, today, review_max_days),
                 last_author=revision.author if revision else None,
                 last_revision=revision.number if revision else None,
             )
@@ -499,7 +495,6 @@ def add_example_question(
 __all__ = [
     "MIN_QUESTIONS",
     "STATUSES",
-    "STALE_AFTER",
     "ArticleInvalid",
     "ArticleSummary",
     "EditConflict",
@@ -509,7 +504,6 @@ __all__ = [
     "article_template",
     "delete_from_editor",
     "article_json",
-    "is_stale",
     "latest_revision",
     "list_articles",
     "preview",

@@ -25,7 +25,7 @@ from bot.knowledge.models import ArticleText
 # "drafted": started a new article. Inbox items keep it in their `status`
 # column; callback questions (whose own status is the recruiters' call-back
 # workflow) keep it in the audit log only. Who and when: the audit log.
-HR_STATUSES = ("open", "dismissed", "added", "drafted")
+HR_STATUSES = ("open", "dismissed", "added", "drafted", "checked")
 CALLBACK_REASON = "callback"
 ALL_REASONS = (*REASONS, CALLBACK_REASON)
 _AUDIT_ACTIONS = {
@@ -33,7 +33,11 @@ _AUDIT_ACTIONS = {
     "dismissed": "inbox.dismissed",
     "added": "inbox.added",
     "drafted": "inbox.drafted",
+    "checked": "inbox.checked",
 }
+# "To re-check" notes (a stale article was answered) have their own list, by article:
+# bot.hr.recheck. The grouped questions leave them out unless asked for by reason.
+RECHECK_REASON = "stale"
 _STATUS_OF_ACTION = {action: status for status, action in _AUDIT_ACTIONS.items()}
 
 
@@ -332,6 +336,8 @@ def inbox_groups(
 ) -> list[Group]:
     """HR's inbox: open items and callback questions, similar ones grouped (per language)
     with counts; largest groups first, then the most recent."""
+    if reasons is None:
+        reasons = [r for r in ALL_REASONS if r != RECHECK_REASON]
     entries = inbox_entries(session=session, reasons=reasons, language=language)
     languages = {e.language for e in entries}
     background = {lang: example_questions(session=session, language=lang) for lang in languages}

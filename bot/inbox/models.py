@@ -13,7 +13,7 @@ from bot.core.clock import utcnow
 from bot.core.db import Base
 from bot.core.texts import text as worded
 
-REASONS = ("no_answer", "clarify", "low_confidence", "not_helpful", "human_request")
+REASONS = ("no_answer", "clarify", "low_confidence", "not_helpful", "human_request", "stale")
 MAX_TEXT = 2000
 # An item whose candidate words are unknown keeps an empty text: HR's inbox words it
 # from its reason (and article). The inbox has always shown these in English.

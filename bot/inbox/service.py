@@ -35,6 +35,30 @@ def record_question(
     return item
 
 
+def note_stale(
+    *, session: Session, conversation_id: str, question: str, language: str, article_id: str
+) -> InboxItem | None:
+    """A stale article was answered: HR's inbox lists it "to re-check", with the
+    candidate's question, once per conversation and article (None: already there)."""
+    found = session.execute(
+        select(InboxItem.id).where(
+            InboxItem.conversation_id == conversation_id[:255],
+            InboxItem.article_id == article_id,
+            InboxItem.reason == "stale",
+        )
+    ).first()
+    if found is not None:
+        return None
+    return record_question(
+        session=session,
+        conversation_id=conversation_id,
+        text=question,
+        language=language,
+        reason="stale",
+        article_id=article_id,
+    )
+
+
 def record_not_helpful(
     *, session: Session, conversation_id: str, article_id: str, text: str, language: str
 ) -> InboxItem:

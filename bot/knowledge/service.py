@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Literal
 
 from sqlalchemy import func, select
@@ -51,6 +52,8 @@ class PublishedAnswer:
     answer: str
     related: tuple[Suggestion, ...]
     links: tuple[tuple[str, str], ...]  # (label, url)
+    team: str = ""  # the owner team
+    reviewed_on: date | None = None  # when HR last checked it
 
 
 @dataclass
@@ -220,6 +223,8 @@ def published_answer(*, session: Session, article_id: str, language: str) -> Pub
         answer=text.answer,
         related=tuple(related),
         links=links,
+        team=article.team,
+        reviewed_on=article.reviewed_on,
     )
 
 
@@ -238,6 +243,26 @@ def titles(*, session: Session, article_ids: Iterable[str], language: str) -> di
         )
     ).all()
     return dict(rows)
+
+
+def staff_titles(
+    *, session: Session, article_ids: Iterable[str], language: str = "fr"
+) -> dict[str, str]:
+    """Titles for staff pages, whatever the articles' status: in `language` when the
+    article has it, else in another language; deleted articles are left out."""
+    ids = set(article_ids)
+    if not ids:
+        return {}
+    rows = session.execute(
+        select(ArticleText.article_id, ArticleText.language, ArticleText.title).where(
+            ArticleText.article_id.in_(ids)
+        )
+    ).all()
+    found: dict[str, str] = {}
+    for article_id, _language, text in sorted(rows, key=lambda r: r[1] != language):
+        if text:
+            found.setdefault(article_id, text)
+    return found
 
 
 @dataclass(frozen=True)

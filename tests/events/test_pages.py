@@ -170,7 +170,7 @@ async def post_and_follow(http: aiohttp.ClientSession, where: str, **kwargs: Any
     status, _, headers = await raw_page(http, "POST", where, **kwargs)
     assert status == 303, (where, status)
     location = headers["Location"]
-    own_page = re.sub(r"/(cancel|questions|vote)$", "", urlsplit(where).path)
+    own_page = re.sub(r"/(cancel|questions|vote|decline)$", "", urlsplit(where).path)
     assert urlsplit(location).path == own_page, (where, location)
     status, words, _ = await page(http, "GET", location)
     return location, status, words
@@ -267,6 +267,54 @@ async def test_cancelling_offers_the_seat_to_the_next_who_confirms_it(web, setti
     # a second click: still confirmed, no second e-mail
     await post_and_follow(web, offer_link)
     assert len(to(inbox, "second@example.org")) == 2
+
+
+async def test_declining_an_offer_passes_the_seat_on_at_once(web, settings, inbox):
+    url = settings.database_url
+    event_id = open_house(url)
+    with transaction(url) as session:
+        save_terms(session=session, event_id=event_id, capacity=1, author="hr")
+    first = enrol(url, event_id, "first@example.org")
+    second = enrol(url, event_id, "second@example.org", language="en")
+    third = enrol(url, event_id, "third@example.org")
+    await post_and_follow(web, f"{path(settings, 'registration', first)}/cancel")
+    (offer,) = to(inbox, "second@example.org")
+    offer_link = urlsplit(re.search(r"https://\S+/events/offer/\S+", body(offer)).group(0)).path
+    status, words, _ = await page(web, "GET", offer_link)
+    assert f'action="{offer_link}/decline?lang=en"' in words and "give up my seat" in words
+
+    location, status, words = await post_and_follow(web, f"{offer_link}/decline?lang=en")
+    assert "msg=declined" in location
+    assert status == 200 and "the seat goes to the next person" in words
+    assert "Confirm my seat" not in words
+    assert row(settings, second.public_id).status == "cancelled"
+    assert row(settings, third.public_id).status == "offered"  # not at the deadline: now
+    (next_offer,) = to(inbox, "third@example.org")
+    assert subject(next_offer).startswith("Une place s'est libérée")
+    # declining again, or confirming after declining: nothing changes, nothing is sent
+    sent = len(inbox.messages)
+    await post_and_follow(web, f"{offer_link}/decline")
+    location, status, words = await post_and_follow(web, offer_link)
+    assert status == 410 and "no seat left to confirm" in words
+    assert row(settings, second.public_id).status == "cancelled"
+    assert len(inbox.messages) == sent
+
+
+async def test_declining_cannot_cancel_a_seat_already_confirmed(web, settings, inbox):
+    url = settings.database_url
+    event_id = open_house(url)
+    with transaction(url) as session:
+        save_terms(session=session, event_id=event_id, capacity=1, author="hr")
+    first = enrol(url, event_id, "first@example.org")
+    second = enrol(url, event_id, "second@example.org", language="en")
+    await post_and_follow(web, f"{path(settings, 'registration', first)}/cancel")
+    (offer,) = to(inbox, "second@example.org")
+    offer_link = urlsplit(re.search(r"https://\S+/events/offer/\S+", body(offer)).group(0)).path
+    await post_and_follow(web, offer_link)  # taken
+    assert row(settings, second.public_id).status == "confirmed"
+    location, status, words = await post_and_follow(web, f"{offer_link}/decline?lang=en")
+    assert "msg=declined" not in location and "Confirmed: your seat is booked" in words
+    assert row(settings, second.public_id).status == "confirmed"
 
 
 async def test_an_offer_not_confirmed_in_time_gets_a_clear_page(web, settings, inbox):

@@ -125,7 +125,7 @@ def test_filters_by_topic_status_and_staleness(kb_url):
         session.get(Article, "dress-code").status = "draft"
         session.get(Article, "dress-code").reviewed_on = date(2026, 5, 1)  # 214 days before
         session.get(Article, "meetings").reviewed_on = None
-        session.get(Article, "rituals").reviewed_on = date(2026, 6, 1)  # 183 days: not yet
+        session.get(Article, "rituals").reviewed_on = date(2026, 6, 4)  # 180 days: not yet
     with transaction(kb_url) as session:
         remote = list_articles(session=session, topic="remote", today=TODAY)
         drafts = list_articles(session=session, status="draft", today=TODAY)
@@ -135,6 +135,10 @@ def test_filters_by_topic_status_and_staleness(kb_url):
     assert [r.id for r in drafts] == ["dress-code"]
     assert {r.id for r in stale} == {"dress-code", "meetings"}
     assert rows["rituals"].stale is False and rows["meetings"].stale is True
+    # REVIEW_MAX_DAYS moves the line: a day shorter and "rituals" is stale too
+    with transaction(kb_url) as session:
+        shorter = list_articles(session=session, stale_only=True, today=TODAY, review_max_days=179)
+    assert {r.id for r in shorter} == {"dress-code", "meetings", "rituals"}
 
 
 # --- validation -----------------------------------------------------------------------------

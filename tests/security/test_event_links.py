@@ -56,6 +56,7 @@ EVENT_LINK_ROUTES = frozenset(
         "POST /events/registration/{token}/vote",
         "GET /events/offer/{token}",
         "POST /events/offer/{token}",
+        "POST /events/offer/{token}/decline",
         "GET /events/feedback/{token}",
         "POST /events/feedback/{token}",
     }
@@ -75,6 +76,7 @@ TARGETS: dict[str, tuple[str, Purpose, str]] = {
     "registration-vote": ("POST", "registration", "/vote"),
     "offer-get": ("GET", "seat_offer", ""),
     "offer-post": ("POST", "seat_offer", ""),
+    "offer-decline": ("POST", "seat_offer", "/decline"),
     "feedback-get": ("GET", "event_feedback", ""),
     "feedback-post": ("POST", "event_feedback", ""),
 }
@@ -301,6 +303,7 @@ def test_a_form_posted_from_another_site_is_refused(stack: LinkStack, headers: d
         (f"{manage}/questions", {"question": "forged"}),
         (f"{manage}/vote", {"question": question}),
         (f"{stack.url}/events/offer/{token_of(stack, 'seat_offer', victim)}", {}),
+        (f"{stack.url}/events/offer/{token_of(stack, 'seat_offer', victim)}/decline", {}),
         (f"{stack.url}/events/feedback/{token_of(stack, 'event_feedback', victim)}", FORM),
     ):
         answer = requests.post(where, data=form, headers=headers, allow_redirects=False, timeout=15)

@@ -77,6 +77,8 @@ WHO_MAY: dict[str, frozenset[str]] = {
     "GET /console/api/hr/inbox": HR,
     "POST /console/api/hr/inbox/dismiss": HR,
     "POST /console/api/hr/inbox/add": HR,
+    "GET /console/api/hr/recheck": HR,
+    "POST /console/api/hr/recheck/{article}/confirm": HR,
     "GET /console/api/hr/events": HR,
     "POST /console/api/hr/events": HR,
     "PUT /console/api/hr/events/{record}": HR,

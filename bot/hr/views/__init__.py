@@ -57,6 +57,8 @@ def add_workspace(app: web.Application, settings: Settings, gate: StaffGate) -> 
     router.add_get(f"{API}/inbox", hr(inbox.groups))
     router.add_post(f"{API}/inbox/dismiss", hr(inbox.dismiss))
     router.add_post(f"{API}/inbox/add", hr(inbox.add))
+    router.add_get(f"{API}/recheck", hr(inbox.to_recheck))
+    router.add_post(f"{API}/recheck/{{article}}/confirm", hr(inbox.confirm_checked))
 
     kinds: tuple[RecordKind, ...] = ("events", "jobs")
     for kind in kinds:

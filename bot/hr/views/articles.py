@@ -35,6 +35,7 @@ class ArticleViews(Views):
                     status=query.get("status") or None,
                     stale_only=query.get("stale") == "1",
                     today=today,
+                    review_max_days=self.settings.review_max_days,
                 )
             ]
         )

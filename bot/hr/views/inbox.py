@@ -1,4 +1,5 @@
-"""HR's inbox ("À traiter"): grouped questions, dismissing them, adding one to an article."""
+"""HR's inbox ("À traiter"): grouped questions, dismissing them, adding one to an article;
+and the stale articles candidates were answered with, to re-check."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.hr import editing, triage
+from bot.hr import editing, recheck, triage
 from bot.hr.views.base import UNKNOWN_ITEMS, Views, unknown_article
 from bot.hr.views.problems import french_problems
 from bot.knowledge.service import ArticleNotFound
@@ -100,3 +101,29 @@ class InboxViews(Views):
         except ArticleNotFound:
             raise unknown_article(article_id) from None
         return web.json_response(added.to_json())
+
+    async def to_recheck(
+        self, request: web.Request, user: StaffUser, websession: WebSession
+    ) -> web.StreamResponse:
+        today, days = self.today(), self.settings.review_max_days
+        found = await self.db(
+            lambda session: [
+                row.to_json()
+                for row in recheck.to_recheck(session=session, today=today, review_max_days=days)
+            ]
+        )
+        return web.json_response({"articles": found, "review_max_days": days})
+
+    async def confirm_checked(
+        self, request: web.Request, user: StaffUser, websession: WebSession
+    ) -> web.StreamResponse:
+        article_id, today = request.match_info["article"], self.today()
+        try:
+            done = await self.db(
+                lambda session: recheck.confirm_still_true(
+                    session=session, article_id=article_id, today=today, author=user.display_name
+                )
+            )
+        except ArticleNotFound:
+            raise unknown_article(article_id) from None
+        return web.json_response({**done.to_json(), "reviewed": today.isoformat()})

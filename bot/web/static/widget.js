@@ -86,7 +86,30 @@ var TEXTS = {
       email: "Cette adresse e-mail n'est pas valide.", note: "Votre message : {max} caractères au plus.",
       consent: "Cochez la case pour que nous puissions garder vos coordonnées pour ce café.",
       form: "La réservation n'a pas pu être envoyée. Réessayez."
-    }
+    },
+    source: "Source : {owner} · vérifié par les RH le {date}",
+    sourceNever: "Source : {owner} · pas encore vérifié par les RH",
+    eventTitle: "Vos coordonnées pour l'inscription",
+    eventSend: "M'inscrire",
+    eventSending: "Envoi de l'inscription…",
+    eventConsent: "Cochez la case pour que nous puissions garder vos coordonnées pour cette inscription.",
+    eventForm: "L'inscription n'a pas pu être envoyée. Réessayez.",
+    eventWaitlisted: "Coordonnées envoyées : vous êtes sur la liste d'attente.",
+    registerSummary: "M'inscrire : {when}",
+    registerSummaryShort: "M'inscrire",
+    alertTitle: "Votre e-mail pour être prévenu·e",
+    alertSend: "Me prévenir",
+    alertSummary: "Me prévenir de l'ouverture",
+    alertConsent: "Cochez la case pour que nous puissions garder votre e-mail jusqu'à l'ouverture.",
+    alertKept: "E-mail enregistré.",
+    askTitle: "Une question pour les dirigeants ?",
+    askLabel: "Votre question (les autres participants la verront sans votre nom)",
+    askSend: "Envoyer ma question",
+    askSending: "Envoi de la question…",
+    askSent: "Question envoyée. Vous pouvez en poser une autre.",
+    askEmpty: "Écrivez votre question.",
+    askLong: "Votre question : {max} caractères au plus.",
+    askSummary: "Ma question pour les dirigeants : {question}"
   },
   en: {
     open: "Chat with our assistant",
@@ -160,7 +183,30 @@ var TEXTS = {
       email: "This e-mail address is not valid.", note: "Your message: {max} characters at most.",
       consent: "Please tick the box so we may keep your details for this coffee.",
       form: "The booking could not be sent. Please try again."
-    }
+    },
+    source: "Source: {owner} · checked by HR on {date}",
+    sourceNever: "Source: {owner} · not checked by HR yet",
+    eventTitle: "Your details to register",
+    eventSend: "Register me",
+    eventSending: "Sending your registration…",
+    eventConsent: "Please tick the box so we may keep your details for this registration.",
+    eventForm: "The registration could not be sent. Please try again.",
+    eventWaitlisted: "Details sent: you are on the waitlist.",
+    registerSummary: "Register: {when}",
+    registerSummaryShort: "Register me",
+    alertTitle: "Your e-mail to be told",
+    alertSend: "Tell me",
+    alertSummary: "Tell me when it opens",
+    alertConsent: "Please tick the box so we may keep your e-mail until it opens.",
+    alertKept: "E-mail kept.",
+    askTitle: "A question for the leaders?",
+    askLabel: "Your question (other participants see it without your name)",
+    askSend: "Send my question",
+    askSending: "Sending your question…",
+    askSent: "Question sent. You can ask another one.",
+    askEmpty: "Please write your question.",
+    askLong: "Your question: {max} characters at most.",
+    askSummary: "My question for the leaders: {question}"
   }
 };
 
@@ -192,8 +238,8 @@ function pickLanguage(value) {
   return TEXTS[code] ? code : "fr";
 }
 
-function t(key, values) {
-  var text = TEXTS[lang][key];
+function t(key, values, language) {
+  var text = TEXTS[TEXTS[language] ? language : lang][key];
   Object.keys(values || {}).forEach(function (name) {
     text = text.split("{" + name + "}").join(String(values[name]));
   });
@@ -426,6 +472,8 @@ function botElement(message, live) {
     node.appendChild(group);
   }
   if (custom.type === "answer" && typeof custom.article === "string") {
+    var source = sourceLine(custom);
+    if (source) { node.appendChild(source); }
     node.appendChild(ratingButtons(custom.article));
   }
   if (custom.type === "handoff" && custom.callback === true) {
@@ -437,6 +485,10 @@ function botElement(message, live) {
     if (contact) { node.appendChild(contact.form); openContact(contact, live); }
   } else if (custom.type === "booking") {
     bookingResult(node, custom, message.text, live);
+  } else if (custom.type === "alert" && custom.status === "kept") {
+    closeContact(t("alertKept"));
+  } else if (custom.type === "panel_question") {
+    askResult(custom, message.text);
   } else if (activeContact) {
     activeContact.busy(false);
   }
@@ -554,10 +606,15 @@ function callbackForm() {
 
 // ------------------------------------------------------------- team coffee
 
-// What the widget knows of each slot it was offered: {label, host, localLabel}.
+// What the widget knows of each slot it was offered: {label, host, localLabel, kind}.
 var meetingSlots = {};
 // The contact form the next booking result is about (at most one is open).
 var activeContact = null;
+// The question box the next `panel_question` result is about.
+var activeAsk = null;
+// bot.events.panel.MAX_QUESTION: the server refuses longer questions.
+var ASK_MAX = 500;
+var ALERT_SLOT = "alert-hackathon";
 
 function browserTimezone() {
   try {
@@ -591,14 +648,33 @@ function commandSlot(payload) {
   return data && typeof data.slot === "string" ? data.slot : "";
 }
 
-// The sentence a candidate's booking shows as (a slot picked, or the contact form sent);
-// null for any other message. Never the JSON: it holds the candidate's name and e-mail.
+// What a slot is for: "coffee", an event's kind, or "hackathon" (its alert list).
+function slotKind(slot) {
+  if (slot === ALERT_SLOT) { return "hackathon"; }
+  var known = meetingSlots[slot];
+  if (known && known.kind) { return known.kind; }
+  return slot.slice(0, 6) === "event-" ? "event" : "coffee";
+}
+
+// The sentence a candidate's booking shows as (a slot picked, or the contact form sent)
+// or a question for the leaders (the question itself); null for any other message.
+// Never the JSON: it holds the candidate's name and e-mail.
 function bookingSummary(text) {
   text = String(text || "");
+  var asked = commandData(text, "ask_panel");
+  if (asked && typeof asked.question === "string") {
+    return t("askSummary", { question: asked.question });
+  }
   if (text.slice(0, 5) !== "/book") { return null; }
   if (text.length > 5 && text.charAt(5) !== "{") { return null; }  // "/booking…", typed
   var data = commandData(text, "book");
-  var slot = data && typeof data.slot === "string" ? meetingSlots[data.slot] : null;
+  var id = data && typeof data.slot === "string" ? data.slot : "";
+  var kind = slotKind(id);
+  var slot = meetingSlots[id] || null;
+  if (kind === "hackathon") { return t("alertSummary"); }
+  if (kind !== "coffee") {
+    return slot && slot.label ? t("registerSummary", { when: slot.label }) : t("registerSummaryShort");
+  }
   if (!slot || !slot.label) { return t("bookSummaryShort"); }
   if (!slot.host) { return t("bookSummaryShort") + " : " + slot.label; }
   return t("bookSummary", { when: slot.label, host: slot.host });
@@ -614,7 +690,8 @@ function readOffer(custom) {
   (Array.isArray(custom.slots) ? custom.slots : []).forEach(function (s) {
     if (!s || typeof s.id !== "string") { return; }
     slots[s.id] = {
-      label: plainText(s.label), host: names[plainText(s.host)] || "", localLabel: plainText(s.local_label)
+      label: plainText(s.label), host: names[plainText(s.host)] || "", localLabel: plainText(s.local_label),
+      kind: plainText(custom.kind) || "coffee"
     };
     meetingSlots[s.id] = slots[s.id];
   });
@@ -647,18 +724,43 @@ function fieldMax(fields, name, fallback) {
   return max;
 }
 
-// The small form of the contact step: first name, e-mail, optional note, consent.
+// The words of a contact form, by what it is for: a coffee, an event, the hackathon list.
+function formWords(kind) {
+  var errors = t("meetErrors");
+  if (kind === "coffee") {
+    return { title: t("meetTitle"), send: t("meetSend"), sending: t("meetSending"), errors: errors };
+  }
+  var event = kind !== "hackathon";
+  var own = {};
+  Object.keys(errors).forEach(function (key) { own[key] = errors[key]; });
+  own.consent = t(event ? "eventConsent" : "alertConsent");
+  own.form = t("eventForm");
+  return {
+    title: t(event ? "eventTitle" : "alertTitle"), send: t(event ? "eventSend" : "alertSend"),
+    sending: t("eventSending"), errors: own
+  };
+}
+
+// The small form of the contact step: the fields the assistant asked for (first name,
+// e-mail, optional note; a coffee's by default), and consent.
 function contactForm(custom) {
   var slot = plainText(custom.slot);
   if (!slot) { return null; }
   var hostInfo = custom.host && typeof custom.host === "object" ? custom.host : {};
   var hostName = plainText(hostInfo.name);
   var label = plainText(custom.label);
+  var kind = plainText(custom.kind) || (meetingSlots[slot] && meetingSlots[slot].kind) || slotKind(slot);
   meetingSlots[slot] = {
     label: label || (meetingSlots[slot] && meetingSlots[slot].label) || "",
     host: hostName || (meetingSlots[slot] && meetingSlots[slot].host) || "",
-    localLabel: meetingSlots[slot] ? meetingSlots[slot].localLabel : ""
+    localLabel: meetingSlots[slot] ? meetingSlots[slot].localLabel : "",
+    kind: kind
   };
+  var words = formWords(kind);
+  var asked = custom.fields && typeof custom.fields === "object" ? custom.fields : null;
+  var keys = ["name", "email", "note"].filter(function (key) {
+    return key === "email" || !asked || Object.prototype.hasOwnProperty.call(asked, key);
+  });
   var max = {
     name: fieldMax(custom.fields, "name", 80),
     email: fieldMax(custom.fields, "email", 254),
@@ -666,19 +768,22 @@ function contactForm(custom) {
   };
   formCount += 1;
   var prefix = "meet-" + formCount;
-  var form = el("form", { "class": "meet-form", novalidate: "", "aria-labelledby": prefix + "-title", "data-slot": slot });
-  form.appendChild(el("p", { "class": "meet-title", id: prefix + "-title", text: t("meetTitle") }));
+  var form = el("form", {
+    "class": "meet-form", novalidate: "", "aria-labelledby": prefix + "-title", "data-slot": slot, "data-kind": kind
+  });
+  form.appendChild(el("p", { "class": "meet-title", id: prefix + "-title", text: words.title }));
   if (label) {
     form.appendChild(el("p", { "class": "meet-when", text: hostName ? t("meetWhen", { when: label, host: hostName }) : label }));
   }
-  var controls = {
-    name: el("input", { type: "text", maxlength: String(max.name), autocomplete: "given-name", required: "", "aria-required": "true" }),
-    email: el("input", { type: "email", maxlength: String(max.email), autocomplete: "email", required: "", "aria-required": "true", spellcheck: "false" }),
-    note: el("textarea", { rows: "3", maxlength: String(max.note) }),
-    consent: el("input", { type: "checkbox", required: "", "aria-required": "true" })
+  var made = {
+    name: function () { return el("input", { type: "text", maxlength: String(max.name), autocomplete: "given-name", required: "", "aria-required": "true" }); },
+    email: function () { return el("input", { type: "email", maxlength: String(max.email), autocomplete: "email", required: "", "aria-required": "true", spellcheck: "false" }); },
+    note: function () { return el("textarea", { rows: "3", maxlength: String(max.note) }); }
   };
+  var controls = { consent: el("input", { type: "checkbox", required: "", "aria-required": "true" }) };
+  keys.forEach(function (key) { controls[key] = made[key](); });
   var errors = {};
-  ["name", "email", "note"].forEach(function (key) {
+  keys.forEach(function (key) {
     var id = prefix + "-" + key;
     var words = { name: "meetName", email: "meetEmail", note: "meetNote" }[key];
     controls[key].id = id;
@@ -706,13 +811,13 @@ function contactForm(custom) {
   // Read by screen readers when a check fails; the sentence is also shown by its field.
   var announce = el("p", { "class": "sr", role: "alert" });
   var progress = el("p", { "class": "meet-status", role: "status" });
-  var submit = el("button", { type: "submit", "class": "choice primary", text: t("meetSend") });
+  var submit = el("button", { type: "submit", "class": "choice primary", text: words.send });
   form.appendChild(announce);
   form.appendChild(el("div", { "class": "callback-actions" }, [submit]));
   form.appendChild(progress);
 
   var contact = {
-    form: form, slot: slot, controls: controls, errors: errors, closed: false,
+    form: form, slot: slot, kind: kind, controls: controls, errors: errors, words: words, closed: false,
     showError: function (key, sentence, focus) {
       var target = errors[key] ? key : "consent";
       errors[target].textContent = sentence;
@@ -731,19 +836,19 @@ function contactForm(custom) {
       if (contact.closed) { return; }
       submit.disabled = Boolean(on);
       form.setAttribute("aria-busy", String(Boolean(on)));
-      progress.textContent = on ? t("meetSending") : "";
+      progress.textContent = on ? words.sending : "";
     }
   };
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     if (contact.closed) { return; }
     contact.clearErrors();
-    var texts = t("meetErrors");
-    var name = controls.name.value.trim();
+    var texts = words.errors;
+    var name = controls.name ? controls.name.value.trim() : "";
     var email = controls.email.value.trim();
-    var note = controls.note.value.trim();
+    var note = controls.note ? controls.note.value.trim() : "";
     var problems = [];
-    if (!name) { problems.push(["name", texts.name]); }
+    if (controls.name && !name) { problems.push(["name", texts.name]); }
     else if (name.length > max.name) { problems.push(["name", texts.nameLong.split("{max}").join(String(max.name))]); }
     if (!email || email.length > max.email || !controls.email.checkValidity()) { problems.push(["email", texts.email]); }
     if (note.length > max.note) { problems.push(["note", texts.note.split("{max}").join(String(max.note))]); }
@@ -754,7 +859,9 @@ function contactForm(custom) {
       controls[problems[0][0]].focus();
       return;
     }
-    var data = { slot: slot, name: name, email: email };
+    var data = { slot: slot };
+    if (controls.name) { data.name = name; }
+    data.email = email;
     if (note) { data.note = note; }
     data.consent = true;
     var text = "/book" + JSON.stringify(data);
@@ -779,7 +886,7 @@ function openContact(contact, live) {
   if (live) {
     // once the message is in the log (it is appended after it is built)
     window.setTimeout(function () {
-      if (!contact.closed && panelOpen()) { contact.controls.name.focus(); }
+      if (!contact.closed && panelOpen()) { (contact.controls.name || contact.controls.email).focus(); }
     }, 0);
   }
 }
@@ -801,13 +908,24 @@ function bookingResult(node, custom, text, live) {
   node.classList.add("booking", "booking-" + (outcome || "unknown"));
   if (outcome === "invalid" && activeContact && ["name", "email", "note", "consent"].indexOf(field) >= 0) {
     activeContact.busy(false);
-    var texts = t("meetErrors");
+    var texts = activeContact.words.errors;
     activeContact.showError(field, text || (field === "note" ? texts.form : texts[field]), live);
     return;
   }
-  if (outcome === "confirmed") {
-    closeContact(t("meetSent"));
-    if (live) { input.focus(); }
+  var booking = plainText(custom.booking);
+  if (outcome === "cancelled" && booking) {
+    log.querySelectorAll(".ask-form").forEach(function (form) {
+      if (form.getAttribute("data-booking") === booking) { form.remove(); }
+    });
+  }
+  if (outcome === "confirmed" || outcome === "waitlisted") {
+    closeContact(t(outcome === "confirmed" ? "meetSent" : "eventWaitlisted"));
+    var slot = plainText(custom.slot);
+    if (custom.kind === "reverse_qa" && outcome === "confirmed" && slot && booking) {
+      node.appendChild(askForm(slot, booking));
+    } else if (live) {
+      input.focus();
+    }
   } else if (outcome === "unavailable" || (outcome === "invalid" && field === "slot")) {
     closeContact(t("meetClosed"));
   } else if (activeContact) {
@@ -821,8 +939,89 @@ function refill(text) {
   if (!data || !activeContact || data.slot !== activeContact.slot) { return; }
   ["name", "email", "note"].forEach(function (key) {
     var control = activeContact.controls[key];
-    if (typeof data[key] === "string" && !control.value) { control.value = data[key]; }
+    if (control && typeof data[key] === "string" && !control.value) { control.value = data[key]; }
   });
+}
+
+// ------------------------------------------------------------- reverse Q&A
+
+// Under a reverse Q&A registration: a box to send the leaders a question, as many times
+// as the server allows (`/ask_panel{"slot", "question"}`); the result comes back as a
+// `panel_question` message and is shown by the box.
+function askForm(slot, booking) {
+  formCount += 1;
+  var id = "ask-" + formCount;
+  var box = el("textarea", {
+    id: id, name: "question", rows: "3", maxlength: String(ASK_MAX), required: "", "aria-required": "true",
+    "aria-describedby": id + "-error"
+  });
+  var error = el("p", { "class": "field-error", id: id + "-error" });
+  var status = el("p", { "class": "meet-status", role: "status" });
+  var submit = el("button", { type: "submit", "class": "choice primary", text: t("askSend") });
+  var form = el("form", { "class": "ask-form meet-form", novalidate: "", "data-slot": slot, "data-booking": booking }, [
+    el("label", { "for": id, "class": "meet-title", text: t("askTitle") }),
+    el("p", { "class": "hint", text: t("askLabel") }),
+    box, error,
+    el("div", { "class": "callback-actions" }, [submit]),
+    status
+  ]);
+  var ask = {
+    form: form,
+    fail: function (sentence) {
+      error.textContent = sentence;
+      box.setAttribute("aria-invalid", "true");
+      status.textContent = "";
+      submit.disabled = false;
+    },
+    done: function () {
+      box.value = "";
+      error.textContent = "";
+      box.removeAttribute("aria-invalid");
+      status.textContent = t("askSent");
+      submit.disabled = false;
+    }
+  };
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var question = box.value.trim();
+    error.textContent = "";
+    box.removeAttribute("aria-invalid");
+    if (!question) { ask.fail(t("askEmpty")); box.focus(); return; }
+    if (question.length > ASK_MAX) { ask.fail(t("askLong", { max: ASK_MAX })); box.focus(); return; }
+    if (!sendMessage("/ask_panel" + JSON.stringify({ slot: slot, question: question }))) {
+      ask.fail(t("askLong", { max: ASK_MAX }));  // over the message limit once encoded
+      return;
+    }
+    activeAsk = ask;
+    submit.disabled = true;
+    status.textContent = t("askSending");
+  });
+  return form;
+}
+
+function askResult(custom, text) {
+  var ask = activeAsk;
+  activeAsk = null;
+  if (!ask) { return; }
+  if (custom.status === "received") { ask.done(); } else { ask.fail(text || t("askEmpty")); }
+}
+
+// "Source: People (HR) · checked by HR on 12 October 2026" under an answer.
+function sourceLine(custom) {
+  var owner = plainText(custom.owner_label) || plainText(custom.owner);
+  if (!owner) { return null; }
+  // In the answer's language (the owner's name is), whatever the widget's is now.
+  var language = TEXTS[custom.language] ? custom.language : lang;
+  var reviewed = /^(\d{4})-(\d{2})-(\d{2})$/.exec(plainText(custom.reviewed));
+  var words = t("sourceNever", { owner: owner }, language);
+  if (reviewed) {
+    var date = new Date(Date.UTC(+reviewed[1], +reviewed[2] - 1, +reviewed[3]));
+    var shown = date.toLocaleDateString(language === "fr" ? "fr-FR" : "en-GB",
+      { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
+    if (language === "fr" && +reviewed[3] === 1) { shown = shown.replace(/^1 /, "1er "); }
+    words = t("source", { owner: owner, date: shown }, language);
+  }
+  return el("p", { "class": "source" + (custom.stale === true ? " stale" : ""), text: words });
 }
 
 var ratings = {};
