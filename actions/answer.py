@@ -16,6 +16,7 @@ from bot.core.db import in_transaction
 from bot.core.meeting_texts import TEAMS
 from bot.core.settings import Settings, get_settings
 from bot.core.texts import text
+from bot.events.messages import careers_url
 from bot.meetings.chat import ANY_TEAM, ARTICLE_TEAMS, meeting_request
 from bot.records.service import local_today
 
@@ -44,6 +45,7 @@ class ActionAnswer(Action):
                 clarify_threshold=settings.clarify_threshold,
                 today=today,
                 review_max_days=settings.review_max_days,
+                careers_url=careers_url(settings, language),
             ),
         )
         # An answer about a team offers a coffee with it: a button, or "yes".

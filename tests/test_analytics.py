@@ -40,7 +40,7 @@ from bot.core.db import transaction
 from bot.core.settings import PROJECT_ROOT
 from bot.handoff.models import CallbackRequest, Handoff
 from bot.hr.analytics import MAX_DAYS, Ranked, compute, day_bounds, to_csv
-from bot.knowledge.models import Article
+from bot.knowledge.models import Article, ArticleText
 from bot.meetings.defaults import load_defaults, seed_ambassadors
 from bot.meetings.models import Booking
 from bot.ops.schema import upgrade
@@ -278,6 +278,14 @@ async def write_known_data(database_url: str, tracker_url: str, domain: Domain) 
                 Article(id="remote-work", topic="work-life", team="hr", status="published"),
                 Article(id="health-insurance", topic="benefits", team="hr", status="published"),
                 Article(id="salary", topic="benefits", team="hr", status="published"),
+                # the ratings' titles: French first, else English
+                ArticleText(
+                    article_id="remote-work", language="en", title="Remote work", answer="-"
+                ),
+                ArticleText(
+                    article_id="remote-work", language="fr", title="Télétravail", answer="-"
+                ),
+                ArticleText(article_id="salary", language="en", title="Salary", answer="-"),
             ]
         )
         session.add_all(
@@ -386,8 +394,14 @@ EXPECTED = {
         {"language": "unknown", "conversations": 1},
     ],
     "ratings": [
-        {"article": "remote-work", "topic": "work-life", "up": 1, "down": 1},
-        {"article": "salary", "topic": "benefits", "up": 1, "down": 0},
+        {
+            "article": "remote-work",
+            "title": "Télétravail",
+            "topic": "work-life",
+            "up": 1,
+            "down": 1,
+        },
+        {"article": "salary", "title": "Salary", "topic": "benefits", "up": 1, "down": 0},
     ],
     "coffee": {
         "asked": 0,

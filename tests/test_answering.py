@@ -161,7 +161,7 @@ def test_unknown_question_is_kept_for_hr(settings):
     ]
 
 
-def test_clarify_offers_two_titled_choices_and_is_kept_for_hr(settings):
+def test_clarify_offers_two_titled_choices_a_way_out_and_is_kept_for_hr(settings):
     reply = ask(
         settings,
         parse=parse(text="leave?", ranking=[("time-off", 0.45), ("parental-leave", 0.40)]),
@@ -173,9 +173,22 @@ def test_clarify_offers_two_titled_choices_and_is_kept_for_hr(settings):
     assert [b["payload"] for b in reply.buttons] == [
         article_button("time-off", "x")["payload"],
         article_button("parental-leave", "x")["payload"],
+        "/request_human",
     ]
+    assert reply.buttons[-1]["title"] == "None of these"
     with transaction(settings.database_url) as session:
         assert [i.reason for i in open_items(session=session)] == ["clarify"]
+
+
+def test_the_way_out_of_a_clarify_is_in_the_candidates_language(settings):
+    reply = ask(
+        settings,
+        parse=parse(text="leave?", ranking=[("time-off", 0.45), ("parental-leave", 0.40)]),
+        language="fr",
+        conversation_id="c2-fr",
+    )
+    assert reply.kind == "clarify"
+    assert reply.buttons[-1] == {"title": "Aucune de ces réponses", "payload": "/request_human"}
 
 
 def test_a_chosen_suggestion_is_answered_with_full_confidence(settings):

@@ -293,6 +293,19 @@ def test_a_display_is_kept_only_for_a_button_the_assistant_sent():
     assert inputs.checked_display("/request_human", {"display": human}, set()) == {"display": human}
 
 
+def test_a_starter_chips_command_names_its_article():
+    """The widget's starter chips: their title is checked against the article's (channels)."""
+    assert inputs.starter_article('/choose_article{"article": "remote-work"}') == "remote-work"
+    assert inputs.starter_article('/choose_article{"article":"equity"}') == "equity"
+    for other in (
+        '/choose_article{"article": "open-positions", "team": "any"}',
+        '/choose_article{"article": "<b>"}',
+        "/affirm",
+        "remote-work",
+    ):
+        assert inputs.starter_article(other) is None
+
+
 def test_the_widget_buttons_titles_are_the_widgets():
     widget = (PROJECT_ROOT / "bot" / "web" / "static" / "widget.js").read_text(encoding="utf-8")
     for title in inputs.WIDGET_BUTTONS["/request_human"]:

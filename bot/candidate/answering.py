@@ -16,6 +16,15 @@ from typing import Any, Literal
 
 from sqlalchemy.orm import Session
 
+from bot.candidate.jobs import (
+    JOB_ARTICLE_PREFIX,
+    OPEN_POSITIONS_ARTICLE,
+    JobWish,
+    is_job_search,
+    jobs_reply,
+    read_job_wish,
+    wish_from_entities,
+)
 from bot.core import replies
 from bot.core.dates import date_in_words
 from bot.core.meeting_texts import TEAMS
@@ -141,6 +150,33 @@ def _answer_text(answer: str, links: tuple[tuple[str, str], ...]) -> str:
     return "\n".join(lines)
 
 
+def _job_search(
+    parse: Mapping[str, Any],
+    decision: Decision,
+    *,
+    typed: str,
+    intent: str | None,
+    search_best: str | None,
+) -> JobWish | None:
+    """The filters of a search for positions (bot/candidate/jobs.py), or None for any
+    other message: the "open positions" article picked from a button (its `team`), or a
+    question that searches positions ("je cherche un poste backend en full remote") and
+    that the model or the text search ties to the positions, or that names a filter."""
+    if intent == CHOOSE_ARTICLE_INTENT:
+        if decision.candidates and decision.candidates[0].article_id == OPEN_POSITIONS_ARTICLE:
+            found = {e.get("entity"): e.get("value") for e in parse.get("entities") or []}
+            return wish_from_entities(found)
+        return None
+    if intent not in QUESTION_INTENTS or typed.startswith("/") or not is_job_search(typed):
+        return None
+    wish = read_job_wish(typed)
+    tied = [c.article_id for c in decision.candidates] + ([search_best] if search_best else [])
+    about_jobs = any(
+        a == OPEN_POSITIONS_ARTICLE or a.startswith(JOB_ARTICLE_PREFIX) for a in tied[:2]
+    )
+    return wish if about_jobs or not wish.empty else None
+
+
 def stale_caveat(reviewed_on: date | None, language: str) -> str:
     """The honest line under an answer HR has not checked for too long."""
     if reviewed_on is None:
@@ -158,6 +194,7 @@ def respond(
     clarify_threshold: float,
     today: date,
     review_max_days: int = DEFAULT_REVIEW_MAX_DAYS,
+    careers_url: str = "",
 ) -> Reply:
     """Decide, read the current article text, and keep for HR what was not settled.
 
@@ -166,6 +203,7 @@ def respond(
     typed = str(parse.get("text") or "")
     question = said(typed)  # as the candidate typed it, for the search and for HR
     intent = (parse.get("intent") or {}).get("name")
+    search_best = None
     if intent == CHOOSE_ARTICLE_INTENT:
         chosen = _chosen_article(parse)
         decision = (
@@ -181,6 +219,14 @@ def respond(
             answer_threshold=answer_threshold,
             clarify_threshold=clarify_threshold,
             search_best=search_best,
+        )
+    searched = _job_search(parse, decision, typed=typed, intent=intent, search_best=search_best)
+    if searched is not None:
+        listed = jobs_reply(
+            session=session, wish=searched, language=language, careers_url=careers_url
+        )
+        return Reply(
+            kind="answer", text=listed.text, buttons=listed.buttons, payload=listed.payload
         )
     if decision.kind == "answer":
         best = decision.candidates[0]
@@ -253,7 +299,10 @@ def respond(
             return Reply(
                 kind="clarify",
                 response="utter_clarify",
-                buttons=[article_button(i, names[i]) for i in shown],
+                buttons=[
+                    *(article_button(i, names[i]) for i in shown),
+                    {"title": text("clarify_none_button", language), "payload": HUMAN},
+                ],
                 payload=replies.clarify(shown),
             )
     if question and not typed.startswith("/"):  # a button's command is not a question

@@ -71,16 +71,18 @@ from bot.candidate.inputs import (
     read_socket_message,
     requested_language,
     requested_session,
+    starter_article,
 )
 from bot.candidate.language import declared_language
 from bot.candidate.sessions import issue_session, rest_conversation, resume_session
 from bot.core import replies, texts
 from bot.core.db import in_transaction
-from bot.core.settings import Settings, get_settings, rasa_token
+from bot.core.settings import LANGUAGES, Settings, get_settings, rasa_token
 from bot.core.transcript import RECRUITER_ROLE
 from bot.handoff.callbacks import BadCallback
 from bot.handoff.requests import callback_confirmation, store_callback
 from bot.handoff.service import in_handoff
+from bot.knowledge.service import titles
 
 logger = logging.getLogger(__name__)
 
@@ -180,11 +182,28 @@ class Turns:
     async def checked(
         self, agent: Agent | None, conversation_id: str, text: str, metadata: dict[str, Any]
     ) -> dict[str, Any]:
-        """`metadata` with a `display` only if it is the title of a button sent here."""
+        """`metadata` with a `display` only if it is the title of a button sent here
+        (or of a starter chip: the chosen article's published title)."""
         if "display" not in metadata:
             return metadata
         stored = await history.stored_events(agent, conversation_id)
-        return checked_display(text, metadata, history.sent_buttons(stored))
+        offered = history.sent_buttons(stored) | await self.starter_buttons(text)
+        return checked_display(text, metadata, offered)
+
+    async def starter_buttons(self, text: str) -> set[tuple[str, str]]:
+        """The widget's starter chips as buttons: `/choose_article` of one published
+        article, with its title in either language."""
+        article = starter_article(text)
+        if article is None:
+            return set()
+        named = await in_transaction(
+            self.settings.database_url,
+            lambda session: [
+                titles(session=session, article_ids=[article], language=language)
+                for language in LANGUAGES
+            ],
+        )
+        return {(text, found[article]) for found in named if article in found}
 
     async def store_for_recruiter(
         self,

@@ -160,7 +160,8 @@ COMMANDS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "deny": (frozenset(), frozenset()),
     "request_human": (frozenset(), frozenset()),
     "my_booking": (frozenset(), frozenset()),
-    "choose_article": (frozenset({"article"}), frozenset()),
+    # `team` narrows the "open positions" article to a team's ("any": every position)
+    "choose_article": (frozenset({"article"}), frozenset({"team"})),
     "meet_team": (frozenset(), frozenset({"team"})),
     "book": (frozenset({"slot"}), frozenset({"name", "email", "note", "consent"})),
     "cancel_booking": (frozenset({"booking"}), frozenset()),
@@ -229,6 +230,16 @@ def for_assistant(text: str) -> str:
         return text
     command = structured(text)
     return command if command is not None else PLAIN_TEXT_MARK + text
+
+
+def starter_article(text: str) -> str | None:
+    """The article of a starter chip's command (`/choose_article{"article": "<id>"}`, the
+    widget's GET /widget/starters), else None."""
+    command = structured(text)
+    if command is None or not command.startswith("/choose_article{"):
+        return None
+    values = json.loads(command[len("/choose_article") :])
+    return values["article"] if set(values) == {"article"} else None
 
 
 def checked_display(

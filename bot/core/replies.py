@@ -41,6 +41,12 @@ def answer(
     }
 
 
+def jobs(items: list[dict[str, Any]], unmatched: list[str]) -> Payload:
+    """Open positions found for a search, each with why it fits (`reasons`) and what
+    differs when none fits everything; `unmatched`: what the search could not meet."""
+    return {"type": "jobs", "jobs": list(items), "unmatched": list(unmatched)}
+
+
 def clarify(articles: list[str]) -> Payload:
     """Did you mean…: the articles offered as buttons."""
     return {"type": "clarify", "articles": list(articles)}

@@ -8,6 +8,7 @@ language)` words one for its reader.
 
 from __future__ import annotations
 
+from bot.core.job_texts import JOB_TEXTS
 from bot.core.problem_texts import Problem, problem_text
 
 TEXTS = {
@@ -189,7 +190,8 @@ TEXTS = {
         "fr": "{count} postes sont ouverts en ce moment :",
         "en": "{count} positions are open right now:",
     },
-    "salary_range": {"fr": "{low} à {high} €", "en": "{low}-{high} EUR"},
+    # No-break spaces: "58 000 à 72 000 €" never splits a number or the € from it.
+    "salary_range": {"fr": "{low} à {high}\u00a0€", "en": "{low}-{high}\u00a0EUR"},
     # How many positions, in words from two to ten (space-separated, in order).
     "number_words": {
         "fr": "Deux Trois Quatre Cinq Six Sept Huit Neuf Dix",
@@ -218,6 +220,8 @@ TEXTS = {
         "en": "HR has not checked this answer yet: a recruiter can confirm it.",
     },
     "answer_check_button": {"fr": "Vérifier avec un recruteur", "en": "Check with a recruiter"},
+    # "Did you mean…": the way out when neither article is the right one (a recruiter).
+    "clarify_none_button": {"fr": "Aucune de ces réponses", "en": "None of these"},
 }
 
 # ------------------------------------------------------------------ team coffees
@@ -562,6 +566,7 @@ EVENT_TEXTS = {
     },
 }
 TEXTS.update(EVENT_TEXTS)
+TEXTS.update(JOB_TEXTS)
 
 
 def coffee_problem(code: str, language: str) -> str:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from typing import Any, NamedTuple
 
 from sqlalchemy import (
@@ -66,6 +67,38 @@ def conversation_events(url: str, conversation_id: str) -> list[dict[str, Any]]:
     query = select(EVENTS.c.data).where(EVENTS.c.sender_id == conversation_id).order_by(EVENTS.c.id)
     with engine.connect() as connection:
         return [json.loads(row) for row in connection.execute(query).scalars()]
+
+
+def conversations_with_events(url: str, conversation_ids: Iterable[str]) -> set[str]:
+    """Which of these conversations still have events (the others were deleted, or never
+    reached Rasa)."""
+    wanted = sorted(set(conversation_ids))
+    engine = tracker_engine(url)
+    if not wanted or not has_events_table(engine):
+        return set()
+    query = select(EVENTS.c.sender_id).distinct().where(EVENTS.c.sender_id.in_(wanted))
+    with engine.connect() as connection:
+        return set(connection.execute(query).scalars())
+
+
+def candidate_messages(
+    url: str, conversation_ids: Iterable[str]
+) -> dict[str, list[dict[str, Any]]]:
+    """What the candidates said in these conversations (Rasa's `user` events), oldest first."""
+    wanted = sorted(set(conversation_ids))
+    engine = tracker_engine(url)
+    if not wanted or not has_events_table(engine):
+        return {}
+    query = (
+        select(EVENTS.c.sender_id, EVENTS.c.data)
+        .where(EVENTS.c.sender_id.in_(wanted), EVENTS.c.type_name == "user")
+        .order_by(EVENTS.c.id)
+    )
+    found: dict[str, list[dict[str, Any]]] = {}
+    with engine.connect() as connection:
+        for sender, data in connection.execute(query):
+            found.setdefault(str(sender), []).append(json.loads(data))
+    return found
 
 
 def last_event_id(url: str) -> int | None:

@@ -202,6 +202,13 @@ def callbacks(*, session: Session, status: str | None = None) -> list[CallbackRe
     return list(session.execute(query).scalars())
 
 
+def conversation_callback(*, session: Session, conversation_id: str) -> CallbackRequest | None:
+    """The conversation's callback request (there is at most one), or None."""
+    return session.execute(
+        select(CallbackRequest).where(CallbackRequest.conversation_id == conversation_id).limit(1)
+    ).scalar_one_or_none()
+
+
 def set_status(*, session: Session, callback_id: int, status: object) -> CallbackRequest:
     if status not in CALLBACK_STATUSES:
         raise BadCallback({"status": f"one of {', '.join(CALLBACK_STATUSES)}"})

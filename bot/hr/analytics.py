@@ -31,7 +31,8 @@ zone; `start` and `end` are both included. Definitions:
   the conversation before the end of the range, else the language of its last
   answer in the range, else "unknown".
 - ratings: thumbs up / down per article from `answer_feedback` (a candidate's
-  last vote on an article), voted in the range.
+  last vote on an article), voted in the range, with the article's title for the
+  dashboard (the CSV keeps the article id as its key).
 - coffee funnel (team coffees with ambassadors), each step a number of conversations:
   asked = a candidate message of the range whose intent is `meet_team`, or an
   assistant message of the range whose payload type is `meeting_question` or
@@ -81,6 +82,7 @@ from bot.core.transcript import RECRUITER_ROLE
 from bot.handoff.models import CallbackRequest, Handoff
 from bot.hr.event_funnel import EVENT_KINDS, EventFunnel, event_funnels, offer_kind
 from bot.knowledge.models import Article
+from bot.knowledge.service import staff_titles
 from bot.meetings.models import Booking
 
 MAX_DAYS = 366
@@ -135,6 +137,7 @@ class ArticleRatings:
     topic: str
     up: int
     down: int
+    title: str = ""  # French (else English) title; empty for an article since deleted
 
 
 def _rate(part: int, whole: int) -> float | None:
@@ -264,7 +267,13 @@ class Figures:
                 {"language": lang.name, "conversations": lang.count} for lang in self.languages
             ],
             "ratings": [
-                {"article": r.article, "topic": r.topic, "up": r.up, "down": r.down}
+                {
+                    "article": r.article,
+                    "title": r.title,
+                    "topic": r.topic,
+                    "up": r.up,
+                    "down": r.down,
+                }
                 for r in self.ratings
             ],
             "coffee": self.coffee.to_json(),
@@ -386,6 +395,38 @@ def _read_tracker(session: Session, bounds: list[datetime]) -> _Conversations:
 
     result.languages = _languages(session, dialect, lo, hi, users)
     return result
+
+
+def most_answered(
+    *, tracker_session: Session, since: datetime, until: datetime, limit: int = TOP
+) -> list[Ranked]:
+    """The articles the assistant answered most in [since, until) (naive times are UTC),
+    as the dashboard's "top articles" counts them (an assistant message whose payload
+    is an `answer`), most answers first, ties by id. Read-only; empty before Rasa
+    stored anything."""
+    if not has_events_table(tracker_session.get_bind()):
+        return []
+    dialect = tracker_session.get_bind().dialect.name
+    lo, hi = (t.replace(tzinfo=t.tzinfo or UTC).timestamp() for t in (since, until))
+    ts = EVENTS.c.timestamp
+    answers = (
+        select(
+            _json_text(dialect, EVENTS.c.data, "metadata", "sender", "role").label("role"),
+            _json_text(dialect, EVENTS.c.data, "data", "custom", "type").label("kind"),
+            _json_text(dialect, EVENTS.c.data, "data", "custom", "article").label("article"),
+        )
+        .where(EVENTS.c.type_name == "bot", ts >= lo, ts < hi)
+        .subquery()
+    )
+    counts: Counter[str] = Counter()
+    for role, kind, article, count in tracker_session.execute(
+        select(answers.c.role, answers.c.kind, answers.c.article, func.count()).group_by(
+            answers.c.role, answers.c.kind, answers.c.article
+        )
+    ):
+        if role != RECRUITER_ROLE and kind == "answer" and article:
+            counts[str(article)] += count
+    return [Ranked(article, n) for article, n in _ranked(counts, limit)]
 
 
 def _last_values(rows: Any) -> dict[str, str]:
@@ -615,6 +656,8 @@ def compute(
         else []
     )
 
+    rated_titles = staff_titles(session=session, article_ids=[row[0] for row in ratings])
+
     for day, *_ in handoffs:
         tracker.per_day[day]["handoffs"] += 1
     for day, _ in callbacks:
@@ -660,7 +703,13 @@ def compute(
         ),
         languages=tuple(Ranked(lang, n) for lang, n in _ranked(languages, limit=None)),
         ratings=tuple(
-            ArticleRatings(article, topics.get(article, UNKNOWN_TOPIC), int(up), int(down))
+            ArticleRatings(
+                article,
+                topics.get(article, UNKNOWN_TOPIC),
+                int(up),
+                int(down),
+                rated_titles.get(article, ""),
+            )
             for article, up, down in sorted(
                 ratings, key=lambda row: (-(int(row[1]) + int(row[2])), row[0])
             )

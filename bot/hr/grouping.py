@@ -46,6 +46,7 @@ THRESHOLD = 0.25
 STEM = 4
 WORD_WEIGHT = 0.5  # share of the word unigrams next to the character n-grams
 _CHUNK = 1024
+HESITATIONS = ("clarify", "low_confidence")  # items whose article the assistant offered
 
 # Function words of questions, French and English, as normalize_question writes them.
 STOP_WORDS = frozenset(
@@ -189,7 +190,7 @@ class Group:
     variants: tuple[tuple[str, int], ...]  # distinct wordings, most frequent first (at most 10)
     first_seen: datetime
     last_seen: datetime
-    suggested_article: str | None  # the article the assistant most often pointed to
+    suggested_article: str | None  # the article the assistant most often hesitated on or pointed to
     articles: dict[str, int]
     placeholder: bool  # no candidate wording (e.g. a thumbs-down without the question)
 
@@ -214,6 +215,9 @@ def _group(entries: Sequence[InboxEntry], language: str, chosen: InboxEntry) -> 
     texts = [e.wording for e in entries]
     wordings = Counter(" ".join(t.split()) for t in texts)
     articles = Counter(e.article_id for e in entries if e.article_id)
+    # The article the assistant hesitated on ("did you mean", a shaky answer) says more
+    # than a "don't know"'s weak guess.
+    hesitated = Counter(e.article_id for e in entries if e.article_id and e.reason in HESITATIONS)
     return Group(
         key=chosen.id,
         language=language,
@@ -224,7 +228,7 @@ def _group(entries: Sequence[InboxEntry], language: str, chosen: InboxEntry) -> 
         variants=tuple(wordings.most_common(10)),
         first_seen=min(e.created_at for e in entries),
         last_seen=max(e.created_at for e in entries),
-        suggested_article=articles.most_common(1)[0][0] if articles else None,
+        suggested_article=(hesitated or articles).most_common(1)[0][0] if articles else None,
         articles=dict(articles.most_common()),
         placeholder=chosen.placeholder,
     )

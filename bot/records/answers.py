@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from bot.core.dates import day_in_words
 from bot.core.texts import text as worded
+from bot.records.consistency import salary_in_article
 from bot.records.models import Event, JobPosition
 
 OVERVIEW_ARTICLE = "events-overview"
@@ -129,7 +130,7 @@ def event_details(
 def format_salary(job: JobPosition, language: str) -> str:
     lang = _language(language)
     if lang == "fr":
-        low, high = (f"{n:,}".replace(",", " ") for n in (job.salary_min, job.salary_max))
+        low, high = (f"{n:,}".replace(",", "\u00a0") for n in (job.salary_min, job.salary_max))
     else:
         low, high = f"{job.salary_min:,}", f"{job.salary_max:,}"
     text = worded("salary_range", lang, low=low, high=high)
@@ -187,7 +188,14 @@ def live_answer(
     if article_id.startswith(JOB_ARTICLE_PREFIX):
         closed = _closed_position(session, article_id)
         if closed is None:
-            return answer
+            # The salary range from the record, whatever the article still says.
+            job = session.execute(
+                select(JobPosition)
+                .where(JobPosition.article_id == article_id, JobPosition.status == "open")
+                .order_by(JobPosition.id)
+                .limit(1)
+            ).scalar_one_or_none()
+            return salary_in_article(answer, lang, job) if job is not None else answer
         notice = worded("position_closed", lang, title=closed.title(lang))
         return f"{notice}\n\n{open_positions_text(session=session, language=lang)}"
     if article_id == OVERVIEW_ARTICLE or article_id in EVENT_ARTICLES:

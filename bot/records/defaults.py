@@ -27,6 +27,8 @@ from bot.records.models import EVENT_KINDS, Event, JobPosition
 from bot.records.validation import RecordError, event_values, job_values
 
 DEFAULTS_FILE = PROJECT_ROOT / "data" / "records" / "defaults.yml"
+# What candidates filter positions by (bot/records/job_search.py), as the file gives them.
+JOB_FACETS = ("cities", "remote", "level", "contract", "languages")
 DEFAULTS_AUTHOR = "default records"
 WEEKS = ("first", "second", "third", "fourth", "last")
 
@@ -154,6 +156,7 @@ def _job_input(item: Any, where: str, problems: list[str]) -> dict[str, Any]:
         "salary_min": salary.get("min"),
         "salary_max": salary.get("max"),
         "article_id": item.get("article"),
+        **{key: item[key] for key in JOB_FACETS if key in item},
         **_localized(item.get("title"), "title", where, problems),
         **_localized(item.get("location"), "location", where, problems),
         **_localized(salary.get("note"), "salary_note", where, problems),
@@ -285,12 +288,40 @@ def top_up_events(
     return report
 
 
+def fill_job_facets(
+    *, session: Session, defaults: RecordDefaults, author: str = DEFAULTS_AUTHOR
+) -> list[str]:
+    """Positions recorded before they had facets (cities, remote...) get the file's, once:
+    only a default position with none of them set; HR's own choices are kept."""
+    filled = []
+    for data in defaults.jobs:
+        job = session.get(JobPosition, data["id"])
+        given = {key: data[key] for key in JOB_FACETS if data.get(key)}
+        if job is None or not given or any(getattr(job, key) for key in JOB_FACETS):
+            continue
+        values = job_values(given, current=job.to_json())
+        for key in JOB_FACETS:
+            setattr(job, key, values[key])
+        filled.append(job.id)
+    if filled:
+        session.flush()
+        audit.record(
+            session=session,
+            actor=author,
+            action="jobs.facets_filled",
+            target="records",
+            detail={"jobs": filled},
+        )
+    return filled
+
+
 def prepare_records(
     *, session: Session, today: dt.date, defaults: RecordDefaults | None = None
 ) -> SeedReport:
     """At start: the defaults into empty tables, then the calendar extended to its horizon."""
     rules = defaults if defaults is not None else load_defaults()
     report = seed_defaults(session=session, today=today, defaults=rules)
+    fill_job_facets(session=session, defaults=rules)
     added = top_up_events(session=session, today=today, defaults=rules)
     for kind, count in added.events.items():
         report.events[kind] = report.events.get(kind, 0) + count

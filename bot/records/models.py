@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import Column, Date, DateTime, Integer, String, Time
+from sqlalchemy import JSON, Column, Date, DateTime, Integer, String, Time
 from sqlalchemy.orm import Mapped
 
 from bot.core.clock import utcnow
@@ -14,6 +14,11 @@ from bot.core.db import Base
 EVENT_KINDS = ("open_house", "team_coffee", "reverse_qa", "hackathon")
 EVENT_STATUSES = ("scheduled", "cancelled")
 JOB_STATUSES = ("open", "closed")
+# What a candidate filters positions by (bot/records/job_search.py); None: not stated.
+JOB_REMOTE = ("full_remote", "hybrid", "on_site")
+JOB_LEVELS = ("intern", "junior", "confirmed", "senior")
+JOB_CONTRACTS = ("permanent", "fixed_term", "internship", "apprenticeship")
+JOB_LANGUAGES = ("fr", "en")
 # The company's teams (keys of `teams` in the company file).
 TEAMS = (
     "platform",
@@ -105,6 +110,12 @@ class JobPosition(Base):
     # No foreign key: the knowledge base can be re-imported without touching the records.
     article_id: Mapped[str | None] = Column(String(64), nullable=True, index=True)
     sort_order: Mapped[int] = Column(Integer, nullable=False, default=0)
+    # The facts candidates filter by, filled in by HR; None or []: not stated.
+    cities: Mapped[list] = Column(JSON, nullable=False, default=list, server_default="[]")
+    remote: Mapped[str | None] = Column(String(16), nullable=True)  # one of JOB_REMOTE
+    level: Mapped[str | None] = Column(String(16), nullable=True)  # one of JOB_LEVELS
+    contract: Mapped[str | None] = Column(String(16), nullable=True)  # one of JOB_CONTRACTS
+    languages: Mapped[list] = Column(JSON, nullable=False, default=list, server_default="[]")
     updated_at: Mapped[dt.datetime] = Column(DateTime, nullable=False, default=utcnow)
     updated_by: Mapped[str] = Column(String(120), nullable=False, default="")
 
@@ -133,6 +144,11 @@ class JobPosition(Base):
             "status": self.status,
             "article_id": self.article_id,
             "sort_order": self.sort_order,
+            "cities": list(self.cities or []),
+            "remote": self.remote,
+            "level": self.level,
+            "contract": self.contract,
+            "languages": list(self.languages or []),
             "updated_at": _timestamp(self.updated_at),
             "updated_by": self.updated_by,
         }

@@ -17,7 +17,16 @@ from typing import Any
 
 from bot.core.problem_texts import Problem
 from bot.knowledge.files import HTML_TAG, ID_PATTERN
-from bot.records.models import EVENT_KINDS, EVENT_STATUSES, JOB_STATUSES, TEAMS
+from bot.records.models import (
+    EVENT_KINDS,
+    EVENT_STATUSES,
+    JOB_CONTRACTS,
+    JOB_LANGUAGES,
+    JOB_LEVELS,
+    JOB_REMOTE,
+    JOB_STATUSES,
+    TEAMS,
+)
 
 # The key of problems about the input as a whole rather than one field.
 WHOLE_INPUT = "__all__"
@@ -84,6 +93,25 @@ def one_of(options: tuple[str, ...]) -> Callable[[Any], str | None]:
         if not isinstance(value, str) or value not in options:
             raise FieldProblem("not_one_of", options=list(options))
         return value
+
+    return parse
+
+
+def short_list(item: Callable[[Any], str | None], maximum: int) -> Callable[[Any], list[str]]:
+    """A few values, as a list or a comma-separated text ("Lyon, Paris"); each checked
+    by `item`; blanks and repeats dropped; empty: []."""
+
+    def parse(value: Any) -> list[str]:
+        if isinstance(value, str):
+            value = value.split(",")
+        if not isinstance(value, list) or len(value) > maximum:
+            raise FieldProblem("not_a_short_list", maximum=maximum)
+        found: list[str] = []
+        for raw in value:
+            checked = item(raw)
+            if checked and checked not in found:
+                found.append(checked)
+        return found
 
     return parse
 
@@ -181,6 +209,11 @@ JOB_FIELDS = (
     Field("status", one_of(JOB_STATUSES), required=True, default="open"),
     Field("article_id", article_reference),
     Field("sort_order", whole_number(0, MAX_SORT_ORDER)),
+    Field("cities", short_list(plain_text(40), 10), default=()),
+    Field("remote", one_of(JOB_REMOTE)),
+    Field("level", one_of(JOB_LEVELS)),
+    Field("contract", one_of(JOB_CONTRACTS)),
+    Field("languages", short_list(one_of(JOB_LANGUAGES), 2), default=()),
 )
 
 
@@ -266,6 +299,8 @@ def job_values(
     values, errors = _read(data, JOB_FIELDS, current)
     if WHOLE_INPUT in errors:
         raise RecordError(errors)
+    for name in ("cities", "languages"):
+        values[name] = list(values.get(name) or [])
     low, high = values.get("salary_min"), values.get("salary_max")
     if isinstance(low, int) and isinstance(high, int) and high < low:
         errors["salary_max"] = _at("salary_max", "salary_below_minimum")

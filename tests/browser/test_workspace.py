@@ -331,7 +331,7 @@ def test_a_question_the_assistant_could_not_answer_becomes_an_example(
     expect(hr.locator(".groups")).to_contain_text("<img src=x onerror=alert(1)> un parking vélo ?")
     assert hr.locator(".groups img").count() == 0
     screenshot(hr, "workspace-inbox")
-    group.locator('select[name="article"]').select_option("benefits-overview")
+    group.get_by_label("Article").fill("benefits-overview")
     group.get_by_role("button", name="Ajouter comme exemple").click()
     expect(hr.locator(".notice", has_text="benefits-overview")).to_be_visible()
     expect(hr.locator("article.group", has_text="escalade")).to_have_count(0)

@@ -11,6 +11,7 @@ from bot.core.db import transaction
 from bot.records.defaults import (
     DefaultsFileError,
     EventRule,
+    fill_job_facets,
     load_defaults,
     nth_weekday,
     prepare_records,
@@ -202,6 +203,11 @@ def test_seeded_occurrences_are_the_company_calendar(db_url):
             "status": "open",
             "article_id": "job-csm",
             "sort_order": 6,
+            "cities": ["Paris"],
+            "remote": "hybrid",
+            "level": None,  # not stated in the company file
+            "contract": None,
+            "languages": [],
             "updated_at": None,
             "updated_by": "default records",
         }
@@ -255,3 +261,19 @@ def test_prepare_records_at_start_is_idempotent(db_url):
         assert not prepare_records(session=session, today=TODAY).changed
         count = len(session.execute(select(Event.id)).all())
         assert count == 20
+
+
+def test_positions_recorded_before_their_facets_get_the_files_once(records_url):
+    with transaction(records_url) as session:
+        for job in list_jobs(session=session):
+            job.cities, job.remote, job.level = [], None, None
+        hr_choice = session.get(JobPosition, "sre")
+        hr_choice.remote = "on_site"  # HR's own choice is kept
+    with transaction(records_url) as session:
+        filled = fill_job_facets(session=session, defaults=load_defaults())
+        again = fill_job_facets(session=session, defaults=load_defaults())
+        backend = session.get(JobPosition, "senior-backend")
+        sre = session.get(JobPosition, "sre")
+    assert "senior-backend" in filled and "sre" not in filled and again == []
+    assert (backend.cities, backend.remote, backend.level) == (["Lyon"], "full_remote", "senior")
+    assert (sre.cities, sre.remote) == ([], "on_site")

@@ -90,6 +90,8 @@ PATH_VALUES = {
 }
 PUBLIC = {
     ("GET", "/healthz"),
+    # the widget's starter questions (published titles only; tests/security/test_widget_starters.py)
+    ("GET", "/widget/starters"),
     ("GET", "/console/static/{name}"),
     ("GET", "/console/login"),
     ("POST", "/console/login"),

@@ -259,6 +259,7 @@ def records_problems(url: str) -> list[Problem]:
         {**JOB, "article_id": "nope-nope", "salary_note_fr": "brut"},
         {**JOB, "team": "finance"},
         {"title_fr": ""},
+        {**JOB, "cities": {"Lyon": 1}, "remote": "moon", "languages": ["de"]},
     ]
     found = []
     for data in events:

@@ -379,6 +379,7 @@ async def test_the_audit_log_shows_who_changed_what_newest_first(web):
         shown[-1],
     ]
     assert shown[-1]["action"] == "records.seeded" and shown[-1]["target"] == "records"
+    assert data["titles"] == {"climbing": "Escalade"}  # the articles named, for sentences
     times = [e["at"] for e in data["entries"]]
     assert all(t.endswith("Z") for t in times) and times == sorted(times, reverse=True)
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from aiohttp import web
 
+from bot.core.tracker_store import conversations_with_events
 from bot.handoff.callbacks import BadCallback, CallbackNotFound, callbacks, set_status
 from bot.handoff.payloads import callback_json
 from bot.handoff.views.state import console_of, failure
@@ -16,8 +18,21 @@ from bot.staff.gate import StaffGate
 async def callback_list(
     request: web.Request, user: StaffUser, websession: Any
 ) -> web.StreamResponse:
-    requests = await console_of(request).db(lambda s: callbacks(session=s))
-    return web.json_response({"callbacks": [callback_json(c) for c in requests]})
+    console = console_of(request)
+    requests = await console.db(lambda s: callbacks(session=s))
+    # `transcript`: whether the conversation is still there to open from the request's card.
+    kept = await asyncio.to_thread(
+        conversations_with_events,
+        console.settings.tracker_store_url,
+        [c.conversation_id for c in requests],
+    )
+    return web.json_response(
+        {
+            "callbacks": [
+                {**callback_json(c), "transcript": c.conversation_id in kept} for c in requests
+            ]
+        }
+    )
 
 
 async def callback_status(

@@ -1,4 +1,5 @@
-"""Conversations as the console reads them: transcript with handoffs and notes, search, notes."""
+"""Conversations as the console reads them: transcript with handoffs, notes and callback
+request, search, notes."""
 
 from __future__ import annotations
 
@@ -7,18 +8,23 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from aiohttp import web
+from sqlalchemy.orm import Session
 
 from bot.core.settings import LANGUAGES
 from bot.core.tracker_store import conversation_events, conversations_mentioning
 from bot.core.transcript import lines
-from bot.handoff.payloads import handoff_json, line_json, note_json
+from bot.handoff.callbacks import conversation_callback
+from bot.handoff.models import CallbackRequest
+from bot.handoff.payloads import callback_json, handoff_json, line_json, note_json
 from bot.handoff.service import (
     BadNote,
+    ConversationRecord,
     HandoffFilters,
     HandoffNotFound,
     add_note,
     conversation_record,
     find_handoffs,
+    notes,
 )
 from bot.handoff.views.state import console_of, failure
 from bot.staff.accounts import StaffUser
@@ -31,8 +37,8 @@ async def transcript(request: web.Request, user: StaffUser, websession: Any) -> 
     console = console_of(request)
     conversation_id = request.match_info["conversation"]
     try:
-        record = await console.db(
-            lambda s: conversation_record(session=s, conversation_id=conversation_id)
+        record, callback = await console.db(
+            lambda s: _conversation(session=s, conversation_id=conversation_id)
         )
     except HandoffNotFound:
         return failure(404, "no handoff for this conversation")
@@ -45,8 +51,23 @@ async def transcript(request: web.Request, user: StaffUser, websession: Any) -> 
             "notes": [note_json(n) for n in record.notes],
             "transcript": [line_json(line) for line in lines(events)],
             "conversation": conversation_id,
+            "callback": callback_json(callback) if callback else None,
         }
     )
+
+
+def _conversation(
+    *, session: Session, conversation_id: str
+) -> tuple[ConversationRecord, CallbackRequest | None]:
+    """A conversation the console may open: handed off, or one a callback request came
+    from (opened from the request's card, with no handoff); else HandoffNotFound."""
+    callback = conversation_callback(session=session, conversation_id=conversation_id)
+    try:
+        return conversation_record(session=session, conversation_id=conversation_id), callback
+    except HandoffNotFound:
+        if callback is None:
+            raise
+    return ConversationRecord([], notes(session=session, conversation_id=conversation_id)), callback
 
 
 async def search(request: web.Request, user: StaffUser, websession: Any) -> web.StreamResponse:

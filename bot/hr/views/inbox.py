@@ -3,12 +3,15 @@ and the stale articles candidates were answered with, to re-check."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 from typing import Any
 
 from aiohttp import web
 
-from bot.hr import editing, recheck, triage
+from bot.core import tracker_store
+from bot.hr import editing, human_requests, recheck, triage
+from bot.hr.human_requests import HUMAN_REQUEST
 from bot.hr.views.base import UNKNOWN_ITEMS, Views, unknown_article
 from bot.hr.views.problems import french_problems
 from bot.knowledge.service import ArticleNotFound
@@ -43,20 +46,40 @@ class InboxViews(Views):
     async def groups(
         self, request: web.Request, user: StaffUser, websession: WebSession
     ) -> web.StreamResponse:
+        """The grouped questions, and the requests for a recruiter in a list of their own
+        (a request is not a question to group: HR reads what was asked before it)."""
         reason = request.query.get("reason") or None
         language = request.query.get("language") or None
-        found = await self.db(
-            lambda session: [
-                group.to_json()
-                for group in triage.inbox_groups(
-                    session=session,
-                    reasons=[reason] if reason else None,
-                    language=language,
-                    limit=MAX_GROUPS,
-                )
-            ]
+        grouped = (
+            [reason]
+            if reason
+            else [r for r in triage.ALL_REASONS if r not in (triage.RECHECK_REASON, HUMAN_REQUEST)]
         )
-        return web.json_response({"groups": found})
+        if reason == HUMAN_REQUEST:
+            grouped = []
+        found, entries = await self.db(
+            lambda session: (
+                [
+                    group.to_json()
+                    for group in triage.inbox_groups(
+                        session=session, reasons=grouped, language=language, limit=MAX_GROUPS
+                    )
+                ],
+                human_requests.open_requests(session=session, language=language)
+                if reason in (None, HUMAN_REQUEST)
+                else [],
+            )
+        )
+        unworded = [e.conversation_id for e in entries if e.placeholder]
+        messages = (
+            await asyncio.to_thread(
+                tracker_store.candidate_messages, self.settings.tracker_store_url, unworded
+            )
+            if unworded
+            else {}
+        )
+        requests = [r.to_json() for r in human_requests.with_questions(entries, messages)]
+        return web.json_response({"groups": found, "human_requests": requests})
 
     async def dismiss(
         self, request: web.Request, user: StaffUser, websession: WebSession

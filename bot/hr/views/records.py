@@ -17,6 +17,7 @@ from bot.events.staffing import registration_count
 from bot.hr.views.base import Views
 from bot.hr.views.problems import french_errors
 from bot.records import service as records
+from bot.records.consistency import salary_mismatches
 from bot.records.models import Event
 from bot.staff.accounts import StaffUser
 from bot.staff.gate import json_error, row_number
@@ -52,6 +53,13 @@ class RecordViews(Views):
             )
         else:
             found = records.list_jobs(session=session)
+            # An article that states another salary range than its position's record.
+            mismatches: dict[str, list[dict[str, Any]]] = {}
+            for mismatch in salary_mismatches(session=session):
+                mismatches.setdefault(mismatch.job_id, []).append(mismatch.to_json())
+            return [
+                {**row.to_json(), "article_mismatches": mismatches.get(row.id, [])} for row in found
+            ]
         return [row.to_json() for row in found]
 
     def _save(self, session: Session, data: dict[str, Any], author: str) -> dict[str, Any]:

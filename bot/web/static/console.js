@@ -76,6 +76,14 @@
     selected = conversation;
     if (openEvent !== null) { openEvent = null; main.removeAttribute("data-event"); renderEvents(); }
     return api("GET", "/console/api/conversations/" + encodeURIComponent(conversation)).then(function (reply) {
+      if (selected !== conversation) { return; }  // another one was opened meanwhile
+      if (reply.status === 404 && focus) {
+        detail = null;
+        main.removeAttribute("data-conversation");
+        main.textContent = "";
+        main.appendChild(el("p", { "class": "empty", text: "Cette conversation n'existe plus." }));
+        main.focus();
+      }
       if (reply.status !== 200) { return; }
       detail = reply.data;
       renderDetail();
@@ -88,13 +96,106 @@
     return detail && detail.handoffs.length ? detail.handoffs[0] : null;
   }
 
+  // ---- transcript lines: the assistant's answers (knowledge-base texts) as the chat shows
+  // them (richtext.js: paragraphs, **bold**, lists, safe links); candidates' and recruiters'
+  // texts as typed, but the commands the widget and buttons send put in words.
+
+  var slots = {};           // slot id -> {label, host, kind}, from the assistant's offers
+
+  function plain(value) {
+    return typeof value === "string" ? value : "";
+  }
+
+  // What the assistant's offers and contact forms say of their slots (as widget.js reads them).
+  function rememberSlots(custom) {
+    if (!custom || typeof custom !== "object") { return; }
+    if (custom.type === "meeting_offer") {
+      var names = {};
+      (Array.isArray(custom.hosts) ? custom.hosts : []).forEach(function (h) {
+        if (h && typeof h === "object") { names[plain(h.id)] = plain(h.name); }
+      });
+      (Array.isArray(custom.slots) ? custom.slots : []).forEach(function (s) {
+        if (!s || typeof s.id !== "string") { return; }
+        slots[s.id] = { label: plain(s.label), host: names[plain(s.host)] || "", kind: plain(custom.kind) || "coffee" };
+      });
+    } else if (custom.type === "meeting_contact" && typeof custom.slot === "string") {
+      var known = slots[custom.slot] || {};
+      var host = custom.host && typeof custom.host === "object" ? plain(custom.host.name) : "";
+      slots[custom.slot] = {
+        label: plain(custom.label) || known.label || "", host: host || known.host || "",
+        kind: plain(custom.kind) || known.kind || ""
+      };
+    }
+  }
+
+  var ALERT_SLOT = "alert-hackathon";
+  var COMMAND = /^\/([a-z_]+)(\{[\s\S]*\})?$/;
+  var SIMPLE_COMMANDS = {
+    affirm: "Oui", deny: "Non", request_human: "Demande à parler à un·e recruteur·e",
+    my_booking: "Demande à voir sa réservation", cancel_booking: "Annule sa réservation"
+  };
+
+  // `/book{"slot": …}` -> its object, or null.
+  function commandData(raw) {
+    if (!raw) { return {}; }
+    try {
+      var data = JSON.parse(raw);
+      return data && typeof data === "object" && !Array.isArray(data) ? data : null;
+    } catch (e) {
+      return null;
+    }
+  }
+
+  function contact(data) {
+    var parts = [plain(data.name).trim(), plain(data.email).trim()].filter(Boolean);
+    return parts.length ? " · " + parts.join(" · ") : "";
+  }
+
+  function booking(data) {
+    var id = plain(data.slot);
+    var slot = slots[id] || {};
+    var kind = id === ALERT_SLOT ? "hackathon" : slot.kind || (id.slice(0, 6) === "event-" ? "event" : "coffee");
+    if (kind === "hackathon") { return "Inscription : alerte d'ouverture du hackathon" + contact(data); }
+    if (kind !== "coffee") { return "Inscription : " + (slot.label || "événement") + contact(data); }
+    return "Réservation : café" + (slot.label ? " " + slot.label : "") +
+      (slot.host ? " avec " + slot.host : "") + contact(data);
+  }
+
+  // A command a candidate's widget or a button sent, in words; null for any other text.
+  // Never the JSON: the name and e-mail are shown as such, the rest is left out.
+  function commandText(text) {
+    var match = COMMAND.exec(String(text || ""));
+    var data = match ? commandData(match[2]) : null;
+    if (!data) { return null; }
+    var name = match[1];
+    if (name === "book") { return booking(data); }
+    if (name === "ask_panel") { return "Question pour les dirigeants : " + plain(data.question); }
+    if (name === "choose_article") { return "Choisit l'article : " + plain(data.article); }
+    if (name === "meet_team") { return "Veut rencontrer l'équipe" + (plain(data.team) ? " : " + plain(data.team) : ""); }
+    if (name === "move_booking") {
+      var label = (slots[plain(data.slot)] || {}).label;
+      return "Déplace sa réservation" + (label ? " : " + label : "");
+    }
+    if (name === "register_event") { return "Veut s'inscrire à un événement" + (plain(data.kind) ? " : " + plain(data.kind) : ""); }
+    return Object.prototype.hasOwnProperty.call(SIMPLE_COMMANDS, name) ? SIMPLE_COMMANDS[name] : null;
+  }
+
+  function lineText(line) {
+    if (line.sender === "assistant") {
+      rememberSlots(line.custom);
+      return el("div", { "class": "text rich" }, [window.ArdoiseRichText.rich(line.text)]);
+    }
+    var command = line.sender === "candidate" ? commandText(line.text) : null;
+    return el("p", { "class": "text" + (command === null ? "" : " command"), text: command === null ? line.text : command });
+  }
+
   function lineElement(line) {
     var who = line.sender === "candidate" ? "Candidat·e" :
       line.sender === "recruiter" ? (line.author || "Recruteur") + " (recrutement)" : "Assistant";
     return el("li", { "class": "line " + line.sender }, [
       el("span", { "class": "by", text: who }),
       el("span", { "class": "time", text: new Date(line.at * 1000).toLocaleTimeString() }),
-      el("p", { "class": "text", text: line.text })
+      lineText(line)
     ]);
   }
 
@@ -108,21 +209,26 @@
 
   function renderDetail() {
     var h = current();
+    // A conversation opened from its callback request's card may never have been handed off.
+    var asked = detail && detail.callback;
+    var conversation = detail && detail.conversation;
     // Updates re-render the view: what the recruiter was typing (and where) must survive.
     var drafts = {};
     var focused = document.activeElement && document.activeElement.id;
-    var same = h && main.getAttribute("data-conversation") === h.conversation;
+    var same = (h || asked) && main.getAttribute("data-conversation") === conversation;
     ["reply", "note"].forEach(function (id) {
       var box = document.getElementById(id);
       if (box) { drafts[id] = { value: box.value, start: box.selectionStart, end: box.selectionEnd }; }
     });
     main.textContent = "";
-    if (!h) { return; }
-    var mine = me && h.status === "claimed" && h.claimed_by_id === me.id;
-    var summary = h.summary || {};
+    if (!h && !asked) { return; }
+    var mine = h && me && h.status === "claimed" && h.claimed_by_id === me.id;
+    var summary = (h && h.summary) || {};
     var actions = el("div", { "class": "actions" });
     var feedback = el("p", { "class": "feedback", role: "alert" });
-    if (h.status === "queued") {
+    if (!h) {
+      // nothing to claim: the candidate waits for an e-mail (the card's status says where it is)
+    } else if (h.status === "queued") {
       var claimButton = el("button", { type: "button", "class": "primary claim", text: "Prendre la conversation" });
       claimButton.addEventListener("click", function () {
         claimButton.disabled = true;
@@ -150,18 +256,27 @@
         actions.appendChild(button);
       });
     }
+    slots = {};
     var transcript = el("ol", { "class": "transcript", id: "transcript", "aria-live": "polite" },
       detail.transcript.map(lineElement));
+    if (!detail.transcript.length) {
+      transcript.appendChild(el("li", { "class": "empty", text: "Transcription effacée ou vide." }));
+    }
+    var language = String(h ? h.language : asked.language).toUpperCase();
     main.appendChild(el("section", { "class": "head", "aria-labelledby": "detail-title" }, [
-      el("h2", { id: "detail-title", text: "Conversation " + h.conversation.slice(0, 8) + "… · " + h.language.toUpperCase() }),
-      el("p", { "class": "meta", text: (STATUS[h.status] || h.status) + " · " + (REASON[h.reason] || h.reason) +
-        (h.topic ? " · " + h.topic : "") + " · " + waiting(h) }),
+      el("h2", { id: "detail-title", text: "Conversation " + conversation.slice(0, 8) + "… · " + language }),
+      h ? el("p", { "class": "meta", text: (STATUS[h.status] || h.status) + " · " + (REASON[h.reason] || h.reason) +
+        (h.topic ? " · " + h.topic : "") + " · " + waiting(h) }) : null,
+      asked ? el("p", { "class": "meta callback-meta", text: "Demande de réponse par e-mail (" +
+        (CALLBACK_STATUS[asked.status] || asked.status) + ") · " + asked.name + " · " + asked.email }) : null,
       actions, feedback
     ]));
-    main.appendChild(el("section", { "class": "summary", "aria-label": "Résumé de l'assistant" }, [
-      summaryList("Demandé", summary.asked), summaryList("Répondu", summary.answered),
-      summaryList("Manque", summary.missing)
-    ]));
+    if (h) {
+      main.appendChild(el("section", { "class": "summary", "aria-label": "Résumé de l'assistant" }, [
+        summaryList("Demandé", summary.asked), summaryList("Répondu", summary.answered),
+        summaryList("Manque", summary.missing)
+      ]));
+    }
     main.appendChild(el("section", { "class": "chat", "aria-label": "Transcription" }, [transcript]));
     if (mine) {
       var input = el("textarea", { id: "reply", rows: "3", maxlength: "2000" });
@@ -192,7 +307,7 @@
     ]);
     noteForm.addEventListener("submit", function (event) {
       event.preventDefault();
-      api("POST", "/console/api/conversations/" + encodeURIComponent(h.conversation) + "/notes",
+      api("POST", "/console/api/conversations/" + encodeURIComponent(conversation) + "/notes",
         { text: noteInput.value }).then(function (reply) {
         if (reply.status === 200) { noteInput.value = ""; } else { feedback.textContent = reply.data.error || "Erreur"; }
       });
@@ -201,7 +316,7 @@
       el("h3", { text: "Notes internes" }), notesList, noteForm
     ]));
     transcript.scrollTop = transcript.scrollHeight;
-    main.setAttribute("data-conversation", h.conversation);
+    main.setAttribute("data-conversation", conversation);
     Object.keys(drafts).forEach(function (id) {
       var box = document.getElementById(id);
       if (!same || !box || !drafts[id].value) { return; }
@@ -213,6 +328,25 @@
   // ------------------------------------------------------------ callbacks
 
   var CALLBACK_STATUS = { "new": "nouvelle", in_progress: "en cours", done: "traitée" };
+
+  // A link to the conversation a request came from (the card says nothing when it is gone).
+  function conversationLink(conversation) {
+    var link = el("a", { "class": "open-conversation", href: "#conversation=" + encodeURIComponent(conversation),
+      text: "Voir la conversation" });
+    link.addEventListener("click", function (event) {
+      event.preventDefault();
+      window.history.replaceState(null, "", link.getAttribute("href"));
+      loadDetail(conversation, true);
+    });
+    return link;
+  }
+
+  // `/console#conversation=…` (a link opened in a new tab) opens that conversation.
+  function conversationInAddress() {
+    var match = /^#conversation=(.+)$/.exec(window.location.hash);
+    if (!match) { return null; }
+    try { return decodeURIComponent(match[1]); } catch (e) { return null; }
+  }
 
   function loadCallbacks() {
     return api("GET", "/console/api/callbacks").then(function (reply) {
@@ -238,6 +372,7 @@
             document.createTextNode(" · " + c.language.toUpperCase())
           ]),
           el("p", { "class": "question", text: c.question }),
+          c.transcript ? conversationLink(c.conversation) : null,
           select
         ]));
       });
@@ -663,5 +798,11 @@
   api("GET", "/console/api/me").then(function (reply) {
     me = reply.data;
     connect(500);
+    var asked = conversationInAddress();
+    if (asked) { loadDetail(asked, true); }
+  });
+  window.addEventListener("hashchange", function () {
+    var asked = conversationInAddress();
+    if (asked && asked !== selected) { loadDetail(asked, true); }
   });
 })();

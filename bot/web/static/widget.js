@@ -46,6 +46,7 @@ var TEXTS = {
     failed: "Message non envoyé : {error}",
     tooLong: "Message trop long : {max} caractères au plus.",
     suggestions: "Suggestions",
+    starters: "Questions fréquentes",
     conversation: "Conversation avec l'assistant",
     unread: "{n} nouveau(x) message(s)",
     newTab: "(s'ouvre dans un nouvel onglet)",
@@ -143,6 +144,7 @@ var TEXTS = {
     failed: "Message not sent: {error}",
     tooLong: "Message too long: {max} characters at most.",
     suggestions: "Suggestions",
+    starters: "Popular questions",
     conversation: "Conversation with the assistant",
     unread: "{n} new message(s)",
     newTab: "(opens in a new tab)",
@@ -314,6 +316,8 @@ var noticeButton = el("button", { type: "button", "class": "understood" });
 var notice = el("div", { "class": "notice" }, [noticeText, el("p", {}, [noticeLink]), noticeButton]);
 
 var log = el("div", { "class": "log", role: "log", "aria-live": "polite", tabindex: "0" });
+// Starter questions on an empty conversation (GET /widget/starters: the most asked, in `lang`).
+var starterBox = el("div", { "class": "choices starters", role: "group", hidden: "" });
 var typing = el("div", { "class": "typing", hidden: "" }, [
   el("span", { "class": "dots", "aria-hidden": "true" }, [el("span"), el("span"), el("span")]),
   el("span", { "class": "sr" })
@@ -332,7 +336,7 @@ var footerText = el("span");
 var footer = el("p", { "class": "footer" }, [footerText, document.createTextNode(" · "), footerPrivacy]);
 
 var panel = el("section", { id: "panel", "class": "panel", "aria-labelledby": "title", hidden: "" }, [
-  header, status, notice, log, typing, form, footer
+  header, status, notice, log, starterBox, typing, form, footer
 ]);
 var frame = el("div", { "class": "root" }, [panel, launcher]);
 root.appendChild(frame);
@@ -388,14 +392,54 @@ function renderTexts() {
   footerText.textContent = t("footer");
   footerPrivacy.textContent = t("privacy");
   footerPrivacy.href = privacyUrl();
+  starterBox.setAttribute("aria-label", t("starters"));
   if (status.textContent) { status.textContent = t("offline"); }
   updateBadge();
+  updateStarters();
 }
 
 function setLanguage(code, chosen) {
   lang = pickLanguage(code);
   if (chosen) { state.chosenLanguage = lang; save(); }
   renderTexts();
+}
+
+// ------------------------------------------------------------- starters
+
+var starterLanguage = null;  // the language of the chips in starterBox (or being fetched)
+
+// Shown while the conversation is known to be empty; fetched again when the language changes.
+function updateStarters() {
+  var empty = !log.querySelector(".message") && (confirmed || !state.sessionId);
+  starterBox.hidden = !empty || !starterBox.firstChild;
+  if (!empty || !panelOpen() || starterLanguage === lang || !window.fetch) { return; }
+  starterLanguage = lang;
+  var asked = lang;
+  var url = new URL("/widget/starters", ASSET_BASE);
+  url.searchParams.set("lang", asked);
+  window.fetch(url.href, { credentials: "omit" }).then(function (response) {
+    return response.ok ? response.json() : null;
+  }).then(function (data) {
+    if (asked !== starterLanguage) { return; }
+    showStarters(data && Array.isArray(data.starters) ? data.starters : []);
+  }).catch(function () {
+    if (asked === starterLanguage) { starterLanguage = null; }  // asked again next time
+  });
+}
+
+function showStarters(starters) {
+  while (starterBox.firstChild) { starterBox.firstChild.remove(); }
+  starters.slice(0, 4).forEach(function (starter) {
+    if (!starter || typeof starter.article !== "string" || typeof starter.title !== "string") { return; }
+    var title = starter.title;
+    var payload = "/choose_article" + JSON.stringify({ article: starter.article }).replace(":", ": ");
+    var button = el("button", { type: "button", "class": "choice", text: title });
+    button.addEventListener("click", function () {
+      if (sendMessage(payload, title)) { input.focus(); }
+    });
+    starterBox.appendChild(button);
+  });
+  updateStarters();
 }
 
 // ------------------------------------------------------------- messages
@@ -1095,6 +1139,7 @@ function showHistory(history) {
     log.appendChild(node);
   });
   log.removeAttribute("aria-busy");
+  updateStarters();
   scrollDown();
 }
 
@@ -1126,6 +1171,7 @@ function onBotMessage(message) {
   appendConfirmed(node);
   shown.push({ from: message.from, text: message.text, el: node });
   typing.hidden = true;
+  updateStarters();
   scrollDown();
 }
 
@@ -1234,6 +1280,7 @@ function sendMessage(text, display) {
   var node = candidateElement(item.display || text, item.id, true);
   pendingEls[item.id] = node;
   log.appendChild(node);
+  updateStarters();
   scrollDown();
   connect();
   flush();
@@ -1261,6 +1308,7 @@ function openPanel(focus) {
   unread = 0;
   updateBadge();
   connect();
+  updateStarters();
   scrollDown();
   if (focus !== false) { input.focus(); }
 }
@@ -1299,6 +1347,7 @@ newButton.addEventListener("click", function () {
   shown = [];
   pendingEls = {};
   activeContact = null;
+  updateStarters();
   if (socket && socket.connected) {
     confirmed = false;
     socket.emit("session_request", { session_id: null });

@@ -13,7 +13,8 @@
   var REASONS = {
     no_answer: "« je ne sais pas »", clarify: "réponse hésitante (choix proposé)",
     low_confidence: "réponse peu sûre", not_helpful: "jugée inutile (pouce bas)",
-    human_request: "demande d'un humain", callback: "question laissée pour rappel"
+    human_request: "demande d'un humain", callback: "question laissée pour rappel",
+    stale: "réponse non revérifiée"
   };
   var BUILD_STATUS = {
     queued: "en file", training: "entraînement", checking: "vérification",
@@ -39,6 +40,9 @@
 
   function day(iso) {
     if (!iso) { return "—"; }
+    // A calendar date ("2026-11-26") is that day everywhere, not midnight UTC.
+    var only = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
+    if (only) { return only[3] + "/" + only[2] + "/" + only[1]; }
     var d = new Date(iso);
     return isNaN(d) ? iso : d.toLocaleDateString("fr-FR");
   }
@@ -470,15 +474,46 @@
   // ------------------------------------------------------------ inbox
 
   var articleChoices = null;
+  var ARTICLE_LIST = "inbox-articles";  // the one <datalist> every inbox card's article field uses
 
   function loadArticleChoices() {
     if (articleChoices) { return Promise.resolve(articleChoices); }
     return api("GET", API + "/articles").then(function (reply) {
       articleChoices = (reply.data.articles || []).map(function (a) {
-        return { id: a.id, title: (a.titles || {}).fr || a.id };
+        var name = (a.titles || {}).fr || a.id;
+        return { id: a.id, title: name, label: name + " (" + a.id + ")" };
       });
       return articleChoices;
     });
+  }
+
+  // Case and accents ignored: "teletravail" finds "Le télétravail".
+  function folded(text) {
+    return String(text || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/\s+/g, " ").trim();
+  }
+
+  // What HR typed in an article field -> {id} or {error} (in French). The list's own
+  // "Title (id)", an id or a whole title, or a part of one title or id that no other shares.
+  function resolveArticle(typed) {
+    var wanted = folded(typed);
+    if (!wanted) { return { error: "Choisissez l'article." }; }
+    var choices = articleChoices || [];
+    var exact = choices.filter(function (a) {
+      return folded(a.label) === wanted || folded(a.id) === wanted || folded(a.title) === wanted;
+    });
+    if (exact.length === 1) { return { id: exact[0].id }; }
+    var partial = choices.filter(function (a) { return folded(a.label).indexOf(wanted) >= 0; });
+    if (partial.length === 1) { return { id: partial[0].id }; }
+    if (!partial.length && !exact.length) {
+      return { error: "Aucun article ne correspond à « " + String(typed).trim() + " » : choisissez-en un dans la liste." };
+    }
+    var names = (exact.length ? exact : partial).slice(0, 3).map(function (a) { return a.label; }).join(", ");
+    return { error: "« " + String(typed).trim() + " » correspond à plusieurs articles (" + names + (partial.length > 3 ? "…" : "") + ") : précisez." };
+  }
+
+  function articleLabel(articleId) {
+    var found = (articleChoices || []).filter(function (a) { return a.id === articleId; })[0];
+    return found ? found.label : "";
   }
 
   function showInbox() {
@@ -490,8 +525,16 @@
     form.appendChild(field("Langue", language));
     form.appendChild(el("button", { type: "submit", text: "Filtrer" }));
     view.appendChild(form);
+    var recheck = el("section", { "class": "recheck", "aria-labelledby": "recheck-title" });
+    view.appendChild(recheck);
+    loadRecheck(recheck);
     var list = el("div", { "class": "groups" });
     view.appendChild(list);
+    var requests = el("section", { "class": "human-requests", "aria-labelledby": "human-requests-title", hidden: true });
+    view.appendChild(requests);
+    // One list of the articles for every card (not one <select> of them per card).
+    var articles = el("datalist", { id: ARTICLE_LIST });
+    view.appendChild(articles);
     function load() {
       var query = new URLSearchParams();
       if (reason.value) { query.set("reason", reason.value); }
@@ -501,14 +544,94 @@
         if (!here()) { return; }
         var reply = results[0];
         list.textContent = "";
-        if (!reply.ok) { list.appendChild(notice(reply.data.error, "error")); return; }
+        if (!articles.firstChild) {
+          (articleChoices || []).forEach(function (a) { articles.appendChild(el("option", { value: a.label })); });
+        }
+        if (!reply.ok) { requests.hidden = true; list.appendChild(notice(reply.data.error, "error")); return; }
         var groups = reply.data.groups || [];
-        if (!groups.length) { list.appendChild(el("p", { "class": "empty", text: "Rien à traiter. Bravo !" })); return; }
+        var asked = reply.data.human_requests || [];
+        renderHumanRequests(requests, asked);
+        if (!groups.length && !asked.length) { list.appendChild(el("p", { "class": "empty", text: "Rien à traiter. Bravo !" })); return; }
         groups.forEach(function (g) { list.appendChild(renderGroup(g, load)); });
       });
     }
     form.addEventListener("submit", function (event) { event.preventDefault(); load(); });
     load();
+  }
+
+  // Requests for a recruiter: not questions to group, so a list of their own under the
+  // groups, each with what the candidate asked just before (never who asked).
+  function renderHumanRequests(section, asked) {
+    section.textContent = "";
+    section.hidden = !asked.length;
+    if (!asked.length) { return; }
+    var heading = el("h3", { id: "human-requests-title" });
+    function count() {
+      var left = section.querySelectorAll("li[data-item]").length;
+      heading.textContent = "Demandes à parler à un recruteur (" + left + ")";
+      if (!left) { section.hidden = true; }
+    }
+    section.appendChild(heading);
+    section.appendChild(el("p", { "class": "meta", text: "Des candidats ont demandé un humain. " +
+      "Voici ce qu'ils avaient demandé juste avant : une réponse à ajouter à un article, peut-être." }));
+    section.appendChild(el("ul", { "class": "human-request-list" }, asked.map(function (r) {
+      var result = el("span", { "class": "result", role: "status" });
+      var item = el("li", { "data-item": r.id }, [
+        r.question ? el("q", { "class": "question", text: r.question }) :
+          el("span", { "class": "question none", text: "(aucune question avant la demande)" }),
+        el("span", { "class": "meta", text: " · " + String(r.language || "").toUpperCase() + " · le " + when(r.created_at) + " " }),
+        button("Ignorer", function () {
+          api("POST", API + "/inbox/dismiss", { items: [r.id] }).then(function (reply) {
+            if (!reply.ok) { result.textContent = reply.data.error || "Échec"; return; }
+            item.remove();
+            count();
+            refreshInboxCount();
+          });
+        }, "quiet"),
+        result
+      ]);
+      return item;
+    })));
+    count();
+  }
+
+  // Stale articles candidates were answered with (bot/hr/recheck.py), by owner team:
+  // "still true" moves the review date to today; the editor changes the text.
+  function loadRecheck(section) {
+    var here = stillHere();
+    api("GET", API + "/recheck").then(function (reply) {
+      if (!here()) { return; }
+      section.textContent = "";
+      if (!reply.ok) { section.appendChild(notice(reply.data.error, "error")); return; }
+      var articles = reply.data.articles || [];
+      if (!articles.length) { section.hidden = true; return; }
+      section.hidden = false;
+      section.appendChild(el("h3", { id: "recheck-title", text: "À revérifier (" + articles.length + ")" }));
+      section.appendChild(el("p", { "class": "meta", text: "Articles non vérifiés depuis plus de " +
+        reply.data.review_max_days + " jours, donnés à des candidats : l'assistant les a accompagnés d'une réserve." }));
+      var teams = [];
+      articles.forEach(function (a) { if (teams.indexOf(a.team) < 0) { teams.push(a.team); } });
+      teams.forEach(function (team) {
+        var mine = articles.filter(function (a) { return a.team === team; });
+        section.appendChild(el("h4", { text: TEAMS[team] || team }));
+        section.appendChild(el("ul", { "class": "recheck-list", "data-team": team }, mine.map(function (a) {
+          var result = el("span", { "class": "result", role: "status" });
+          var item = el("li", { "data-article": a.article }, [
+            el("a", { href: "#article/" + encodeURIComponent(a.article), text: a.title }),
+            el("span", { "class": "meta", text: " · vérifié le " + (a.reviewed ? day(a.reviewed) : "jamais") +
+              " · " + a.answers + " réponse(s) donnée(s) depuis, la dernière le " + day(a.last_answered) }),
+            a.questions.length ? el("ul", { "class": "asked" }, a.questions.map(function (q) { return el("li", {}, [el("q", { text: q })]); })) : null,
+            el("div", { "class": "actions" }, [button("Toujours vrai", function () {
+              api("POST", API + "/recheck/" + encodeURIComponent(a.article) + "/confirm", {}).then(function (done) {
+                if (!done.ok) { result.textContent = done.data.error || "Échec"; return; }
+                item.replaceWith(notice("« " + a.title + " » : vérifié aujourd'hui, l'assistant ne met plus de réserve."));
+              });
+            }), result])
+          ]);
+          return item;
+        })));
+      });
+    });
   }
 
   function renderGroup(group, reload) {
@@ -529,21 +652,33 @@
         el("ul", {}, variants.map(function (v) { return el("li", { text: v.text + (v.count > 1 ? " × " + v.count : "") }); }))]));
     }
     var question = input("question", group.placeholder ? "" : group.text, { maxlength: "300" });
-    var choice = el("select", { name: "article" }, [el("option", { value: "", text: "— choisir un article —" })].concat(
-      (articleChoices || []).map(function (a) { return el("option", { value: a.id, text: a.title + " (" + a.id + ")" }); })));
-    choice.value = group.suggested_article || "";
+    var choice = input("article", articleLabel(group.suggested_article), { list: ARTICLE_LIST, autocomplete: "off",
+      placeholder: "titre ou identifiant", spellcheck: "false" });
+    var chosen = el("p", { "class": "hint chosen", "aria-live": "polite" });
+    function showChosen() {
+      var found = resolveArticle(choice.value);
+      chosen.textContent = found.id && folded(choice.value) !== folded(articleLabel(found.id)) ? "→ " + articleLabel(found.id) : "";
+    }
     var result = el("div", { "aria-live": "polite" });
+    choice.addEventListener("input", function () {
+      if (choice.hasAttribute("aria-invalid")) { choice.removeAttribute("aria-invalid"); result.textContent = ""; }
+      showChosen();
+    });
     var add = el("form", { "class": "add-example" }, [
-      field("Question d'exemple (" + String(group.language || "").toUpperCase() + ")", question), field("Article", choice),
+      field("Question d'exemple (" + String(group.language || "").toUpperCase() + ")", question),
+      el("div", {}, [field("Article", choice), chosen]),
       el("button", { type: "submit", "class": "primary", text: "Ajouter comme exemple" })
     ]);
     add.addEventListener("submit", function (event) {
       event.preventDefault();
-      if (!choice.value) { result.textContent = ""; result.appendChild(notice("Choisissez l'article.", "error")); return; }
-      api("POST", API + "/inbox/add", { items: group.item_ids, article: choice.value, question: question.value }).then(function (reply) {
+      var found = resolveArticle(choice.value);
+      choice.removeAttribute("aria-invalid");
+      result.textContent = "";
+      if (!found.id) { choice.setAttribute("aria-invalid", "true"); result.appendChild(notice(found.error, "error")); choice.focus(); return; }
+      api("POST", API + "/inbox/add", { items: group.item_ids, article: found.id, question: question.value }).then(function (reply) {
         result.textContent = "";
         if (!reply.ok) { result.appendChild(problemsList(reply.data.problems || [{ message: reply.data.error }])); return; }
-        card.replaceWith(notice("Ajouté à « " + choice.value + " ». Le modèle doit être réentraîné pour l'apprendre."));
+        card.replaceWith(notice("Ajouté à « " + (articleLabel(found.id) || found.id) + " ». Le modèle doit être réentraîné pour l'apprendre."));
         refreshBadge();
       });
     });
@@ -591,6 +726,12 @@
       ["salary_min", "Salaire min. (€ brut/an)", "number"], ["salary_max", "Salaire max. (€ brut/an)", "number"],
       ["salary_note_fr", "Précision salaire (fr)", "text"], ["salary_note_en", "Précision salaire (en)", "text"],
       ["article_id", "Article lié", "text"],
+      // What candidates filter by in the chat (bot/candidate/jobs.py); empty: not stated.
+      ["cities", "Villes (séparées par des virgules)", "list"],
+      ["remote", "Télétravail", "select", { "": "non précisé", full_remote: "télétravail complet possible", hybrid: "hybride", on_site: "sur site" }],
+      ["level", "Niveau", "select", { "": "non précisé", intern: "stage / alternance", junior: "junior", confirmed: "confirmé", senior: "senior" }],
+      ["contract", "Contrat", "select", { "": "non précisé", permanent: "CDI", fixed_term: "CDD", internship: "stage", apprenticeship: "alternance" }],
+      ["languages", "Langues demandées (fr, en)", "list"],
       ["status", "Statut", "select", { open: "ouvert", closed: "pourvu / fermé" }]
     ]
   };
@@ -600,8 +741,9 @@
     var controls = {};
     RECORD_FIELDS[kind].forEach(function (spec) {
       var value = record ? record[spec[0]] : "";
+      if (spec[2] === "list") { value = Array.isArray(value) ? value.join(", ") : ""; }
       var control = spec[2] === "select" ? select(spec[0], spec[3], value || Object.keys(spec[3])[0]) :
-        input(spec[0], value, { type: spec[2], maxlength: "500" });
+        input(spec[0], value, { type: spec[2] === "list" ? "text" : spec[2], maxlength: "500" });
       controls[spec[0]] = control;
       form.appendChild(field(spec[1], control));
     });
@@ -669,6 +811,11 @@
       var labels = kind === "events" ? ["Type", "Date", "Heure", "Lieu", "Statut", ""] : ["Poste", "Équipe", "Lieu", "Salaire", "Statut", ""];
       var body = el("tbody", {}, rows.map(function (r) {
         var row = el("tr", { "data-record": String(r.id) }, columns.map(function (c) { return el("td", { text: c[1](r) || "" }); }));
+        // An article stating another salary range than this record (bot/records/consistency.py).
+        (r.article_mismatches || []).forEach(function (m) {
+          row.children[3].appendChild(el("span", { "class": "flag mismatch", text: "l'article « " + m.article + " » (" +
+            String(m.language).toUpperCase() + ") annonce " + m.stated[0] + "–" + m.stated[1] + " € : l'assistant donne celle de la fiche" }));
+        });
         row.appendChild(el("td", {}, [button("Modifier", function () {
           editor.textContent = "";
           editor.appendChild(recordForm(kind, r, function (changed) { if (changed) { loadRecords(kind, section); } else { editor.textContent = ""; } }));
@@ -1214,12 +1361,19 @@
 
   function refreshInboxCount() {
     if (role !== "hr") { return; }
-    api("GET", API + "/inbox").then(function (reply) {
+    Promise.all([api("GET", API + "/inbox"), api("GET", API + "/recheck")]).then(function (replies) {
+      var reply = replies[0];
       var count = document.getElementById("inbox-count");
       var total = (reply.data.groups || []).reduce(function (sum, g) { return sum + g.count; }, 0);
-      count.textContent = String(total);
+      total += (reply.data.human_requests || []).length;  // listed apart, still to handle
+      // Articles to re-check count too: they wait in the same tab.
+      total += replies[1].ok ? (replies[1].data.articles || []).length : 0;
+      // Three digits would not fit the round badge: "99+", the exact number said and shown on hover.
+      count.textContent = total > 99 ? "99+" : String(total);
       count.hidden = !reply.ok || total === 0;
-      count.setAttribute("aria-label", total + " question(s) à traiter");
+      var said = total === 1 ? "1 question à traiter" : total + " questions à traiter";
+      count.setAttribute("aria-label", said);
+      count.setAttribute("title", said);
     });
   }
 
@@ -1280,6 +1434,22 @@
     return d.getFullYear() + "-" + String(d.getMonth() + 1).padStart(2, "0") + "-" + String(d.getDate()).padStart(2, "0");
   }
 
+  var MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+    "septembre", "octobre", "novembre", "décembre"];
+
+  // "2026-11-01" -> "1er novembre 2026", whatever the browser's language (the page is French).
+  function frenchDay(iso) {
+    var parts = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso || "");
+    if (!parts) { return ""; }
+    var number = Number(parts[3]);
+    return (number === 1 ? "1er" : String(number)) + " " + MONTHS[Number(parts[2]) - 1] + " " + parts[1];
+  }
+
+  // A chart's day label: "2026-11-01" -> "01/11", as French dates are written.
+  function shortDay(iso) {
+    return iso.slice(8, 10) + "/" + iso.slice(5, 7);
+  }
+
   function showDashboard() {
     title("Tableau de bord");
     // Without a chosen period the server picks the last 30 days of the office's calendar
@@ -1290,8 +1460,18 @@
     form.appendChild(field("Du", from));
     form.appendChild(field("Au", to));
     form.appendChild(el("button", { type: "submit", text: "Afficher" }));
+    // Date fields show the browser's format (e.g. 11/01/2026 in an English browser): the
+    // period is also written out in French beside them.
+    var period = el("p", { "class": "period", id: "dashboard-period", "aria-live": "polite" });
+    function showPeriod() {
+      period.textContent = from.value && to.value ? "du " + frenchDay(from.value) + " au " + frenchDay(to.value) : "";
+    }
+    from.addEventListener("change", showPeriod);
+    to.addEventListener("change", showPeriod);
+    form.appendChild(period);
     var csv = el("a", { "class": "button", href: "#", download: "", text: "Exporter en CSV" });
     view.appendChild(el("div", { "class": "bar" }, [form, csv]));
+    showPeriod();
     var body = el("div", { "class": "dashboard" });
     view.appendChild(body);
     function load(chosen) {
@@ -1310,6 +1490,7 @@
         if (!reply.ok) { body.appendChild(notice(reply.data.error, "error")); return; }
         from.value = reply.data.range.start;
         to.value = reply.data.range.end;
+        showPeriod();
         csv.setAttribute("href", API + "/analytics.csv?from=" + encodeURIComponent(from.value) +
           "&to=" + encodeURIComponent(to.value));
         renderDashboard(body, reply.data);
@@ -1354,7 +1535,7 @@
       return el("div", { "class": "kpi" }, [el("span", { "class": "kpi-label", text: k[0] }), el("strong", { text: k[1] === undefined || k[1] === null ? "—" : String(k[1]) })]);
     })));
     var days = data.days || [];
-    var labels = days.map(function (d) { return d.date.slice(5); });
+    var labels = days.map(function (d) { return shortDay(d.date); });
     var charts = el("div", { "class": "charts" });
     body.appendChild(charts);
     var C = window.ArdoiseCharts;
@@ -1393,14 +1574,174 @@
     });
     var ratings = data.ratings || [];
     chart(charts, "Pouces haut / bas par article", function (area) {
-      C.bars(area, { title: "Pouces haut / bas par article", labels: ratings.map(function (r) { return r.article; }), series: [
+      C.bars(area, { title: "Pouces haut / bas par article", labels: ratings.map(function (r) { return r.title || r.article; }), series: [
         { name: "pouce haut", values: ratings.map(function (r) { return r.up; }) },
         { name: "pouce bas", values: ratings.map(function (r) { return r.down; }) }
       ] });
     });
+    renderEventFunnels(body, charts, data.events || []);
+  }
+
+  // "4,5 / 5 (12 avis)": the mean of the thank-you e-mails' answers, or "—" without any.
+  function satisfaction(funnel) {
+    if (funnel.mean_rating === null || funnel.mean_rating === undefined) { return "—"; }
+    return String(funnel.mean_rating).replace(".", ",") + " / 5 (" + (funnel.ratings || 0) + " avis)";
+  }
+
+  // Open houses and reverse Q&As (bot/hr/event_funnel.py): a funnel per kind among the
+  // charts, then their attendance, freed seats, ratings and questions as one table.
+  function renderEventFunnels(body, charts, events) {
+    var C = window.ArdoiseCharts;
+    events.forEach(function (funnel) {
+      var heading = (EVENT_KINDS[funnel.kind] || String(funnel.kind)) + " : de la demande à la venue (conversations)";
+      var steps = [["ont demandé", funnel.asked], ["se sont inscrits", funnel.registered], ["sont venus", funnel.attended]];
+      chart(charts, heading, function (area) {
+        area.setAttribute("data-chart", "event-funnel-" + funnel.kind);
+        C.hbars(area, { title: heading, labels: steps.map(function (s) { return s[0]; }),
+          values: steps.map(function (s) { return s[1] || 0; }) });
+      });
+    });
+    if (!events.length) { return; }
+    var head = ["Événement", "Absences", "Places libérées proposées", "Satisfaction", "Questions posées / répondues"];
+    body.appendChild(el("div", { "class": "table-wrap" }, [el("table", { "class": "grid events-table", "data-table": "events" }, [
+      el("caption", { text: "Événements" }),
+      el("thead", {}, [el("tr", {}, head.map(function (h) { return el("th", { scope: "col", text: h }); }))]),
+      el("tbody", {}, events.map(function (funnel) {
+        var questions = funnel.kind === "reverse_qa"
+          ? (funnel.questions_submitted || 0) + " / " + (funnel.questions_answered || 0) : "—";
+        return el("tr", { "data-kind": funnel.kind }, [
+          el("th", { scope: "row", text: EVENT_KINDS[funnel.kind] || String(funnel.kind) }),
+          el("td", { text: percent(funnel.no_show_rate) }),
+          el("td", { text: String(funnel.waitlist_promotions || 0) }),
+          el("td", { text: satisfaction(funnel) }),
+          el("td", { text: questions })
+        ]);
+      }))
+    ])]));
   }
 
   // ------------------------------------------------------------ audit
+
+  // The journal in sentences ("Hana a restauré la révision 1 de « Télétravail »"), the raw
+  // entry kept in a <details> below each one. Actions: grep `action=` in bot/.
+  var CHANGED_FIELDS = {
+    status: "statut", kind: "type", date: "date", end_date: "date de fin", start_time: "heure de début",
+    end_time: "heure de fin", place_fr: "lieu (FR)", place_en: "lieu (EN)", note_fr: "note (FR)", note_en: "note (EN)",
+    title_fr: "titre (FR)", title_en: "titre (EN)", team: "équipe", location_fr: "lieu (FR)", location_en: "lieu (EN)",
+    salary_min: "salaire minimum", salary_max: "salaire maximum", capacity: "places", deadline: "date limite d'inscription",
+    video_url: "lien vidéo", name: "nom", languages: "langues", windows: "créneaux", bio_fr: "présentation (FR)",
+    bio_en: "présentation (EN)", active: "actif"
+  };
+  var ATTENDANCE = { attended: "venu·e", no_show: "absent·e" };
+
+  function quoted(text) { return "« " + text + " »"; }
+
+  function some(count, one, many) { return count === 1 ? one : count + " " + many; }
+
+  function detailOf(e) { return e.detail && typeof e.detail === "object" ? e.detail : {}; }
+
+  function targetId(e) {
+    var at = (e.target || "").indexOf(":");
+    return at < 0 ? e.target || "" : e.target.slice(at + 1);
+  }
+
+  function changedList(d) {
+    var keys = Object.keys(d.changes || {});
+    if (!keys.length) { return ""; }
+    if (keys.length === 1 && keys[0] === "status") {
+      var pair = d.changes.status;
+      return " (statut : " + (Array.isArray(pair) ? pair.join(" → ") : String(pair)) + ")";
+    }
+    return " (" + keys.map(function (k) { return CHANGED_FIELDS[k] || k; }).join(", ") + ")";
+  }
+
+  function eventName(e) {
+    var r = detailOf(e).record || detailOf(e);
+    return r.kind && r.date ? (EVENT_KINDS[r.kind] || "l'événement") + " du " + day(r.date) : "l'événement n° " + targetId(e);
+  }
+
+  function jobName(e) {
+    var d = detailOf(e), r = d.record || {};
+    var name = r.title_fr || r.title_en || d.title;
+    return "le poste " + quoted(name || targetId(e));
+  }
+
+  function ambassadorName(e) {
+    var d = detailOf(e), a = d.ambassador;
+    var name = typeof a === "string" ? a : a && a.name ? a.name : (d.changes && Array.isArray(d.changes.name) ? d.changes.name[1] : "");
+    return name || targetId(e);
+  }
+
+  function pausePeriod(e) {
+    var p = detailOf(e).pause || {};
+    return p.first_day ? " du " + day(p.first_day) + " au " + day(p.last_day) : "";
+  }
+
+  // What someone did, as a sentence; `count` entries of the same change (inbox items) at once.
+  function auditSentence(e, count, titles) {
+    var who = e.actor || "Quelqu'un", d = detailOf(e);
+    var article = quoted(titles[targetId(e)] || targetId(e));
+    var into = d.article_id ? quoted(titles[d.article_id] || d.article_id) : "un article";
+    var items = some(count, "une question de la boîte", "questions de la boîte");
+    var sentences = {
+      "article.created": "a créé l'article " + article,
+      "article.updated": "a modifié " + article,
+      "article.deleted": "a supprimé l'article " + article,
+      "article.restored": "a restauré la révision " + d.revision + " de " + article,
+      "article.checked": "a confirmé que " + article + " est toujours juste" +
+        (d.notes_closed ? " (" + some(d.notes_closed, "une note « à revérifier » fermée", "notes « à revérifier » fermées") + ")" : ""),
+      "inbox.added": "a ajouté une question d'exemple à " + into + (count === 1 ? " depuis la boîte" : " (" + items + ")"),
+      "inbox.drafted": "a commencé l'article " + into + " à partir de " + items,
+      "inbox.dismissed": "a ignoré " + items,
+      "inbox.reopened": "a remis " + some(count, "une question", "questions") + " dans la boîte",
+      "inbox.checked": "a marqué " + items + " comme revérifiée" + (count === 1 ? "" : "s"),
+      "event.created": "a ajouté " + eventName(e),
+      "event.updated": "a modifié " + eventName(e) + changedList(d),
+      "event.deleted": "a supprimé " + eventName(e),
+      "event.cancelled": "a annulé " + eventName(e) + " et prévenu les inscrits",
+      "event.terms_updated": "a changé les inscriptions de " + eventName(e) + changedList(d),
+      "events.topped_up": "a ajouté les prochaines dates des événements récurrents",
+      "records.seeded": "a chargé les postes et événements de départ",
+      "job.created": "a ajouté " + jobName(e),
+      "job.updated": "a modifié " + jobName(e) + changedList(d),
+      "job.deleted": "a supprimé " + jobName(e),
+      "job.closed": "a fermé " + jobName(e),
+      "job.reopened": "a rouvert " + jobName(e),
+      "registration.attendance": "a noté un·e inscrit·e comme " + (ATTENDANCE[d.attendance] || "non pointé·e"),
+      "coffee.attendance": "a noté le candidat d'un café comme " + (ATTENDANCE[d.attendance] || "non pointé"),
+      "panel_question.answered": "a marqué une question du public comme " + (d.answered ? "répondue" : "non répondue"),
+      "panel_question.status": (d.status === "hidden" ? "a masqué" : "a réaffiché") + " une question du public",
+      "model.retrain": "a lancé un réentraînement du modèle (build " + targetId(e) + ")",
+      "model.live": "a mis en ligne le modèle du build " + targetId(e),
+      "model.rejected": "a refusé le modèle du build " + targetId(e),
+      "ambassadors.seeded": "a chargé les ambassadeurs de départ",
+      "ambassador.created": "a ajouté l'ambassadeur " + ambassadorName(e),
+      "ambassador.updated": "a modifié l'ambassadeur " + ambassadorName(e) + changedList(d),
+      "ambassador.paused": "a mis " + ambassadorName(e) + " en pause" + pausePeriod(e),
+      "ambassador.pause_removed": "a levé la pause de " + ambassadorName(e) + pausePeriod(e),
+      "ambassador.deleted": "a retiré " + ambassadorName(e) + " des ambassadeurs",
+      "ambassador.deactivated": "a retiré " + ambassadorName(e) + " des ambassadeurs (ses cafés passés restent)"
+    };
+    if (e.action === "model.live" && /^automatic/.test(who)) {
+      return "Le modèle du build " + targetId(e) + " a été mis en ligne automatiquement (précision maintenue)";
+    }
+    if (Object.prototype.hasOwnProperty.call(sentences, e.action)) { return who + " " + sentences[e.action]; }
+    var readable = String(e.action || "").replace(/[._]/g, " ");
+    return who + " : " + readable + (e.target ? " (" + e.target + ")" : "");
+  }
+
+  // Entries of one click (an inbox group: one entry per item) become one line.
+  function auditGroups(entries) {
+    var groups = [];
+    entries.forEach(function (e) {
+      var last = groups[groups.length - 1], head = last && last[0];
+      var same = head && /^inbox\./.test(e.action) && e.action === head.action && e.actor === head.actor &&
+        JSON.stringify(e.detail) === JSON.stringify(head.detail) &&
+        Math.abs(new Date(head.at) - new Date(e.at)) < 60000;
+      if (same) { last.push(e); } else { groups.push([e]); }
+    });
+    return groups;
+  }
 
   function showAudit() {
     title("Journal des modifications");
@@ -1408,14 +1749,20 @@
     api("GET", API + "/audit").then(function (reply) {
       if (!here()) { return; }
       if (!reply.ok) { view.appendChild(notice(reply.data.error, "error")); return; }
-      var entries = reply.data.entries || [];
-      view.appendChild(el("div", { "class": "table-wrap" }, [el("table", { "class": "grid" }, [
-        el("thead", {}, [el("tr", {}, ["Quand", "Qui", "Quoi", "Sur", "Détail"].map(function (h) { return el("th", { scope: "col", text: h }); }))]),
-        el("tbody", {}, entries.map(function (e) {
-          return el("tr", {}, [el("td", { text: when(e.at) }), el("td", { text: e.actor }), el("td", { text: e.action }),
-            el("td", { text: e.target }), el("td", { "class": "detail-cell", text: Object.keys(e.detail || {}).length ? JSON.stringify(e.detail) : "" })]);
-        }))
-      ])]));
+      var titles = reply.data.titles || {};
+      var groups = auditGroups(reply.data.entries || []);
+      if (!groups.length) { view.appendChild(el("p", { "class": "empty", text: "Aucune modification pour l'instant." })); return; }
+      view.appendChild(el("ol", { "class": "journal" }, groups.map(function (group) {
+        var e = group[0];
+        var raw = group.map(function (g) {
+          return g.action + " " + g.target + (Object.keys(g.detail || {}).length ? " " + JSON.stringify(g.detail) : "");
+        }).join("\n");
+        return el("li", { "data-action": e.action }, [
+          el("time", { datetime: e.at || "", text: when(e.at) }),
+          el("p", { "class": "sentence", text: auditSentence(e, group.length, titles) }),
+          el("details", {}, [el("summary", { text: "Détail technique" }), el("pre", { "class": "detail-cell", text: raw })])
+        ]);
+      })));
     });
   }
 
