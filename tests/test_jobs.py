@@ -197,3 +197,28 @@ def test_the_assistant_answers_a_search_with_positions_and_a_question_with_its_a
         ],
     )
     assert len(ids(answer(jobs_url, every))) == 6
+
+
+@pytest.mark.parametrize(
+    ("said", "wish"),
+    [
+        ("postes en teletravial ?", JobWish(remote="any")),
+        ("un job de desiner", JobWish(("design",))),
+        ("poste platforme a pariss", JobWish(("platform",), ("Paris",))),
+        ("je cherche un poste de developeur", JobWish(ENGINEERING)),
+    ],
+)
+def test_a_typo_in_a_filter_word_is_mended(said, wish):
+    assert read_job_wish(said) == wish
+
+
+@pytest.mark.parametrize(
+    "said", ["je donne ma candidature", "votre entreprise est super", "je veux un poste stable"]
+)
+def test_ordinary_words_are_not_mistaken_for_filters(said):
+    assert read_job_wish(said).empty
+
+
+def test_without_positions_recorded_the_article_is_shown_as_written(kb_url):
+    reply = answer(kb_url, parse("quels postes sont ouverts ?"))
+    assert reply.payload["type"] == "answer" and reply.payload["article"] == "open-positions"

@@ -22,6 +22,7 @@ from bot.candidate.jobs import (
     JobWish,
     is_job_search,
     jobs_reply,
+    positions_recorded,
     read_job_wish,
     wish_from_entities,
 )
@@ -221,7 +222,7 @@ def respond(
             search_best=search_best,
         )
     searched = _job_search(parse, decision, typed=typed, intent=intent, search_best=search_best)
-    if searched is not None:
+    if searched is not None and positions_recorded(session):
         listed = jobs_reply(
             session=session, wish=searched, language=language, careers_url=careers_url
         )

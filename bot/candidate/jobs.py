@@ -11,6 +11,7 @@ everything, the closest positions come with what differs. Closed positions never
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -45,6 +46,7 @@ OPEN_POSITIONS_ARTICLE = "open-positions"
 JOB_ARTICLE_PREFIX = "job-"
 SALARY = re.compile(r"(?<!\d)(\d{2,3})[\s,.\u00a0\u202f]?(?:k|000)(?!\d)")
 FIRST_CHOICE = "choose_article"
+TYPO_MIN, TYPO_RATIO = 5, 0.85
 EVERY = "any"  # the `team` of the "see every position" button
 
 
@@ -71,9 +73,40 @@ class JobWish:
         )
 
 
+# Words of the lexicons (single, long enough to tell a typo from another word).
+VOCABULARY = frozenset(
+    fold(word)
+    for word in (
+        *(w for names in JOB_TEAM_WORDS.values() for w in names),
+        *ENGINEERING_WORDS,
+        *(w for names in LEVEL_WORDS.values() for w in names),
+        *(w for names in CONTRACT_WORDS.values() for w in names),
+        *REMOTE_WORDS,
+        *OFFICE_CITIES,
+        *OTHER_CITIES,
+    )
+    if " " not in word and len(word) >= TYPO_MIN
+)
+
+
+def _mended(words: str) -> str:
+    """The folded message with a typo in a lexicon word put right ("teletravial",
+    "developeur", "desiner"): a close match (difflib ratio >= TYPO_RATIO) of a word not
+    in the lexicons, at least TYPO_MIN letters long; other words are left alone."""
+    mended = []
+    for token in words.split():
+        core = token.strip(".,;:!?()\"'")
+        if len(core) >= TYPO_MIN and core.isalpha() and core not in VOCABULARY:
+            close = difflib.get_close_matches(core, VOCABULARY, n=1, cutoff=TYPO_RATIO)
+            if close:
+                token = token.replace(core, close[0])
+        mended.append(token)
+    return " ".join(mended)
+
+
 def read_job_wish(said: str) -> JobWish:
-    """The filters a message names (folded words, whole-word matches)."""
-    words = fold(said)
+    """The filters a message names (folded words, whole-word matches, typos mended)."""
+    words = _mended(fold(said))
     teams = tuple(t for t, names in JOB_TEAM_WORDS.items() if any(_has(words, n) for n in names))
     if not teams and any(_has(words, w) for w in ENGINEERING_WORDS):
         teams = ENGINEERING_TEAMS
@@ -100,6 +133,11 @@ def wish_from_entities(entities: Mapping[str, Any]) -> JobWish:
     if team == EVERY:
         return JobWish(every=True)
     return JobWish(teams=(team,) if isinstance(team, str) and team in JOB_TEAM_WORDS else ())
+
+
+def positions_recorded(session: Session) -> bool:
+    """Whether HR's records hold positions (else the articles are shown as written)."""
+    return session.execute(select(JobPosition.id).limit(1)).first() is not None
 
 
 def is_job_search(said: str) -> bool:

@@ -12,6 +12,8 @@ from bot.inbox.models import InboxItem
 from bot.knowledge.files import normalize_question
 from bot.knowledge.models import ArticleText
 from bot.knowledge.service import published_answer
+from bot.records.defaults import prepare_records
+from bot.records.service import local_today
 from tests.e2e.conftest import new_sender, payloads, texts
 
 pytestmark = pytest.mark.e2e
@@ -117,12 +119,20 @@ def test_off_topic_is_redirected(assistant):
 
 
 def test_suggestion_buttons_lead_to_answers(assistant):
+    with transaction(assistant.settings.database_url) as session:
+        prepare_records(session=session, today=local_today(assistant.settings.office_timezone))
     sender = new_sender()
     messages = assistant.ask(sender, "Bonjour")
-    button = next(b for m in messages for b in m.get("buttons", []))
-    follow = assistant.ask(sender, button["payload"])
-    answer = next(p for p in payloads(follow) if p["type"] == "answer")
-    assert answer["confidence"] == 1.0 and answer["language"] == "fr"
+    buttons = [b for m in messages for b in m.get("buttons", [])]
+    assert len(buttons) == 3
+    # "Postes ouverts": the positions open now, from HR's records (a `jobs` reply)
+    listed = assistant.ask(sender, buttons[0]["payload"])
+    jobs = next(p for p in payloads(listed) if p["type"] == "jobs")
+    assert len(jobs["jobs"]) >= 1 and jobs["unmatched"] == []
+    for button in buttons[1:]:
+        follow = assistant.ask(sender, button["payload"])
+        answer = next(p for p in payloads(follow) if p["type"] == "answer")
+        assert answer["confidence"] == 1.0 and answer["language"] == "fr"
 
 
 def test_an_edited_answer_is_live_without_retraining(assistant):
