@@ -222,7 +222,7 @@ def respond(
             search_best=search_best,
         )
     searched = _job_search(parse, decision, typed=typed, intent=intent, search_best=search_best)
-    if searched is not None and positions_recorded(session):
+    if searched is not None and positions_recorded(session=session):
         listed = jobs_reply(
             session=session, wish=searched, language=language, careers_url=careers_url
         )

@@ -135,7 +135,7 @@ def wish_from_entities(entities: Mapping[str, Any]) -> JobWish:
     return JobWish(teams=(team,) if isinstance(team, str) and team in JOB_TEAM_WORDS else ())
 
 
-def positions_recorded(session: Session) -> bool:
+def positions_recorded(*, session: Session) -> bool:
     """Whether HR's records hold positions (else the articles are shown as written)."""
     return session.execute(select(JobPosition.id).limit(1)).first() is not None
 
