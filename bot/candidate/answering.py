@@ -39,7 +39,7 @@ from bot.knowledge.service import ArticleNotFound, published_answer, titles
 from bot.records.answers import live_answer
 
 CHOOSE_ARTICLE_INTENT = "choose_article"
-HUMAN = "/request_human"  # the button that asks for a recruiter (README, commands)
+HUMAN = replies.command("request_human")  # the button that asks for a recruiter
 # Intents whose messages go to `action_answer` (see data/rules/rules.yml).
 QUESTION_INTENTS = (RETRIEVAL_INTENT, "nlu_fallback", "out_of_scope")
 # The best article must be at least this many times likelier than the next one.

@@ -38,8 +38,9 @@ from bot.core.job_texts import (
 )
 from bot.core.meeting_texts import TEAMS
 from bot.core.texts import text
-from bot.meetings.slots import fold
+from bot.meetings.slots import fold, has_phrase
 from bot.records.answers import format_salary
+from bot.records.consistency import grouped
 from bot.records.models import JobPosition
 
 OPEN_POSITIONS_ARTICLE = "open-positions"
@@ -48,10 +49,6 @@ SALARY = re.compile(r"(?<!\d)(\d{2,3})[\s,.\u00a0\u202f]?(?:k|000)(?!\d)")
 FIRST_CHOICE = "choose_article"
 TYPO_MIN, TYPO_RATIO = 5, 0.85
 EVERY = "any"  # the `team` of the "see every position" button
-
-
-def _has(words: str, phrase: str) -> bool:
-    return re.search(rf"(?<![\w-]){re.escape(phrase)}(?![\w-])", words) is not None
 
 
 @dataclass(frozen=True)
@@ -107,20 +104,22 @@ def _mended(words: str) -> str:
 def read_job_wish(said: str) -> JobWish:
     """The filters a message names (folded words, whole-word matches, typos mended)."""
     words = _mended(fold(said))
-    teams = tuple(t for t, names in JOB_TEAM_WORDS.items() if any(_has(words, n) for n in names))
-    if not teams and any(_has(words, w) for w in ENGINEERING_WORDS):
+    teams = tuple(
+        t for t, names in JOB_TEAM_WORDS.items() if any(has_phrase(words, n) for n in names)
+    )
+    if not teams and any(has_phrase(words, w) for w in ENGINEERING_WORDS):
         teams = ENGINEERING_TEAMS
-    cities = tuple(c for c in (*OFFICE_CITIES, *OTHER_CITIES) if _has(words, fold(c)))
+    cities = tuple(c for c in (*OFFICE_CITIES, *OTHER_CITIES) if has_phrase(words, fold(c)))
     remote = None
-    if any(_has(words, w) for w in FULL_REMOTE_WORDS):
+    if any(has_phrase(words, w) for w in FULL_REMOTE_WORDS):
         remote = "full"
-    elif any(_has(words, w) for w in REMOTE_WORDS):
+    elif any(has_phrase(words, w) for w in REMOTE_WORDS):
         remote = "any"
     level = next(
-        (k for k, names in LEVEL_WORDS.items() if any(_has(words, n) for n in names)), None
+        (k for k, names in LEVEL_WORDS.items() if any(has_phrase(words, n) for n in names)), None
     )
     contract = next(
-        (k for k, names in CONTRACT_WORDS.items() if any(_has(words, n) for n in names)), None
+        (k for k, names in CONTRACT_WORDS.items() if any(has_phrase(words, n) for n in names)), None
     )
     amounts = [int(m.group(1)) * 1000 for m in SALARY.finditer(words.replace("\u202f", " "))]
     salary = max(amounts) if amounts and max(amounts) >= 20_000 else None
@@ -143,7 +142,7 @@ def positions_recorded(*, session: Session) -> bool:
 def is_job_search(said: str) -> bool:
     """Whether a message searches positions (rather than asks about one position)."""
     words = fold(said)
-    return any(_has(words, w) for w in SEARCH_WORDS)
+    return any(has_phrase(words, w) for w in SEARCH_WORDS)
 
 
 @dataclass
@@ -165,10 +164,6 @@ class JobResults:
 
 def _team_name(team: str, language: str) -> str:
     return TEAMS[language].get(team, team)
-
-
-def _number(amount: int, language: str) -> str:
-    return f"{amount:,}".replace(",", "\u00a0" if language == "fr" else ",")
 
 
 def _check(job: JobPosition, wish: JobWish, language: str) -> Found:
@@ -224,7 +219,7 @@ def _check(job: JobPosition, wish: JobWish, language: str) -> Found:
         else:
             found.differs.append(text("jobs_differs_contract", language, contract=contract))
     if wish.salary:
-        high = _number(job.salary_max, language)
+        high = grouped(job.salary_max, language)
         if job.salary_max >= wish.salary:
             found.reasons.append(text("jobs_reason_salary", language, high=high))
         else:
@@ -281,7 +276,7 @@ def _wanted(wish: JobWish, language: str) -> str:
     if wish.contract:
         parts.append(JOB_CONTRACTS[language][wish.contract])
     if wish.salary:
-        parts.append(text("jobs_wanted_salary", language, amount=_number(wish.salary, language)))
+        parts.append(text("jobs_wanted_salary", language, amount=grouped(wish.salary, language)))
     return ", ".join(parts)
 
 
@@ -298,7 +293,12 @@ def jobs_reply(*, session: Session, wish: JobWish, language: str, careers_url: s
     if not results.found:
         return JobsReply(
             text("jobs_none", language),
-            [{"title": text("answer_check_button", language), "payload": "/request_human"}],
+            [
+                {
+                    "title": text("answer_check_button", language),
+                    "payload": replies.command("request_human"),
+                }
+            ],
             replies.jobs([], list(results.unmatched)),
         )
     if results.exact:

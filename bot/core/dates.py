@@ -23,15 +23,19 @@ MONTH_NAMES = {
 }  # fmt: skip
 
 
+def _day_and_month(day: dt.date, lang: str) -> str:
+    """'1er janvier' / '1 January'."""
+    number = "1er" if lang == "fr" and day.day == 1 else str(day.day)
+    return f"{number} {MONTH_NAMES[lang][day.month - 1]}"
+
+
 def day_in_words(day: dt.date, language: str) -> str:
     """'jeudi 1er janvier' / 'Thursday 1 January' (English for any other language)."""
     lang = "fr" if language == "fr" else "en"
-    number = "1er" if lang == "fr" and day.day == 1 else str(day.day)
-    return f"{DAY_NAMES[lang][day.weekday()]} {number} {MONTH_NAMES[lang][day.month - 1]}"
+    return f"{DAY_NAMES[lang][day.weekday()]} {_day_and_month(day, lang)}"
 
 
 def date_in_words(day: dt.date, language: str) -> str:
     """'1er octobre 2026' / '1 October 2026' (English for any other language)."""
     lang = "fr" if language == "fr" else "en"
-    number = "1er" if lang == "fr" and day.day == 1 else str(day.day)
-    return f"{number} {MONTH_NAMES[lang][day.month - 1]} {day.year}"
+    return f"{_day_and_month(day, lang)} {day.year}"

@@ -503,21 +503,35 @@ async def show_registration(request: web.Request) -> web.Response:
     )
 
 
-async def cancel_registration(request: web.Request) -> web.Response:
-    """POST: cancel the place (or the place in line); the freed seat is offered to the
-    first in line, who gets the offer e-mail."""
+async def _cancelled(
+    request: web.Request, purpose: Purpose, statuses: tuple[str, ...]
+) -> tuple[service.Cancellation, Terms]:
+    """Cancel the link's registration if its status is one of `statuses` (the freed seat
+    offered to the first in line, in the same transaction); the event's terms."""
     settings, now = request.app[settings_key], request.app[clock_key]()
-    if cross_site(request, settings):
-        return bad_link(403)
-    public_id = await _public_id(request, "registration")
+    public_id = await _public_id(request, purpose)
     office = settings.office_timezone
 
     def work(session: Session) -> tuple[service.Cancellation, Terms]:
-        done = service.cancel(session=session, public_id=public_id, now=now, office_timezone=office)
+        done = service.cancel(
+            session=session,
+            public_id=public_id,
+            now=now,
+            office_timezone=office,
+            statuses=statuses,
+        )
         return done, event_terms(session=session, event=done.event, office_timezone=office)
 
+    return await in_transaction(settings.database_url, work)
+
+
+async def cancel_registration(request: web.Request) -> web.Response:
+    """POST: cancel the place (or the place in line); the freed seat is offered to the
+    first in line, who gets the offer e-mail."""
+    if cross_site(request, request.app[settings_key]):
+        return bad_link(403)
     try:
-        done, terms = await in_transaction(settings.database_url, work)
+        done, terms = await _cancelled(request, "registration", service.LIVE_STATUSES)
     except service.RegistrationNotFound:
         return bad_link(404)
     except service.RegistrationError:
@@ -630,24 +644,10 @@ async def confirm_seat(request: web.Request) -> web.Response:
 async def decline_seat(request: web.Request) -> web.Response:
     """POST: the candidate cannot come and gives the seat offered back at once; it goes
     to the next in line (their offer e-mail), not at the deadline."""
-    settings, now = request.app[settings_key], request.app[clock_key]()
-    if cross_site(request, settings):
+    if cross_site(request, request.app[settings_key]):
         return bad_link(403)
-    public_id = await _public_id(request, "seat_offer")
-    office = settings.office_timezone
-
-    def work(session: Session) -> tuple[service.Cancellation, Terms]:
-        done = service.cancel(
-            session=session,
-            public_id=public_id,
-            now=now,
-            office_timezone=office,
-            statuses=("offered",),
-        )
-        return done, event_terms(session=session, event=done.event, office_timezone=office)
-
     try:
-        done, terms = await in_transaction(settings.database_url, work)
+        done, terms = await _cancelled(request, "seat_offer", ("offered",))
     except service.RegistrationNotFound:
         return bad_link(404)
     except service.RegistrationError:

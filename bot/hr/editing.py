@@ -450,6 +450,16 @@ def preview_input(*, session: Session, data: Any, language: str) -> dict[str, An
     return preview(doc, language, session=session)
 
 
+def mark_reviewed(*, session: Session, article_id: str, today: date, author: str) -> SaveResult:
+    """HR checked the article and it is still true: a revision that moves only its
+    review date to `today`."""
+    article = _lock(session, article_id)
+    if article is None:
+        raise ArticleNotFound(article_id)
+    doc = replace(article_to_doc(article), reviewed=today)
+    return _result(session, article_id, save_article(session=session, doc=doc, author=author))
+
+
 def add_example_question(
     *, session: Session, article_id: str, language: str, question: Any, author: str
 ) -> SaveResult:
@@ -506,6 +516,7 @@ __all__ = [
     "article_json",
     "latest_revision",
     "list_articles",
+    "mark_reviewed",
     "preview",
     "preview_input",
     "read_article_input",

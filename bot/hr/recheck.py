@@ -7,7 +7,7 @@ moves its review date to today; its notes are closed ("checked")."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from typing import Any
 
@@ -15,11 +15,10 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
 from bot.core.audit import record as audit
-from bot.hr.editing import SaveResult, latest_revision
+from bot.hr.editing import SaveResult, mark_reviewed
 from bot.inbox.models import InboxItem
 from bot.knowledge.freshness import is_stale
 from bot.knowledge.models import Article
-from bot.knowledge.service import ArticleNotFound, article_to_doc, save_article
 
 STALE_REASON = "stale"
 CHECKED = "checked"
@@ -91,14 +90,8 @@ def confirm_still_true(
     *, session: Session, article_id: str, today: date, author: str
 ) -> SaveResult:
     """HR checked the article and it is still true: a revision moving only its review
-    date to `today`, and its "to re-check" notes closed."""
-    article = session.execute(
-        select(Article).where(Article.id == article_id).with_for_update()
-    ).scalar_one_or_none()
-    if article is None:
-        raise ArticleNotFound(article_id)
-    doc = article_to_doc(article)
-    action = save_article(session=session, doc=replace(doc, reviewed=today), author=author)
+    date to `today` (bot.hr.editing.mark_reviewed), and its "to re-check" notes closed."""
+    done = mark_reviewed(session=session, article_id=article_id, today=today, author=author)
     closed = session.execute(
         update(InboxItem)
         .where(
@@ -116,10 +109,4 @@ def confirm_still_true(
         target=article_id,
         detail={"reviewed": today.isoformat(), "notes_closed": closed},
     )
-    latest = latest_revision(session=session, article_id=article_id)
-    return SaveResult(
-        article_id=article_id,
-        action=action,
-        revision=latest.number if latest else None,
-        status=article.status,
-    )
+    return done

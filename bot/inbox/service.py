@@ -35,19 +35,32 @@ def record_question(
     return item
 
 
+def _item_for(
+    session: Session, conversation_id: str, article_id: str, reason: str
+) -> InboxItem | None:
+    """The conversation's first item about `article_id` for `reason`, if any."""
+    return (
+        session.execute(
+            select(InboxItem)
+            .where(
+                InboxItem.conversation_id == conversation_id[:255],
+                InboxItem.article_id == article_id,
+                InboxItem.reason == reason,
+            )
+            .order_by(InboxItem.id)
+            .limit(1)
+        )
+        .scalars()
+        .first()
+    )
+
+
 def note_stale(
     *, session: Session, conversation_id: str, question: str, language: str, article_id: str
 ) -> InboxItem | None:
     """A stale article was answered: HR's inbox lists it "to re-check", with the
     candidate's question, once per conversation and article (None: already there)."""
-    found = session.execute(
-        select(InboxItem.id).where(
-            InboxItem.conversation_id == conversation_id[:255],
-            InboxItem.article_id == article_id,
-            InboxItem.reason == "stale",
-        )
-    ).first()
-    if found is not None:
+    if _item_for(session, conversation_id, article_id, "stale") is not None:
         return None
     return record_question(
         session=session,
@@ -69,20 +82,7 @@ def record_not_helpful(
     handled keeps its status. Callers serialize per conversation and article
     (`bot.candidate.feedback.rate_answer` holds the rating row's lock).
     """
-    item = (
-        session.execute(
-            select(InboxItem)
-            .where(
-                InboxItem.conversation_id == conversation_id[:255],
-                InboxItem.article_id == article_id,
-                InboxItem.reason == "not_helpful",
-            )
-            .order_by(InboxItem.id)
-            .limit(1)
-        )
-        .scalars()
-        .first()
-    )
+    item = _item_for(session, conversation_id, article_id, "not_helpful")
     if item is None:
         return record_question(
             session=session,

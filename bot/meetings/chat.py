@@ -9,7 +9,6 @@ conversation's language, and a few of their free slots spread over different day
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -18,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from bot.meetings.models import Ambassador
 from bot.meetings.rules import CoffeeRules
-from bot.meetings.slots import HOSTS_SHOWN, Slot, fold, free_slots
+from bot.meetings.slots import HOSTS_SHOWN, Slot, fold, free_slots, has_phrase
 
 ANY_TEAM = "any"
 ENGINEERING = ("platform", "product_engineering", "data_ml", "mobile")
@@ -178,10 +177,6 @@ class Wish:
     topic: str | None = None
 
 
-def _has(words: str, phrase: str) -> bool:
-    return re.search(rf"(?<![\w-]){re.escape(phrase)}(?![\w-])", words) is not None
-
-
 def wish_for_team(team: object) -> Wish | None:
     """The wish behind a button's `team` ("any" or a team id), None when it is neither."""
     if team == ANY_TEAM:
@@ -198,12 +193,14 @@ def read_wish(text: str, *, topics: Sequence[str] = ()) -> Wish | None:
     """
     words = fold(text)
     topic = next(
-        (t for t in topics if len(fold(t)) >= TOPIC_MIN_CHARS and _has(words, fold(t))), None
+        (t for t in topics if len(fold(t)) >= TOPIC_MIN_CHARS and has_phrase(words, fold(t))), None
     )
-    teams = tuple(team for team, names in TEAM_WORDS.items() if any(_has(words, n) for n in names))
+    teams = tuple(
+        team for team, names in TEAM_WORDS.items() if any(has_phrase(words, n) for n in names)
+    )
     if teams:
         return Wish(teams, topic)
-    if any(_has(words, word) for word in ENGINEERING_WORDS):
+    if any(has_phrase(words, word) for word in ENGINEERING_WORDS):
         return Wish(ENGINEERING, topic)
     if topic is not None:
         return Wish(None, topic)
@@ -217,10 +214,10 @@ def meeting_request(text: str) -> bool:
     words = fold(text)
     if any(word in words for word in NOT_A_MEETING):
         return False
-    if not any(_has(words, verb) for verb in MEETING_VERBS):
+    if not any(has_phrase(words, verb) for verb in MEETING_VERBS):
         return False
     people = PEOPLE_WORDS + ENGINEERING_WORDS
-    return read_wish(text) is not None or any(_has(words, word) for word in people)
+    return read_wish(text) is not None or any(has_phrase(words, word) for word in people)
 
 
 def all_topics(*, session: Session) -> list[str]:

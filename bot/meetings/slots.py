@@ -155,6 +155,11 @@ def fold(text: str) -> str:
     return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
 
 
+def has_phrase(words: str, phrase: str) -> bool:
+    """Whether folded `words` hold `phrase` whole (not inside a longer word or hyphenation)."""
+    return re.search(rf"(?<![\w-]){re.escape(phrase)}(?![\w-])", words) is not None
+
+
 def fits(
     ambassador: Ambassador,
     *,

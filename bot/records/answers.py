@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from bot.core.dates import day_in_words
 from bot.core.texts import text as worded
-from bot.records.consistency import salary_in_article
+from bot.records.consistency import record_range, salary_in_article
 from bot.records.models import Event, JobPosition
 
 OVERVIEW_ARTICLE = "events-overview"
@@ -129,11 +129,7 @@ def event_details(
 
 def format_salary(job: JobPosition, language: str) -> str:
     lang = _language(language)
-    if lang == "fr":
-        low, high = (f"{n:,}".replace(",", "\u00a0") for n in (job.salary_min, job.salary_max))
-    else:
-        low, high = f"{job.salary_min:,}", f"{job.salary_max:,}"
-    text = worded("salary_range", lang, low=low, high=high)
+    text = record_range(job, lang)
     note = job.salary_note(lang)
     return f"{text} {note}" if note else text
 

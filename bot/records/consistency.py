@@ -37,13 +37,15 @@ def stated_ranges(answer: str, language: str) -> list[tuple[int, int]]:
     return [(_amount(m.group(1)), _amount(m.group(2))) for m in pattern.finditer(answer)]
 
 
+def grouped(amount: int, language: str) -> str:
+    """An amount with its thousands grouped: "58 000" (no-break space) / "58,000"."""
+    return f"{amount:,}".replace(",", "\u00a0") if language == "fr" else f"{amount:,}"
+
+
 def record_range(job: JobPosition, language: str) -> str:
     """The record's range as the articles write it (without the note on top)."""
     lang = "fr" if language == "fr" else "en"
-    if lang == "fr":
-        low, high = (f"{n:,}".replace(",", "\u00a0") for n in (job.salary_min, job.salary_max))
-    else:
-        low, high = f"{job.salary_min:,}", f"{job.salary_max:,}"
+    low, high = grouped(job.salary_min, lang), grouped(job.salary_max, lang)
     return worded("salary_range", lang, low=low, high=high)
 
 

@@ -9,7 +9,6 @@ that slipped into the page would run."""
 from __future__ import annotations
 
 import json
-import re
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -24,7 +23,7 @@ from bot.core.tracker_store import EVENTS, tracker_engine
 from bot.events.panel import mark_answered
 from bot.events.registrations import cancel, confirm_offer, mark_attendance, record_rating
 from bot.staff.accounts import add_user
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import screenshot, signed_in
 from tests.browser.test_ambassadors import assert_inert
 from tests.conftest import port
 from tests.handoff.event_data import (
@@ -172,23 +171,11 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebStack]:
 
 @pytest.fixture
 def hr_page(browser: Browser, stack: WebStack) -> Iterator[Page]:
-    context = browser.new_context(
-        bypass_csp=True, viewport={"width": 1366, "height": 900}, locale="fr-FR"
-    )
-    page = context.new_page()
-    dialogs: list[str] = []
-    errors: list[str] = []
-    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.goto(f"{stack.url}/console/login")
-    page.fill("#login", "hana-rh")
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(re.compile(r"/console/hr"))
+    page = signed_in(browser, stack.url, "hana-rh", PASSWORD, bypass_csp=True)
     yield page
-    assert dialogs == [] and errors == []
+    assert page.dialogs == [] and page.errors == []  # type: ignore[attr-defined]
     assert page.evaluate("() => window.__xss === undefined") is True
-    context.close()
+    page.context.close()
 
 
 def expect_funnel(page: Page, kind: str, heading: str, values: list[str]) -> None:

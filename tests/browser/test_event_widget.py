@@ -17,7 +17,7 @@ from bot.core.db import transaction
 from bot.events.models import EventAlert, PanelQuestion, Registration
 from bot.records.defaults import prepare_records
 from bot.records.service import local_today
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import PHONE, open_widget, screenshot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
@@ -34,33 +34,6 @@ def calendar(assistant):
     with transaction(assistant.settings.database_url) as session:
         prepare_records(session=session, today=local_today(assistant.settings.office_timezone))
     return assistant
-
-
-@pytest.fixture
-def phone(browser: Browser) -> dict[str, object]:
-    return {"viewport": {"width": 390, "height": 844}, "has_touch": True}
-
-
-def open_widget(browser: Browser, assistant, *, language: str, **options) -> Iterator[Page]:
-    context = browser.new_context(
-        locale="fr-FR" if language == "fr" else "en-GB",
-        **({"viewport": {"width": 1280, "height": 800}} | options),
-    )
-    page = context.new_page()
-    page.dialogs, page.errors = [], []  # type: ignore[attr-defined]
-    page.on("dialog", lambda d: (page.dialogs.append(d.message), d.dismiss()))
-    page.on("pageerror", lambda e: page.errors.append(str(e)))
-    try:
-        path = "/" if language == "fr" else "/en/"
-        page.goto(f"http://127.0.0.1:{assistant.settings.web_port}{path}")
-        expect(page.locator(f"{WIDGET}[data-ready]")).to_be_attached(timeout=10_000)
-        page.locator(f"{WIDGET} .launcher").click()
-        page.locator(f"{WIDGET} .notice button").click()
-        yield page
-        assert page.dialogs == [] and page.errors == []  # type: ignore[attr-defined]
-        assert page.evaluate("window.__pwned") is None
-    finally:
-        context.close()
 
 
 def say(page: Page, words: str) -> None:
@@ -86,17 +59,17 @@ def pick_first_date(page: Page, kind: str) -> str:
 
 @pytest.fixture
 def fr_desktop(browser: Browser, calendar) -> Iterator[Page]:
-    yield from open_widget(browser, calendar, language="fr")
+    yield from open_widget(browser, calendar.settings.web_port, language="fr")
 
 
 @pytest.fixture
-def en_phone(browser: Browser, calendar, phone) -> Iterator[Page]:
-    yield from open_widget(browser, calendar, language="en", **phone)
+def en_phone(browser: Browser, calendar) -> Iterator[Page]:
+    yield from open_widget(browser, calendar.settings.web_port, language="en", **PHONE)
 
 
 @pytest.fixture
-def fr_phone(browser: Browser, calendar, phone) -> Iterator[Page]:
-    yield from open_widget(browser, calendar, language="fr", **phone)
+def fr_phone(browser: Browser, calendar) -> Iterator[Page]:
+    yield from open_widget(browser, calendar.settings.web_port, language="fr", **PHONE)
 
 
 def test_a_candidate_registers_for_the_reverse_qa_and_asks_the_leaders(

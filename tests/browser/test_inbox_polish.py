@@ -7,11 +7,8 @@ of the articles serves every card instead of a 70-option <select> in each."""
 from __future__ import annotations
 
 import json
-import re
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,95 +16,43 @@ from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import delete, insert, select
 
 from bot.core.db import transaction
-from bot.core.settings import Settings, settings_from
-from bot.core.tracker_store import EVENTS, tracker_engine
+from bot.core.tracker_store import EVENTS
 from bot.inbox.models import InboxItem
 from bot.inbox.service import record_human_request, record_question
-from bot.knowledge.files import load_directory
 from bot.knowledge.models import ArticleText
-from bot.knowledge.service import import_docs
-from bot.ops.launcher import Services
-from bot.ops.schema import upgrade
-from bot.records.defaults import prepare_records
-from bot.records.service import local_today
-from bot.staff.accounts import add_user
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import (
+    HR_LOGIN,
+    HR_PASSWORD,
+    HrStack,
+    hr_workspace,
+    screenshot,
+    signed_in,
+)
 from tests.conftest import port
-from tests.e2e.conftest import start_or_fail
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
-PASSWORD = "a-long-workspace-password"
-
-
-@dataclass
-class Stack:
-    settings: Settings
-
-    @property
-    def url(self) -> str:
-        return self.settings.web_url
-
-    @property
-    def db(self) -> str:
-        return self.settings.database_url
-
 
 @pytest.fixture(scope="module")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    root = tmp_path_factory.mktemp("inbox-polish")
-    url = f"sqlite:///{root / 'app.db'}"
-    settings = settings_from(
-        {
-            "VAR_DIR": str(root / "var"),
-            "DATABASE_URL": url,  # and Rasa's tracker store (TRACKER_STORE_URL's default)
-            "WEB_PORT": str(port(18912)),
-            "RASA_PORT": str(port(18915)),  # nothing listens there: no page here needs it
-            "ACTION_PORT": str(port(18916)),
-            "RASA_TOKEN": "inbox-polish-token",
-            "OFFICE_HOURS": "mon-sun 00:00-24:00",
-        }
-    )
-    upgrade(url)
-    with transaction(url) as session:
-        import_docs(session=session, docs=load_directory(settings.knowledge_dir), author="tests")
-        prepare_records(session=session, today=local_today(settings.office_timezone))
-        add_user(
-            session=session, login="helene", display_name="Hélène", role="hr", password=PASSWORD
-        )
-    EVENTS.metadata.create_all(tracker_engine(url))
-    services = Services(settings=settings, model=Path(), log_dir=root / "logs")
-    services.start_web()
-    try:
-        start_or_fail(services)
-        yield Stack(settings)
-    finally:
-        services.stop()
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HrStack]:
+    yield from hr_workspace(tmp_path_factory.mktemp("inbox-polish"), port(18912))
 
 
 @pytest.fixture
-def hr(browser: Browser, stack: Stack) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="fr-FR")
-    page = context.new_page()
-    page.errors = []  # type: ignore[attr-defined]
-    page.on("pageerror", lambda error: page.errors.append(str(error)))  # type: ignore[attr-defined]
-    page.goto(f"{stack.url}/console/login")
-    page.fill("#login", "helene")
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(re.compile(r"/console/hr"))
+def hr(browser: Browser, stack: HrStack) -> Iterator[Page]:
+    page = signed_in(browser, stack.url, HR_LOGIN, HR_PASSWORD)
     yield page
     assert page.errors == []  # type: ignore[attr-defined]
-    context.close()
+    page.context.close()
 
 
-def empty_inbox(stack: Stack) -> None:
+def empty_inbox(stack: HrStack) -> None:
     with transaction(stack.db) as session:
         session.execute(delete(InboxItem))
         session.execute(delete(EVENTS))
 
 
-def said(stack: Stack, conversation: str, text: str, intent: str, at: float) -> None:
+def said(stack: HrStack, conversation: str, text: str, intent: str, at: float) -> None:
     """A candidate's message in Rasa's events table, as Rasa stores it."""
     data = {
         "event": "user",
@@ -140,13 +85,13 @@ def article_titles(page: Page) -> dict[str, str]:
     return {a["id"]: a["titles"]["fr"] for a in reply["articles"]}
 
 
-def status_of(stack: Stack, item: int) -> str:
+def status_of(stack: HrStack, item: int) -> str:
     with transaction(stack.db) as session:
         return session.execute(select(InboxItem.status).where(InboxItem.id == item)).scalar_one()
 
 
 def test_requests_for_a_recruiter_are_listed_apart_with_the_question_asked_before(
-    hr: Page, stack: Stack
+    hr: Page, stack: HrStack
 ):
     empty_inbox(stack)
     now = time.time()
@@ -225,7 +170,7 @@ def test_requests_for_a_recruiter_are_listed_apart_with_the_question_asked_befor
     expect(hr.locator("section.human-requests li[data-item]")).to_have_count(12, timeout=10_000)
 
 
-def test_a_did_you_mean_comes_with_the_article_the_assistant_hesitated_on(hr: Page, stack: Stack):
+def test_a_did_you_mean_comes_with_the_article_the_assistant_hesitated_on(hr: Page, stack: HrStack):
     empty_inbox(stack)
     with transaction(stack.db) as session:
         record_question(
@@ -286,7 +231,7 @@ THINGS = (
 ).split()
 
 
-def test_one_searchable_article_list_serves_every_card(hr: Page, stack: Stack):
+def test_one_searchable_article_list_serves_every_card(hr: Page, stack: HrStack):
     empty_inbox(stack)
     with transaction(stack.db) as session:
         for n, thing in enumerate(THINGS):

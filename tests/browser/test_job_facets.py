@@ -3,7 +3,6 @@ position's article states another salary range than the record, in a real browse
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 import pytest
@@ -12,7 +11,7 @@ from playwright.sync_api import Browser, Page, expect
 from bot.core.db import transaction
 from bot.records.models import JobPosition
 from bot.staff.accounts import add_user
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import screenshot, signed_in
 from tests.browser.test_ambassadors import assert_inert
 from tests.conftest import port
 from tests.security.attacks import PASSWORD, WebStack, web_stack
@@ -36,18 +35,10 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebStack]:
 
 @pytest.fixture
 def hr_page(browser: Browser, stack: WebStack) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="fr-FR")
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.goto(f"{stack.url}/console/login")
-    page.fill("#login", "rh-jobs")
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(re.compile(r"/console/hr"))
+    page = signed_in(browser, stack.url, "rh-jobs", PASSWORD)
     yield page
-    assert errors == []
-    context.close()
+    assert page.errors == []  # type: ignore[attr-defined]
+    page.context.close()
 
 
 def test_hr_sees_the_salary_warning_and_sets_a_positions_facets(hr_page: Page, stack: WebStack):

@@ -13,7 +13,7 @@ from playwright.sync_api import Browser, Page, expect
 from bot.core.db import transaction
 from bot.records.defaults import prepare_records
 from bot.records.service import local_today
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import PHONE, open_widget, screenshot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
@@ -30,36 +30,14 @@ def records(assistant):
     return assistant
 
 
-def open_widget(browser: Browser, assistant, *, language: str, **options) -> Iterator[Page]:
-    context = browser.new_context(
-        locale="fr-FR" if language == "fr" else "en-GB",
-        **({"viewport": {"width": 1280, "height": 800}} | options),
-    )
-    page = context.new_page()
-    page.dialogs, page.errors = [], []  # type: ignore[attr-defined]
-    page.on("dialog", lambda d: (page.dialogs.append(d.message), d.dismiss()))
-    page.on("pageerror", lambda e: page.errors.append(str(e)))
-    try:
-        path = "/" if language == "fr" else "/en/"
-        page.goto(f"http://127.0.0.1:{assistant.settings.web_port}{path}")
-        expect(page.locator(f"{WIDGET}[data-ready]")).to_be_attached(timeout=10_000)
-        page.locator(f"{WIDGET} .launcher").click()
-        page.locator(f"{WIDGET} .notice button").click()
-        yield page
-        assert page.dialogs == [] and page.errors == []  # type: ignore[attr-defined]
-    finally:
-        context.close()
-
-
 @pytest.fixture
 def fr_desktop(browser: Browser, records) -> Iterator[Page]:
-    yield from open_widget(browser, records, language="fr")
+    yield from open_widget(browser, records.settings.web_port, language="fr")
 
 
 @pytest.fixture
 def en_phone(browser: Browser, records) -> Iterator[Page]:
-    phone = {"viewport": {"width": 390, "height": 844}, "has_touch": True}
-    yield from open_widget(browser, records, language="en", **phone)
+    yield from open_widget(browser, records.settings.web_port, language="en", **PHONE)
 
 
 def search(page: Page, words: str):

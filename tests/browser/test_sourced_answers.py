@@ -12,7 +12,7 @@ from datetime import date
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import PHONE, open_widget, screenshot
 from tests.e2e.conftest import new_sender
 from tests.e2e.test_sourced_answers import (
     ARTICLE,
@@ -45,7 +45,7 @@ def source_line(owner: str, day: date, language: str) -> str:
 
 CASES = {
     "desktop-fr": ("fr", {"viewport": {"width": 1280, "height": 800}}),
-    "phone-en": ("en", {"viewport": {"width": 390, "height": 844}, "has_touch": True}),
+    "phone-en": ("en", PHONE),
 }
 
 
@@ -53,20 +53,7 @@ CASES = {
 def widget(browser: Browser, assistant, case: str) -> Iterator[Page]:
     """The careers page in the case's language and screen, its chat open, notice read."""
     language, options = CASES[case]
-    context = browser.new_context(locale="fr-FR" if language == "fr" else "en-GB", **options)
-    page = context.new_page()
-    page.errors = []  # type: ignore[attr-defined]
-    page.on("pageerror", lambda error: page.errors.append(str(error)))  # type: ignore[attr-defined]
-    try:
-        path = "/" if language == "fr" else "/en/"
-        page.goto(f"http://127.0.0.1:{assistant.settings.web_port}{path}")
-        expect(page.locator(f"{WIDGET}[data-ready]")).to_be_attached(timeout=10_000)
-        page.locator(f"{WIDGET} .launcher").click()
-        page.locator(f"{WIDGET} .notice button").click()
-        yield page
-        assert page.errors == []  # type: ignore[attr-defined]
-    finally:
-        context.close()
+    yield from open_widget(browser, assistant.settings.web_port, language=language, **options)
 
 
 def ask(page: Page, text: str):

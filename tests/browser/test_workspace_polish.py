@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
@@ -17,91 +15,39 @@ from sqlalchemy import delete
 from bot.candidate.feedback import AnswerFeedback
 from bot.core.clock import utcnow
 from bot.core.db import transaction
-from bot.core.settings import Settings, settings_from
 from bot.inbox.models import InboxItem
 from bot.inbox.service import record_question
-from bot.knowledge.files import load_directory
-from bot.knowledge.service import import_docs
-from bot.ops.launcher import Services
-from bot.ops.schema import upgrade
-from bot.records.defaults import prepare_records
-from bot.records.service import local_today
-from bot.staff.accounts import add_user
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import (
+    HR_LOGIN,
+    HR_PASSWORD,
+    HrStack,
+    hr_workspace,
+    screenshot,
+    signed_in,
+)
 from tests.conftest import ARTIFACTS, port
-from tests.e2e.conftest import start_or_fail
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
-PASSWORD = "a-long-workspace-password"
-
-
-@dataclass
-class Stack:
-    settings: Settings
-
-    @property
-    def url(self) -> str:
-        return self.settings.web_url
-
-    @property
-    def db(self) -> str:
-        return self.settings.database_url
-
 
 @pytest.fixture(scope="module")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    root = tmp_path_factory.mktemp("polish")
-    url = f"sqlite:///{root / 'app.db'}"
-    settings = settings_from(
-        {
-            "VAR_DIR": str(root / "var"),
-            "DATABASE_URL": url,
-            "WEB_PORT": str(port(18790)),
-            "RASA_PORT": str(port(18795)),  # nothing listens there: no page here needs it
-            "ACTION_PORT": str(port(18796)),
-            "RASA_TOKEN": "polish-token",
-            "OFFICE_HOURS": "mon-sun 00:00-24:00",
-        }
-    )
-    upgrade(url)
-    with transaction(url) as session:
-        import_docs(session=session, docs=load_directory(settings.knowledge_dir), author="tests")
-        prepare_records(session=session, today=local_today(settings.office_timezone))
-        add_user(
-            session=session, login="helene", display_name="Hélène", role="hr", password=PASSWORD
-        )
-    services = Services(settings=settings, model=Path(), log_dir=root / "logs")
-    services.start_web()
-    try:
-        start_or_fail(services)
-        yield Stack(settings)
-    finally:
-        services.stop()
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HrStack]:
+    yield from hr_workspace(tmp_path_factory.mktemp("polish"), port(18790))
 
 
-def signed_in(browser: Browser, stack: Stack, locale: str = "fr-FR") -> Page:
-    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale=locale)
-    page = context.new_page()
-    page.errors = []  # type: ignore[attr-defined]
-    page.on("pageerror", lambda error: page.errors.append(str(error)))  # type: ignore[attr-defined]
-    page.goto(f"{stack.url}/console/login")
-    page.fill("#login", "helene")
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(re.compile(r"/console/hr"))
-    return page
+def hr_page(browser: Browser, stack: HrStack, locale: str = "fr-FR") -> Page:
+    return signed_in(browser, stack.url, HR_LOGIN, HR_PASSWORD, locale=locale)
 
 
 @pytest.fixture
-def hr(browser: Browser, stack: Stack) -> Iterator[Page]:
-    page = signed_in(browser, stack)
+def hr(browser: Browser, stack: HrStack) -> Iterator[Page]:
+    page = hr_page(browser, stack)
     yield page
     assert page.errors == []  # type: ignore[attr-defined]
     page.context.close()
 
 
-def fresh_inbox(stack: Stack, texts: list[str]) -> list[int]:
+def fresh_inbox(stack: HrStack, texts: list[str]) -> list[int]:
     """Only these open questions in the inbox (one conversation each); their ids."""
     with transaction(stack.db) as session:
         session.execute(delete(InboxItem))
@@ -129,7 +75,7 @@ def call(page: Page, method: str, path: str, body: dict | None = None) -> dict:
     )
 
 
-def test_a_three_digit_inbox_count_stays_inside_its_badge(hr: Page, stack: Stack):
+def test_a_three_digit_inbox_count_stays_inside_its_badge(hr: Page, stack: HrStack):
     fresh_inbox(stack, [f"Question numéro {i} sur le parking ?" for i in range(150)])
     hr.goto(hr.url.split("#")[0] + "#articles")
     hr.reload()
@@ -158,7 +104,7 @@ def test_a_three_digit_inbox_count_stays_inside_its_badge(hr: Page, stack: Stack
     hr.locator(".tabs").screenshot(path=str(ARTIFACTS / "workspace-inbox-badge-150.png"))
 
 
-def test_the_journal_tells_who_did_what_in_french(hr: Page, stack: Stack):
+def test_the_journal_tells_who_did_what_in_french(hr: Page, stack: HrStack):
     first, *others = fresh_inbox(
         stack,
         [
@@ -213,7 +159,7 @@ def test_the_journal_tells_who_did_what_in_french(hr: Page, stack: Stack):
     screenshot(hr, "workspace-journal")
 
 
-def test_the_thumbs_chart_names_articles_by_their_titles(hr: Page, stack: Stack):
+def test_the_thumbs_chart_names_articles_by_their_titles(hr: Page, stack: HrStack):
     with transaction(stack.db) as session:
         session.add_all(
             AnswerFeedback(
@@ -238,9 +184,9 @@ def test_the_thumbs_chart_names_articles_by_their_titles(hr: Page, stack: Stack)
 
 
 def test_the_dashboards_period_reads_in_french_in_an_english_browser(
-    browser: Browser, stack: Stack
+    browser: Browser, stack: HrStack
 ):
-    page = signed_in(browser, stack, locale="en-US")
+    page = hr_page(browser, stack, locale="en-US")
     try:
         page.goto(page.url.split("#")[0] + "#dashboard")
         expect(page.locator(".kpis")).to_be_visible(timeout=10_000)

@@ -176,6 +176,19 @@ async def post_and_follow(http: aiohttp.ClientSession, where: str, **kwargs: Any
     return location, status, words
 
 
+def one_seat(url: str) -> int:
+    """An open house with a single seat: the second to register waits in line."""
+    event_id = open_house(url)
+    with transaction(url) as session:
+        save_terms(session=session, event_id=event_id, capacity=1, author="hr")
+    return event_id
+
+
+def offer_path(message: Message) -> str:
+    """The path of the seat-offer link an e-mail carries."""
+    return urlsplit(re.search(r"https://\S+/events/offer/\S+", body(message)).group(0)).path
+
+
 def questions_of(settings: Settings) -> list[PanelQuestion]:
     with transaction(settings.database_url) as session:
         return list(session.execute(select(PanelQuestion).order_by(PanelQuestion.id)).scalars())
@@ -215,9 +228,7 @@ async def test_opening_the_registration_page_shows_it_and_changes_nothing(web, s
 
 
 async def test_a_waitlisted_candidate_sees_their_place_in_line(web, settings):
-    event_id = open_house(settings.database_url)
-    with transaction(settings.database_url) as session:
-        save_terms(session=session, event_id=event_id, capacity=1, author="hr")
+    event_id = one_seat(settings.database_url)
     enrol(settings.database_url, event_id, "first@example.org")
     enrol(settings.database_url, event_id, "second@example.org")
     third = enrol(settings.database_url, event_id, "third@example.org", language="en")
@@ -228,9 +239,7 @@ async def test_a_waitlisted_candidate_sees_their_place_in_line(web, settings):
 
 async def test_cancelling_offers_the_seat_to_the_next_who_confirms_it(web, settings, inbox):
     url = settings.database_url
-    event_id = open_house(url)
-    with transaction(url) as session:
-        save_terms(session=session, event_id=event_id, capacity=1, author="hr")
+    event_id = one_seat(url)
     first = enrol(url, event_id, "first@example.org")
     second = enrol(url, event_id, "second@example.org", language="en", first_name="Noor")
     link = path(settings, "registration", first)
@@ -252,7 +261,7 @@ async def test_cancelling_offers_the_seat_to_the_next_who_confirms_it(web, setti
     assert len(inbox.messages) == 2
 
     # the offer e-mail's link: the page changes nothing; the POST takes the seat
-    offer_link = urlsplit(re.search(r"https://\S+/events/offer/\S+", body(offer)).group(0)).path
+    offer_link = offer_path(offer)
     before = digest(url)
     status, words, _ = await page(web, "GET", offer_link)
     assert status == 200 and "Confirm my seat" in words and "held for you until" in words
@@ -271,15 +280,13 @@ async def test_cancelling_offers_the_seat_to_the_next_who_confirms_it(web, setti
 
 async def test_declining_an_offer_passes_the_seat_on_at_once(web, settings, inbox):
     url = settings.database_url
-    event_id = open_house(url)
-    with transaction(url) as session:
-        save_terms(session=session, event_id=event_id, capacity=1, author="hr")
+    event_id = one_seat(url)
     first = enrol(url, event_id, "first@example.org")
     second = enrol(url, event_id, "second@example.org", language="en")
     third = enrol(url, event_id, "third@example.org")
     await post_and_follow(web, f"{path(settings, 'registration', first)}/cancel")
     (offer,) = to(inbox, "second@example.org")
-    offer_link = urlsplit(re.search(r"https://\S+/events/offer/\S+", body(offer)).group(0)).path
+    offer_link = offer_path(offer)
     status, words, _ = await page(web, "GET", offer_link)
     assert f'action="{offer_link}/decline?lang=en"' in words and "give up my seat" in words
 
@@ -302,14 +309,12 @@ async def test_declining_an_offer_passes_the_seat_on_at_once(web, settings, inbo
 
 async def test_declining_cannot_cancel_a_seat_already_confirmed(web, settings, inbox):
     url = settings.database_url
-    event_id = open_house(url)
-    with transaction(url) as session:
-        save_terms(session=session, event_id=event_id, capacity=1, author="hr")
+    event_id = one_seat(url)
     first = enrol(url, event_id, "first@example.org")
     second = enrol(url, event_id, "second@example.org", language="en")
     await post_and_follow(web, f"{path(settings, 'registration', first)}/cancel")
     (offer,) = to(inbox, "second@example.org")
-    offer_link = urlsplit(re.search(r"https://\S+/events/offer/\S+", body(offer)).group(0)).path
+    offer_link = offer_path(offer)
     await post_and_follow(web, offer_link)  # taken
     assert row(settings, second.public_id).status == "confirmed"
     location, status, words = await post_and_follow(web, f"{offer_link}/decline?lang=en")
@@ -319,9 +324,7 @@ async def test_declining_cannot_cancel_a_seat_already_confirmed(web, settings, i
 
 async def test_an_offer_not_confirmed_in_time_gets_a_clear_page(web, settings, inbox):
     url = settings.database_url
-    event_id = open_house(url)
-    with transaction(url) as session:
-        save_terms(session=session, event_id=event_id, capacity=1, author="hr")
+    event_id = one_seat(url)
     first = enrol(url, event_id, "first@example.org")
     second = enrol(url, event_id, "second@example.org")
     with transaction(url) as session:
@@ -599,9 +602,7 @@ async def wait_for_mail(box: Mailbox, predicate, timeout: float = 30.0) -> Messa
 
 async def test_the_app_lapses_offers_by_itself_and_offers_the_next(settings, inbox):
     url = settings.database_url
-    event_id = open_house(url)
-    with transaction(url) as session:
-        save_terms(session=session, event_id=event_id, capacity=1, author="hr")
+    event_id = one_seat(url)
     first = enrol(url, event_id, "first@example.org")
     second = enrol(url, event_id, "second@example.org")
     third = enrol(url, event_id, "third@example.org")
