@@ -7,17 +7,19 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.events import ARTICLE_EVENTS, dates_for, offer_dates
+from actions.events import ARTICLE_EVENTS, alert_offer, dates_for, offer_dates
 from actions.meetings import ActionMeetTeam
-from actions.reading import candidate_language, candidate_timezone
-from bot.candidate.answering import RETRIEVAL_INTENT, decide, respond
+from actions.priorities import ActionPriorities
+from actions.reading import candidate_language, candidate_timezone, coffee_button
+from bot.candidate.answering import QUESTION_INTENTS, RETRIEVAL_INTENT, decide, respond
+from bot.candidate.priorities import says_priorities
 from bot.core import replies
 from bot.core.db import in_transaction
-from bot.core.meeting_texts import TEAMS
 from bot.core.settings import Settings, get_settings
 from bot.core.texts import text
+from bot.core.transcript import said
 from bot.events.messages import careers_url
-from bot.meetings.chat import ANY_TEAM, ARTICLE_TEAMS, meeting_request
+from bot.meetings.chat import ARTICLE_TEAMS, meeting_request
 from bot.records.service import local_today
 
 
@@ -31,6 +33,8 @@ class ActionAnswer(Action):
         settings = get_settings()
         if wants_a_coffee(tracker.latest_message, settings):
             return await ActionMeetTeam().run(dispatcher, tracker, domain)
+        if tells_priorities(tracker.latest_message):
+            return await ActionPriorities().run(dispatcher, tracker, domain)
         language = candidate_language(tracker)
         today = local_today(settings.office_timezone)
         # In a worker thread: the action server runs every action on one event loop.
@@ -46,8 +50,15 @@ class ActionAnswer(Action):
                 today=today,
                 review_max_days=settings.review_max_days,
                 careers_url=careers_url(settings, language),
+                last_article=last_answer(tracker),
+                acted_on=(*COFFEE_ARTICLES, *ARTICLE_EVENTS, HACKATHON_ARTICLE),
             ),
         )
+        if reply.kind == "follow_up" and reply.text is None:
+            # Asked again about booking or registering: do it rather than say it twice.
+            return await self._move_on(
+                str(reply.payload["article"]), dispatcher, tracker, domain, language
+            )
         # An answer about a team offers a coffee with it: a button, or "yes".
         team = None
         if reply.payload.get("type") == "answer" and not reply.offer_human:
@@ -86,19 +97,67 @@ class ActionAnswer(Action):
             return [SlotSet("offer", "coffee"), SlotSet("meeting_team", team)]
         return [SlotSet("offer", "human" if reply.offer_human else None)]
 
-
-def coffee_button(team: str, language: str) -> dict[str, str]:
-    """ "Have a coffee with the Platform team" (or "Book a coffee" for any team)."""
-    if team == ANY_TEAM:
-        title = text("coffee_book_button", language)
-    else:
-        label = TEAMS.get(language, TEAMS["en"]).get(team, team)
-        title = text("coffee_team_button", language, team=label)
-    return {"title": title, "payload": replies.command("meet_team", {"team": team})}
+    async def _move_on(
+        self,
+        article: str,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+        language: str,
+    ) -> list[EventType]:
+        """The action a second question about a coffee or an event asks for."""
+        settings = get_settings()
+        if article in COFFEE_ARTICLES:
+            return await ActionMeetTeam().run(dispatcher, tracker, domain)
+        if article == HACKATHON_ARTICLE:
+            alert_offer(dispatcher, language)
+            return [SlotSet("offer", None)]
+        kinds = ARTICLE_EVENTS[article]
+        by_kind = await in_transaction(
+            settings.database_url, lambda session: dates_for(session, kinds, settings)
+        )
+        if not offer_dates(
+            dispatcher,
+            by_kind,
+            language=language,
+            settings=settings,
+            tz=candidate_timezone(tracker),
+        ):
+            dispatcher.utter_message(text=text("event_no_date", language))
+        return [SlotSet("offer", None)]
 
 
 # How sure the model must be that a message asks to meet someone, when no article fits.
 MEET_TEAM_SECOND_OPINION = 0.2
+
+
+COFFEE_ARTICLES = ("team-coffee", "ambassadors")
+HACKATHON_ARTICLE = "hackathon"
+
+
+def last_answer(tracker: Tracker) -> str | None:
+    """The article of the assistant's reply before the latest message, if it was an answer."""
+    seen_latest = False
+    for event in reversed(tracker.events):
+        kind = event.get("event")
+        if kind == "user":
+            if seen_latest:
+                return None
+            seen_latest = True
+        elif kind == "bot" and seen_latest:
+            custom = (event.get("data") or {}).get("custom") or {}
+            if custom.get("type"):
+                article = custom.get("article")
+                return str(article) if custom["type"] == "answer" and article else None
+    return None
+
+
+def tells_priorities(parse: dict) -> bool:
+    """A question that says what matters to the candidate ("I care about growth and pay")
+    that the model did not read as such: the personal pitch answers it."""
+    intent = (parse.get("intent") or {}).get("name")
+    typed = str(parse.get("text") or "")
+    return intent in QUESTION_INTENTS and not typed.startswith("/") and says_priorities(said(typed))
 
 
 def wants_a_coffee(parse: dict, settings: Settings) -> bool:

@@ -19,6 +19,7 @@ from bot.core import replies
 from bot.core.db import in_transaction
 from bot.core.settings import get_settings
 from bot.core.texts import text
+from bot.core.transcript import said
 from bot.handoff.requests import request_live_handoff
 from bot.handoff.summary import NOT_A_QUESTION
 from bot.inbox.service import record_human_request
@@ -32,7 +33,7 @@ def last_question(tracker: Tracker) -> str | None:
         intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
         text = event.get("text") or ""
         if intent not in NOT_A_QUESTION and text and not text.startswith("/"):
-            return text
+            return said(text)
     return None
 
 
@@ -74,7 +75,7 @@ class ActionRequestHuman(Action):
             # The widget shows the consent sentence and a form (name, e-mail, question).
             dispatcher.utter_message(
                 text=text("unavailable", language),
-                json_message=replies.handoff_offered("unavailable"),
+                json_message=replies.handoff_offered("unavailable", question),
             )
             return [SlotSet("offer", None)]
         name = queued.recruiter

@@ -8,7 +8,11 @@ from typing import Any
 
 from rasa_sdk import Tracker
 
+from bot.core import replies
+from bot.core.meeting_texts import TEAMS
 from bot.core.settings import Settings, get_settings
+from bot.core.texts import text
+from bot.meetings.chat import ANY_TEAM
 from bot.meetings.slots import zone
 
 
@@ -61,3 +65,13 @@ def yes_no(language: str) -> list[dict[str, str]]:
         {"title": "Oui, volontiers", "payload": "/affirm"},
         {"title": "Non, merci", "payload": "/deny"},
     ]
+
+
+def coffee_button(team: str, language: str) -> dict[str, str]:
+    """ "Have a coffee with the Platform team" (or "Book a coffee" for any team)."""
+    if team == ANY_TEAM:
+        title = text("coffee_book_button", language)
+    else:
+        label = TEAMS.get(language, TEAMS["en"]).get(team, team)
+        title = text("coffee_team_button", language, team=label)
+    return {"title": title, "payload": replies.command("meet_team", {"team": team})}

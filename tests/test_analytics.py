@@ -428,6 +428,7 @@ EXPECTED = {
         }
         for kind in ("open_house", "reverse_qa")
     ],
+    "priorities": [],
 }
 
 
@@ -977,3 +978,129 @@ def test_the_events_funnel_counts_each_step_per_kind(event_urls):
 async def test_the_events_funnel_on_postgresql(pg_url, domain):
     await write_event_data(pg_url, pg_url, domain)
     assert figures_of((pg_url, pg_url)).to_json()["events"] == EVENTS_FUNNEL
+
+
+# ---------------------------------------------------------------- what matters to candidates
+
+
+def pitch_of(priorities: list[str], language: str | None) -> dict[str, Any]:
+    payload: dict[str, Any] = {"type": "pitch", "priorities": priorities, "points": []}
+    if language:
+        payload["language"] = language
+    return payload
+
+
+async def write_priority_data(tracker_url: str, domain: Domain) -> None:
+    """Pitches sent by the assistant, as Rasa stores them: what the dashboard counts."""
+    pia = Conversation("c-pia", domain)  # fr: remote and growth, then remote and pay again
+    pia.user("ce qui compte pour moi : télétravail, formation", "2025-01-06 10:00:00", "x")
+    await pia.action(
+        "action_priorities",
+        "2025-01-06 10:00:01",
+        text="Ce qui compte…",
+        json_message=pitch_of(["remote", "growth"], "fr"),
+    )
+    await pia.action(
+        "action_priorities",
+        "2025-01-07 10:00:01",
+        text="Ce qui compte…",
+        json_message=pitch_of(["pay", "remote"], "fr"),
+    )
+    ron = Conversation("c-ron", domain)  # en: remote; an unknown priority is not counted
+    await ron.action(
+        "action_priorities",
+        "2025-01-08 22:59:00",  # 23:59 in Paris: still the 8th
+        text="What matters…",
+        json_message=pitch_of(["remote", "free_lunch"], "en"),
+    )
+    sam = Conversation("c-sam", domain)  # the 9th in Paris: outside the range
+    await sam.action(
+        "action_priorities",
+        "2025-01-08 23:30:00",
+        text="Ce qui compte…",
+        json_message=pitch_of(["mission"], "fr"),
+    )
+    tom = Conversation("c-tom", domain)  # a question chips reply, not a pitch; no language
+    await tom.action(
+        "action_priorities",
+        "2025-01-07 09:00:00",
+        text="What matters most to you?",
+        json_message={"type": "priorities_question", "options": []},
+    )
+    await tom.action(
+        "action_priorities",
+        "2025-01-07 09:01:00",
+        text="…",
+        json_message=pitch_of(["stability"], None),
+    )
+    store = SQLTrackerStore(domain=domain, host=tracker_url)
+    try:
+        for conversation in (pia, ron, sam, tom):
+            await store.save(conversation.tracker)
+    finally:
+        store.engine.dispose()
+
+
+PRIORITY_COUNTS = [
+    {
+        "priority": "remote",
+        "label": "Télétravail",
+        "conversations": 2,
+        "languages": {"en": 1, "fr": 1},
+    },
+    {
+        "priority": "growth",
+        "label": "Apprendre et évoluer",
+        "conversations": 1,
+        "languages": {"fr": 1},
+    },
+    {"priority": "pay", "label": "Rémunération", "conversations": 1, "languages": {"fr": 1}},
+    {
+        "priority": "stability",
+        "label": "Stabilité",
+        "conversations": 1,
+        "languages": {"unknown": 1},
+    },
+]
+
+
+@pytest.fixture
+async def priority_urls(tmp_path: Path, domain: Domain) -> tuple[str, str]:
+    database_url = f"sqlite:///{tmp_path / 'app.db'}"
+    tracker_url = f"sqlite:///{tmp_path / 'tracker.db'}"
+    upgrade(database_url)
+    await write_priority_data(tracker_url, domain)
+    return database_url, tracker_url
+
+
+def test_what_candidates_care_about_is_counted_once_per_conversation(priority_urls):
+    figures = figures_of(priority_urls)
+    assert figures.to_json()["priorities"] == PRIORITY_COUNTS
+    rows = list(csv.reader(io.StringIO(to_csv(figures))))
+    assert [row for row in rows if row[0] == "priorities"] == [
+        ["priorities", "remote", "conversations", "2"],
+        ["priorities", "remote", "conversations.en", "1"],
+        ["priorities", "remote", "conversations.fr", "1"],
+        ["priorities", "growth", "conversations", "1"],
+        ["priorities", "growth", "conversations.fr", "1"],
+        ["priorities", "pay", "conversations", "1"],
+        ["priorities", "pay", "conversations.fr", "1"],
+        ["priorities", "stability", "conversations", "1"],
+        ["priorities", "stability", "conversations.unknown", "1"],
+    ]
+    assert "c-pia" not in to_csv(figures)  # anonymous: no conversation leaves the count
+    tuesday = figures_of(priority_urls, date(2025, 1, 7), date(2025, 1, 7)).to_json()
+    assert [(p["priority"], p["conversations"]) for p in tuesday["priorities"]] == [
+        ("pay", 1),
+        ("remote", 1),
+        ("stability", 1),
+    ]
+    ninth = figures_of(priority_urls, date(2025, 1, 9), date(2025, 1, 9)).to_json()
+    assert ninth["priorities"][0]["priority"] == "mission"
+
+
+@pytest.mark.postgres
+async def test_what_candidates_care_about_on_postgresql(pg_url, domain):
+    upgrade(pg_url)
+    await write_priority_data(pg_url, domain)
+    assert figures_of((pg_url, pg_url)).to_json()["priorities"] == PRIORITY_COUNTS

@@ -325,3 +325,53 @@ def test_review_max_days_draws_the_line(settings):
     shorter = answer_time_off(settings, "en", "c1", review_max_days=179)
     assert shorter.payload["stale"] is True and "HR last checked" in shorter.text
     assert stale_notes(settings) == [("c1", "time-off", "Combien de congés ?")]
+
+
+def test_the_same_article_twice_in_a_row_moves_on_and_reaches_hr(settings):
+    question = parse(
+        ranking=[("salary-review", 0.95), ("equity", 0.02)],
+        text="Is the salary negotiable above the band?",
+    )
+    again = ask(settings, parse=question, language="en", conversation_id="c-again",
+                last_article="salary-review")  # fmt: skip
+    assert (again.kind, again.payload) == (
+        "follow_up",
+        {"type": "follow_up", "article": "salary-review"},
+    )
+    assert again.text is not None and "Salary review" in again.text
+    assert again.offer_human and again.buttons[0] == {
+        "title": "Talk to a recruiter",
+        "payload": "/request_human",
+    }
+    assert len(again.buttons) >= 2  # and the articles next to it
+    with transaction(settings.database_url) as session:
+        (item,) = open_items(session=session)
+    assert (item.reason, item.article_id, item.text) == (
+        "no_answer",
+        "salary-review",
+        "Is the salary negotiable above the band?",
+    )
+    # another article, or no previous answer: answered as usual
+    for last in ("equity", None):
+        reply = ask(settings, parse=question, language="en", conversation_id="c", last_article=last)
+        assert reply.payload["type"] == "answer"
+
+
+def test_a_follow_up_the_caller_acts_on_has_no_text_and_keeps_nothing(settings):
+    question = parse(ranking=[("team-coffee", 0.95)], text="how do I book this coffee?")
+    reply = ask(settings, parse=question, language="en", conversation_id="c-coffee",
+                last_article="team-coffee", acted_on=("team-coffee",))  # fmt: skip
+    assert (reply.kind, reply.text, reply.payload["article"]) == ("follow_up", None, "team-coffee")
+    with transaction(settings.database_url) as session:
+        assert open_items(session=session) == []
+
+
+def test_a_button_for_the_same_article_is_answered_again(settings):
+    chosen = parse(
+        intent="choose_article",
+        text='/choose_article{"article": "salary-review"}',
+        entities=[{"entity": "article", "value": "salary-review"}],
+    )
+    reply = ask(settings, parse=chosen, language="fr", conversation_id="c",
+                last_article="salary-review")  # fmt: skip
+    assert reply.payload["type"] == "answer"

@@ -9,7 +9,7 @@ are read from the database at that moment, so an edited answer is live at once.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
@@ -31,12 +31,12 @@ from bot.core.dates import date_in_words
 from bot.core.meeting_texts import TEAMS
 from bot.core.texts import text
 from bot.core.transcript import said
+from bot.events.figures import answer_from_records
 from bot.inbox.service import note_stale, record_question
 from bot.knowledge import RETRIEVAL_INTENT
 from bot.knowledge.freshness import DEFAULT_REVIEW_MAX_DAYS, is_stale
 from bot.knowledge.search import index_cache
 from bot.knowledge.service import ArticleNotFound, published_answer, titles
-from bot.records.answers import live_answer
 
 CHOOSE_ARTICLE_INTENT = "choose_article"
 HUMAN = replies.command("request_human")  # the button that asks for a recruiter
@@ -48,6 +48,7 @@ MIN_RATIO = 2.0
 REVIEW_BELOW = 0.6
 
 DecisionKind = Literal["answer", "clarify", "no_answer"]
+ReplyKind = Literal["answer", "clarify", "no_answer", "follow_up"]
 
 
 @dataclass(frozen=True)
@@ -124,7 +125,7 @@ def decide(
 class Reply:
     """What the action sends: a text or a domain response, buttons, the custom payload."""
 
-    kind: DecisionKind
+    kind: ReplyKind
     payload: replies.Payload
     text: str | None = None
     response: str | None = None
@@ -185,6 +186,43 @@ def stale_caveat(reviewed_on: date | None, language: str) -> str:
     return text("answer_stale", language, date=date_in_words(reviewed_on, language))
 
 
+def _follow_up(
+    *,
+    session: Session,
+    article_id: str,
+    acted_on: Collection[str],
+    question: str,
+    language: str,
+    conversation_id: str,
+) -> Reply:
+    payload = replies.follow_up(article_id)
+    if article_id in acted_on:
+        return Reply(kind="follow_up", payload=payload)
+    if question:
+        record_question(
+            session=session,
+            conversation_id=conversation_id,
+            text=question,
+            language=language,
+            reason="no_answer",
+            article_id=article_id,
+        )
+    names = titles(session=session, article_ids=[article_id], language=language)
+    title = names.get(article_id, article_id)
+    try:
+        related = published_answer(session=session, article_id=article_id, language=language)
+        others = [article_button(r.article_id, r.title) for r in related.related[:2]]
+    except ArticleNotFound:
+        others = []
+    return Reply(
+        kind="follow_up",
+        text=text("follow_up_same", language, title=title),
+        buttons=[{"title": text("follow_up_button", language), "payload": HUMAN}, *others],
+        payload=payload,
+        offer_human=True,
+    )
+
+
 def respond(
     *,
     session: Session,
@@ -196,10 +234,17 @@ def respond(
     today: date,
     review_max_days: int = DEFAULT_REVIEW_MAX_DAYS,
     careers_url: str = "",
+    last_article: str | None = None,
+    acted_on: Collection[str] = (),
 ) -> Reply:
     """Decide, read the current article text, and keep for HR what was not settled.
 
     `today` (in the office's time zone) dates the live parts of answers (events, positions).
+    `last_article`: the article of the assistant's previous reply, if it was an answer. A
+    question that the same article would answer again gets a `follow_up` instead: for an
+    article in `acted_on` (booking a coffee, registering), the caller takes the action;
+    for another, the assistant says the article says no more, keeps the question for HR
+    and offers a recruiter.
     """
     typed = str(parse.get("text") or "")
     question = said(typed)  # as the candidate typed it, for the search and for HR
@@ -220,6 +265,20 @@ def respond(
             answer_threshold=answer_threshold,
             clarify_threshold=clarify_threshold,
             search_best=search_best,
+        )
+    if (
+        decision.kind == "answer"
+        and intent != CHOOSE_ARTICLE_INTENT
+        and decision.candidates[0].article_id == last_article
+    ):
+        # The same article twice in a row says nothing new: move on (bot/candidate/answering.py).
+        return _follow_up(
+            session=session,
+            article_id=last_article,
+            acted_on=acted_on,
+            question=question,
+            language=language,
+            conversation_id=conversation_id,
         )
     searched = _job_search(parse, decision, typed=typed, intent=intent, search_best=search_best)
     if searched is not None and positions_recorded(session=session):
@@ -247,7 +306,7 @@ def respond(
                     confidence=best.confidence,
                 )
             # Event dates and open positions come from HR's current records.
-            answer = live_answer(
+            answer = answer_from_records(
                 session=session,
                 article_id=found.article_id,
                 language=found.language,

@@ -168,6 +168,8 @@ COMMANDS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "move_booking": (frozenset({"booking"}), frozenset({"slot"})),
     "register_event": (frozenset(), frozenset({"kind"})),
     "ask_panel": (frozenset({"slot", "question"}), frozenset()),
+    # what matters to the candidate: the chips' names (bot.core.priority_texts)
+    "tell_priorities": (frozenset(), frozenset({"priorities"})),
 }
 CHOOSE_ARTICLE = "choose_article"
 ARTICLE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")  # bot.knowledge.files.ID_PATTERN
@@ -176,6 +178,8 @@ NAMES = {
     "team": re.compile(r"^[a-z0-9][a-z0-9_]{0,63}$"),
     "kind": re.compile(r"^[a-z][a-z_]{0,31}$"),
 }
+# Entities whose value is a short list of names.
+NAME_LISTS = {"priorities": (re.compile(r"^[a-z][a-z_]{0,31}$"), 12)}
 _COMMAND = re.compile(r"/([a-z_]+)(\{.*\})?", re.DOTALL)
 # What the widget's own button shows for /request_human (bot/web/static/widget.js, humanMessage).
 WIDGET_BUTTONS: dict[str, frozenset[str]] = {
@@ -209,6 +213,15 @@ def structured(text: str) -> str | None:
     if not isinstance(values, dict) or not required <= set(values) <= required | optional:
         return None
     for key, value in values.items():
+        if key in NAME_LISTS:
+            name, most = NAME_LISTS[key]
+            if not (
+                isinstance(value, list)
+                and 0 < len(value) <= most
+                and all(isinstance(v, str) and name.match(v) for v in value)
+            ):
+                return None
+            continue
         pattern = NAMES.get(key)
         if not _scalar(value) or (
             pattern is not None and not (isinstance(value, str) and pattern.match(value))

@@ -280,6 +280,22 @@ def _wanted(wish: JobWish, language: str) -> str:
     return ", ".join(parts)
 
 
+def job_item(found: Found, language: str, careers_url: str) -> dict[str, Any]:
+    """A position as the `jobs` and `pitch` payloads carry it."""
+    job = found.job
+    return {
+        "id": job.id,
+        "title": job.title(language),
+        "team": job.team,
+        "location": job.location(language),
+        "remote": job.remote,
+        "salary": {"min": job.salary_min, "max": job.salary_max, "currency": "EUR"},
+        "url": careers_url,
+        "reasons": list(found.reasons),
+        "differs": list(found.differs),
+    }
+
+
 @dataclass(frozen=True)
 class JobsReply:
     text: str
@@ -324,19 +340,7 @@ def jobs_reply(*, session: Session, wish: JobWish, language: str, careers_url: s
             differs = text("jobs_differs", language, what=", ".join(found.differs))
             why = f"{why} — {differs}" if why else differs
         lines.append(f"- {line}" + (f"\n  {why[0].upper()}{why[1:]}." if why else ""))
-        items.append(
-            {
-                "id": job.id,
-                "title": job.title(language),
-                "team": job.team,
-                "location": job.location(language),
-                "remote": job.remote,
-                "salary": {"min": job.salary_min, "max": job.salary_max, "currency": "EUR"},
-                "url": careers_url,
-                "reasons": list(found.reasons),
-                "differs": list(found.differs),
-            }
-        )
+        items.append(job_item(found, language, careers_url))
     lines += list(results.unmatched)
     buttons = [
         {

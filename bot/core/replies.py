@@ -47,6 +47,39 @@ def jobs(items: list[dict[str, Any]], unmatched: list[str]) -> Payload:
     return {"type": "jobs", "jobs": list(items), "unmatched": list(unmatched)}
 
 
+def priorities_question(options: list[dict[str, str]]) -> Payload:
+    """ "What matters most to you?": the priorities offered as chips (`id`, `label`); the
+    answer is `/tell_priorities{"priorities": [<id>, ...]}`."""
+    return {"type": "priorities_question", "options": list(options)}
+
+
+def pitch(
+    *,
+    priorities: list[str],
+    language: str,
+    points: list[dict[str, Any]],
+    jobs: list[dict[str, Any]],
+    teams: list[str],
+) -> Payload:
+    """The personal pitch: what matters to the candidate, each point quoted from an article
+    (`article`, `title`, `text`, `reviewed`, `stale`), the open positions and teams that fit,
+    in `language`."""
+    return {
+        "type": "pitch",
+        "priorities": list(priorities),
+        "language": language,
+        "points": list(points),
+        "jobs": list(jobs),
+        "teams": list(teams),
+    }
+
+
+def follow_up(article: str) -> Payload:
+    """A question the same article would answer again, right after it: the assistant moves
+    on (to booking or registering, or to a recruiter) instead of repeating `article`."""
+    return {"type": "follow_up", "article": article}
+
+
 def clarify(articles: list[str]) -> Payload:
     """Did you mean…: the articles offered as buttons."""
     return {"type": "clarify", "articles": list(articles)}
@@ -62,11 +95,14 @@ def error() -> Payload:
     return {"type": "error"}
 
 
-def handoff_offered(reason: OfferReason) -> Payload:
-    """A recruiter is offered; `callback` when the offer is an answer by e-mail."""
+def handoff_offered(reason: OfferReason, question: str | None = None) -> Payload:
+    """A recruiter is offered; `callback` when the offer is an answer by e-mail, with the
+    candidate's last real question (`question`, what the e-mail form starts from)."""
     payload: Payload = {"type": "handoff", "status": "offered", "reason": reason}
     if reason in ("unavailable", "timeout"):
         payload["callback"] = True
+        if question:
+            payload["question"] = question
     return payload
 
 

@@ -9,6 +9,7 @@ language)` words one for its reader.
 from __future__ import annotations
 
 from bot.core.job_texts import JOB_TEXTS
+from bot.core.priority_texts import PITCH_TEXTS
 from bot.core.problem_texts import Problem, problem_text
 
 TEXTS = {
@@ -174,6 +175,7 @@ TEXTS = {
     },
     "event_days_range": {"fr": "du {first} au {last}", "en": "{first} to {last}"},
     "event_hours_range": {"fr": "{start} à {end}", "en": "{start} to {end}"},
+    "event_seats_range": {"fr": "{low} à {high}", "en": "{low} to {high}"},
     "position_closed": {
         "fr": "Le poste de **{title}** n'est plus ouvert.",
         "en": "The **{title}** position is no longer open.",
@@ -214,12 +216,21 @@ TEXTS = {
         "en": "HR last checked this answer on {date}: it may have changed since, and a "
         "recruiter can confirm it.",
     },
+    "follow_up_same": {
+        "fr": "Je vous ai donné tout ce que dit notre article « {title} » : je n'en sais pas "
+        "plus. Votre question est transmise aux RH pour le compléter, et un·e recruteur·se "
+        "peut vous répondre dès maintenant. Voulez-vous que je vous mette en relation ?",
+        "en": "That is all our article “{title}” says, and I don't know more. I've passed your "
+        "question on to HR so they can complete it, and a recruiter can answer you now. "
+        "Shall I put you in touch?",
+    },
     "answer_never_checked": {
         "fr": "Cette réponse n'a pas encore été vérifiée par les RH : un recruteur peut vous "
         "la confirmer.",
         "en": "HR has not checked this answer yet: a recruiter can confirm it.",
     },
     "answer_check_button": {"fr": "Vérifier avec un recruteur", "en": "Check with a recruiter"},
+    "follow_up_button": {"fr": "Parler à un·e recruteur·se", "en": "Talk to a recruiter"},
     # "Did you mean…": the way out when neither article is the right one (a recruiter).
     "clarify_none_button": {"fr": "Aucune de ces réponses", "en": "None of these"},
 }
@@ -567,6 +578,7 @@ EVENT_TEXTS = {
 }
 TEXTS.update(EVENT_TEXTS)
 TEXTS.update(JOB_TEXTS)
+TEXTS.update(PITCH_TEXTS)
 
 
 def coffee_problem(code: str, language: str) -> str:

@@ -99,17 +99,23 @@ def terms_of(event: Event, stored: EventTerms | None, office_timezone: str) -> T
         deadline = local_to_utc(day, base.deadline_time, office_timezone)
     else:
         deadline = start
-    capacity = stored.capacity if stored is not None and stored.capacity else base.capacity
     return Terms(
         event_id=event.id,
         kind=event.kind,
-        capacity=capacity,
+        capacity=capacity_of(event, stored),
         start_utc=start,
         end_utc=end,
         deadline_utc=min(deadline, start),
         video_url=stored.video_url if stored is not None else None,
         online=base.online,
     )
+
+
+def capacity_of(event: Event, stored: EventTerms | None) -> int | None:
+    """The seats of a date: HR's number for it, else its kind's default (None: no seats)."""
+    if stored is not None and stored.capacity:
+        return stored.capacity
+    return defaults_for(event.kind).capacity
 
 
 def event_terms(*, session: Session, event: Event, office_timezone: str) -> Terms:

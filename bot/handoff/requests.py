@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from bot.core.clock import utcnow
+from bot.core.dates import date_in_words
 from bot.core.db import transaction
 from bot.core.office_hours import parse_office_hours
 from bot.core.settings import Settings
@@ -58,17 +59,19 @@ def request_live_handoff(
         )
     if queued.created:
         asked = "\n".join(f"- {q}" for q in summary.get("asked", [])) or "-"
+        matters = ", ".join(summary.get("priorities", []))
+        cares = f"What matters to them: {matters}\n" if matters else ""
         notify_in_background(
             settings,
             f"[Ardoise] A candidate is waiting for a recruiter ({language})",
             f"For: {queued.recruiter or 'any recruiter'}\nReason: {reason}\n"
-            f"Asked:\n{asked}\nTake it: {settings.web_url}/console",
+            f"Asked:\n{asked}\n{cares}Take it: {settings.web_url}/console",
         )
     return queued
 
 
 def callback_confirmation(language: str, expected: date) -> str:
-    return text("callback_confirmed", language, day=expected.isoformat())
+    return text("callback_confirmed", language, day=date_in_words(expected, language))
 
 
 def store_callback(settings: Settings, conversation_id: str, data: Any, language: str) -> date:

@@ -337,6 +337,12 @@ def expire_unclaimed(*, session: Session, older_than: datetime) -> list[Handoff]
     return expired
 
 
+def _last_asked(handoff: Handoff) -> str | None:
+    """The last question of the handoff's summary (the e-mail form starts from it)."""
+    asked = (handoff.summary or {}).get("asked") or []
+    return str(asked[-1]) if asked else None
+
+
 def expire_overdue(*, session: Session, claim_timeout: timedelta) -> list[Notice]:
     """Handoffs unclaimed for `claim_timeout`: an apology and the callback offer for each,
     and the assistant resumes."""
@@ -345,7 +351,7 @@ def expire_overdue(*, session: Session, claim_timeout: timedelta) -> list[Notice
         Notice(
             h.conversation_id,
             texts.text("timeout", h.language),
-            replies.handoff_offered("timeout"),
+            replies.handoff_offered("timeout", _last_asked(h)),
             resume=True,
         )
         for h in expired

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.core.priority_texts import PRIORITIES_SLOT, priority_labels
 from bot.knowledge.models import Article, ArticleText
 
 MAX_ITEMS = 10
@@ -23,8 +24,12 @@ def summarize(
     answered: list[str] = []
     missing: list[str] = []
     question = None
+    priorities: list[str] = []
     for event in events:
         kind = event.get("event")
+        if kind == "slot" and event.get("name") == PRIORITIES_SLOT:
+            value = event.get("value")
+            priorities = [p for p in value if isinstance(p, str)] if isinstance(value, list) else []
         if kind == "user":
             text = str(event.get("text") or "").strip()
             intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
@@ -60,5 +65,7 @@ def summarize(
         "asked": asked[-MAX_ITEMS:],
         "answered": [titles.get(a, a) for a in dict.fromkeys(answered)][-MAX_ITEMS:],
         "missing": missing[-MAX_ITEMS:] or ([question] if question else []),
+        # what the candidate said matters to them, in their language
+        "priorities": priority_labels(priorities, language),
     }
     return summary, hints

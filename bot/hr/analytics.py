@@ -43,6 +43,10 @@ zone; `start` and `end` are both included. Definitions:
   no-shows). Time to book: from the conversation's first candidate message (at any
   time) to its first booking of the range, median in seconds. An offer of an open house
   or a reverse Q&A (`meeting_offer` whose `kind` is one) is not a coffee's.
+- priorities ("what matters to you", bot.candidate.priorities): per priority, the
+  conversations whose assistant sent a `pitch` for it in the range, per language (the
+  pitch's `language`); a conversation counts once per priority. No conversation id leaves
+  this count: it is the anonymous "what candidates care about most".
 - events (open houses, reverse Q&As), per kind: asked, registered, attended, no-shows,
   waitlist promotions, ratings, questions submitted and answered (bot.hr.event_funnel).
 
@@ -77,6 +81,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from bot.candidate.feedback import AnswerFeedback
+from bot.core.priority_texts import PRIORITIES, PRIORITY_LABELS, priority_labels
 from bot.core.tracker_store import EVENTS, has_events_table
 from bot.core.transcript import RECRUITER_ROLE
 from bot.handoff.models import CallbackRequest, Handoff
@@ -98,6 +103,7 @@ UTC = ZoneInfo("UTC")
 MEET_INTENT = "meet_team"
 MEETING_OFFER = "meeting_offer"
 MEETING_REPLIES = ("meeting_question", MEETING_OFFER)
+PITCH = "pitch"
 
 
 @dataclass(frozen=True)
@@ -172,6 +178,18 @@ class CoffeeFunnel:
 
 
 @dataclass(frozen=True)
+class PriorityCount:
+    """Conversations that said a priority matters to them, per language."""
+
+    priority: str
+    languages: tuple[tuple[str, int], ...]  # (language, conversations), by language
+
+    @property
+    def conversations(self) -> int:
+        return sum(n for _, n in self.languages)
+
+
+@dataclass(frozen=True)
 class Figures:
     """Everything the dashboard shows for one range; see the module docstring."""
 
@@ -200,6 +218,7 @@ class Figures:
     ratings: tuple[ArticleRatings, ...]
     coffee: CoffeeFunnel = CoffeeFunnel()
     events: tuple[EventFunnel, ...] = ()
+    priorities: tuple[PriorityCount, ...] = ()
 
     @property
     def containment(self) -> float | None:
@@ -278,6 +297,15 @@ class Figures:
             ],
             "coffee": self.coffee.to_json(),
             "events": [funnel.to_json() for funnel in self.events],
+            "priorities": [
+                {
+                    "priority": p.priority,
+                    "label": priority_labels([p.priority], "fr")[0],
+                    "conversations": p.conversations,
+                    "languages": dict(p.languages),
+                }
+                for p in self.priorities
+            ],
         }
 
 
@@ -579,6 +607,45 @@ def _coffee_funnel(
     )
 
 
+def _priorities(tracker_session: Session, bounds: list[datetime]) -> tuple[PriorityCount, ...]:
+    """The range's pitches: per priority and language, the conversations (see the docstring)."""
+    if not has_events_table(tracker_session.get_bind()):
+        return ()
+    dialect = tracker_session.get_bind().dialect.name
+    ts = EVENTS.c.timestamp
+    pitches = (
+        select(
+            EVENTS.c.sender_id,
+            EVENTS.c.data,
+            _json_text(dialect, EVENTS.c.data, "data", "custom", "type").label("kind"),
+        )
+        .where(
+            EVENTS.c.type_name == "bot",
+            ts >= bounds[0].timestamp(),
+            ts < bounds[-1].timestamp(),
+        )
+        .subquery()
+    )
+    said: set[tuple[str, str, str]] = set()  # (conversation, priority, language)
+    for sender, document in tracker_session.execute(
+        select(pitches.c.sender_id, pitches.c.data).where(pitches.c.kind == PITCH)
+    ):
+        try:
+            custom = json.loads(document)["data"]["custom"]
+        except (TypeError, ValueError, KeyError):
+            continue
+        language = custom.get("language")
+        language = language if language in PRIORITY_LABELS else UNKNOWN_LANGUAGE
+        for priority in custom.get("priorities") or []:
+            if priority in PRIORITIES:
+                said.add((sender, priority, language))
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
+    for _, priority, language in said:
+        counts[priority][language] += 1
+    ranked = sorted(counts.items(), key=lambda item: (-sum(item[1].values()), item[0]))
+    return tuple(PriorityCount(p, tuple(sorted(by.items()))) for p, by in ranked)
+
+
 # ------------------------------------------------------------- our database
 
 
@@ -718,6 +785,7 @@ def compute(
         events=event_funnels(
             session=session, tracker_session=tracker_session, bounds=bounds, naive=naive
         ),
+        priorities=_priorities(tracker_session, bounds),
     )
 
 
@@ -746,7 +814,8 @@ def to_csv(figures: Figures) -> str:
     article id); `languages` (key = language); `ratings` (key = article id,
     figures `up` and `down`); `coffee` (key empty: the coffee funnel's steps,
     no-show rate and median time to book); `events` (key = the kind, open_house or
-    reverse_qa: its funnel's figures). A value that does not exist (a rate over
+    reverse_qa: its funnel's figures); `priorities` (key = the priority, figures
+    `conversations` and `conversations.<language>`). A value that does not exist (a rate over
     nothing) is an empty cell; a text cell that a spreadsheet would run as a
     formula gets a leading '. A filter or a pivot table on `section` and
     `figure` gives any table or chart back.
@@ -775,5 +844,11 @@ def to_csv(figures: Figures) -> str:
     rows += [("coffee", "", name, value) for name, value in data["coffee"].items()]
     for funnel in data["events"]:
         rows += [("events", funnel["kind"], k, v) for k, v in funnel.items() if k != "kind"]
+    for count in data["priorities"]:
+        rows.append(("priorities", count["priority"], "conversations", count["conversations"]))
+        rows += [
+            ("priorities", count["priority"], f"conversations.{language}", n)
+            for language, n in count["languages"].items()
+        ]
     writer.writerows([_cell(cell) for cell in row] for row in rows)
     return out.getvalue()

@@ -16,6 +16,7 @@ from tests.browser.conftest import PHONE, open_widget, screenshot
 from tests.e2e.conftest import new_sender
 from tests.e2e.test_sourced_answers import (
     ARTICLE,
+    BETWEEN,
     CHECK_BUTTONS,
     MONTHS,
     OWNER_LABELS,
@@ -81,6 +82,13 @@ def test_an_answer_shows_its_source_and_a_stale_one_its_caveat(widget: Page, ass
     expect(fresh.get_by_role("button", name=CHECK_BUTTONS[language])).to_have_count(0)
 
     with stale_article(assistant) as old:
+        # another question first: the same article twice in a row gets a follow-up
+        between = page.locator(f"{WIDGET} .message.assistant[data-type=answer]").count()
+        page.locator(f"{WIDGET} textarea").fill(BETWEEN[language])
+        page.locator(f"{WIDGET} textarea").press("Enter")
+        expect(page.locator(f"{WIDGET} .message.assistant[data-type=answer]")).to_have_count(
+            between + 1, timeout=30_000
+        )
         stale = ask(page, QUESTIONS[language])
         expect(stale.locator(".bubble")).to_contain_text(caveat(old, language))
         expect(stale.locator("p.source.stale")).to_have_text(source_line(owner, old, language))

@@ -298,7 +298,9 @@ def test_nobody_available_the_candidate_asks_for_an_answer_by_email(page: Page, 
     open_widget(page)
     page.locator("#ardoise-chat .notice button").click()
     ask(page, "Quelles sont les étapes du recrutement ?")
-    page.locator("#ardoise-chat .human").click()
+    # typed rather than the button: the form still starts from the real question
+    page.locator("#ardoise-chat textarea").fill("Je voudrais parler à un recruteur s'il vous plaît")
+    page.locator("#ardoise-chat textarea").press("Enter")
     yes = page.locator("#ardoise-chat .callback-yes")
     expect(yes).to_be_visible(timeout=30_000)
     yes.click()
@@ -317,9 +319,11 @@ def test_nobody_available_the_candidate_asks_for_an_answer_by_email(page: Page, 
     form.locator("input[type=checkbox]").check()
     form.locator("button[type=submit]").click()
     expect(form).to_have_count(0, timeout=10_000)
-    expect(page.locator("#ardoise-chat .message.assistant").last).to_contain_text(
-        "par e-mail d'ici le"
-    )
+    done = page.locator("#ardoise-chat .message.assistant").last
+    expect(done).to_contain_text("par e-mail d'ici le")
+    # the date in words, as the candidate reads it ("3 décembre 2026"), never ISO
+    expect(done).to_contain_text(re.compile(r"d'ici le \d{1,2}(er)? [a-zéû]+ \d{4}"))
+    expect(done).not_to_contain_text(re.compile(r"\d{4}-\d{2}-\d{2}"))
     mailbox.wait_for(lambda m: "Ada Lovelace" in m["Subject"])
     screenshot(page, "widget-callback-done")
 

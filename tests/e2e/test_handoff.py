@@ -5,12 +5,13 @@ from __future__ import annotations
 import asyncio
 import json
 import threading
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import delete, update
 
 from bot.core.clock import utcnow
+from bot.core.dates import date_in_words
 from bot.core.db import transaction
 from bot.handoff.models import CallbackRequest, Handoff, Presence
 from bot.staff.accounts import add_user
@@ -413,6 +414,8 @@ async def test_nobody_available_a_callback_with_consent(
         "status": "offered",
         "reason": "unavailable",
         "callback": True,
+        # what the e-mail form starts from: the question, not "a human please"
+        "question": "Est-ce que vous sponsorisez les visas ?",
     }
 
     refused = await candidate.sio.call(
@@ -443,7 +446,9 @@ async def test_nobody_available_a_callback_with_consent(
         "status": "callback",
         "expected": accepted["expected"],
     }
-    assert accepted["expected"] in confirmation["text"]
+    expected = date.fromisoformat(accepted["expected"])
+    assert date_in_words(expected, "fr") in confirmation["text"]  # "3 décembre 2026"
+    assert accepted["expected"] not in confirmation["text"]
     with transaction(assistant.settings.database_url) as session:
         stored = (
             session.query(CallbackRequest).filter_by(conversation_id=candidate.session_id).one()
@@ -503,6 +508,7 @@ async def test_nobody_claims_in_time_the_candidate_is_offered_a_callback(
             "status": "offered",
             "reason": "timeout",
             "callback": True,
+            "question": "Combien de jours de télétravail par semaine ?",
         }
         await watcher.expire()  # once only
         assert candidate.drain() == []

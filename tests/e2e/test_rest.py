@@ -109,6 +109,7 @@ def test_unknown_question_is_honest_and_kept_for_hr(assistant):
         "status": "offered",
         "reason": "unavailable",
         "callback": True,
+        "question": "Is there a company car for employees?",
     } in payloads(follow)
 
 

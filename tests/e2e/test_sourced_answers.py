@@ -28,6 +28,8 @@ pytestmark = pytest.mark.e2e
 ARTICLE = "time-off"
 # Training examples of the time-off article (data/knowledge/pay.yml): answered outright.
 QUESTIONS = {"fr": "Combien de jours de congés ?", "en": "How many days off do I get?"}
+# Another article's question: the same article twice in a row gets a follow-up instead.
+BETWEEN = {"fr": "Est-ce que je peux télétravailler ?", "en": "Can I work from home?"}
 OWNER_LABELS = {"fr": "People (RH)", "en": "People (HR)"}
 CHECK_BUTTONS = {"fr": "Vérifier avec un recruteur", "en": "Check with a recruiter"}
 STALE_DAYS = 400  # well past REVIEW_MAX_DAYS (180)
@@ -164,6 +166,7 @@ def test_a_stale_answer_carries_a_caveat_a_recruiter_button_and_one_inbox_note(a
     with stale_article(assistant) as old:
         for _ in range(2):  # asked twice in one conversation: noted once
             answer, text, buttons = ask_article(assistant, sender, language)
+            assistant.ask(sender, BETWEEN[language], metadata={"language": language})
             assert answer["stale"] is True
             assert answer["reviewed"] == old.isoformat()
             assert answer["owner_label"] == OWNER_LABELS[language]
@@ -197,6 +200,7 @@ def test_hr_confirms_a_stale_article_still_true_and_the_next_answer_is_fresh(ass
         after = hr.get(f"{API}/recheck").json()["articles"]
         assert ARTICLE not in [a["article"] for a in after]
 
+        assistant.ask(sender, BETWEEN["fr"], metadata={"language": "fr"})
         answer, text, buttons = ask_article(assistant, sender, "fr")
         assert answer["stale"] is False and answer["reviewed"] == today.isoformat()
         assert "Les RH ont vérifié" not in text

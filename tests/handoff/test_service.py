@@ -206,6 +206,7 @@ def test_an_overdue_handoff_becomes_an_apology_with_the_callback_offer(db_url, s
             "status": "offered",
             "reason": "timeout",
             "callback": True,
+            "question": "q",  # the summary's last question: the e-mail form starts from it
         }
         assert expire_overdue(session=session, claim_timeout=timedelta(seconds=-1)) == []
 

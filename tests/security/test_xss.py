@@ -11,6 +11,7 @@ open a dialog, and neither may happen.
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
 import uuid
 from collections.abc import Iterator
@@ -123,6 +124,23 @@ def test_a_candidates_markup_shows_as_typed_in_the_widget(
     history = page.locator("#ardoise-chat .message.candidate .bubble")
     expect(history.last).to_contain_text(visible_part(typed), timeout=15_000)
     assert history.last.text_content() == typed
+    assert_inert(page, page.locator("#ardoise-chat"))
+
+
+def test_a_crafted_priorities_command_shows_as_text_in_the_widget(
+    context: BrowserContext, assistant: Assistant
+):
+    """The widget writes a `/tell_priorities` command as "What matters to me: …": the
+    names come from what was typed, so they must stay text."""
+    hostile = XSS["img-onerror"].replace('"', "'")
+    typed = "/tell_priorities" + json.dumps({"priorities": [hostile]})
+    page = new_page(context)
+    open_widget(page, assistant)
+    type_in_widget(page, typed)
+    mine = page.locator("#ardoise-chat .message.candidate").last
+    expect(mine).not_to_have_class(re.compile(r"\bpending\b"), timeout=30_000)
+    assert hostile in (mine.locator(".bubble").text_content() or "")
+    expect(page.locator("#ardoise-chat .message.assistant").last).to_be_visible(timeout=30_000)
     assert_inert(page, page.locator("#ardoise-chat"))
 
 

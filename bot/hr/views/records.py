@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from bot.core.clock import utcnow
 from bot.core.db import transaction
 from bot.events.alerts import announce, should_announce
+from bot.events.figures import event_mismatches
 from bot.events.staffing import registration_count
 from bot.hr.views.base import Views
 from bot.hr.views.problems import french_errors
@@ -51,6 +52,14 @@ class RecordViews(Views):
             found: list[Any] = records.list_events(
                 session=session, upcoming_only=upcoming_only, today=self.today()
             )
+            # A date whose seats or hours an article states otherwise (bot/events/figures.py).
+            contradicted: dict[int, list[dict[str, Any]]] = {}
+            for differs in event_mismatches(session=session, today=self.today()):
+                contradicted.setdefault(differs.event_id, []).append(differs.to_json())
+            return [
+                {**row.to_json(), "article_mismatches": contradicted.get(row.id, [])}
+                for row in found
+            ]
         else:
             found = records.list_jobs(session=session)
             # An article that states another salary range than its position's record.
@@ -60,7 +69,6 @@ class RecordViews(Views):
             return [
                 {**row.to_json(), "article_mismatches": mismatches.get(row.id, [])} for row in found
             ]
-        return [row.to_json() for row in found]
 
     def _save(self, session: Session, data: dict[str, Any], author: str) -> dict[str, Any]:
         if self.kind == "events":

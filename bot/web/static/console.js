@@ -274,7 +274,8 @@
     if (h) {
       main.appendChild(el("section", { "class": "summary", "aria-label": "Résumé de l'assistant" }, [
         summaryList("Demandé", summary.asked), summaryList("Répondu", summary.answered),
-        summaryList("Manque", summary.missing)
+        summaryList("Manque", summary.missing),
+        summaryList("Ce qui compte pour ce candidat", summary.priorities || [])
       ]));
     }
     main.appendChild(el("section", { "class": "chat", "aria-label": "Transcription" }, [transcript]));

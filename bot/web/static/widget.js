@@ -110,7 +110,12 @@ var TEXTS = {
     askSent: "Question envoyée. Vous pouvez en poser une autre.",
     askEmpty: "Écrivez votre question.",
     askLong: "Votre question : {max} caractères au plus.",
-    askSummary: "Ma question pour les dirigeants : {question}"
+    askSummary: "Ma question pour les dirigeants : {question}",
+    prioritiesLabel: "Ce qui compte pour vous (plusieurs choix possibles)",
+    prioritiesSee: "Voir ce qui me correspond",
+    prioritiesPick: "Choisissez au moins une réponse.",
+    prioritiesSummary: "Ce qui compte pour moi : {list}",
+    prioritiesStarter: "Ce qui compte pour moi…"
   },
   en: {
     open: "Chat with our assistant",
@@ -208,7 +213,12 @@ var TEXTS = {
     askSent: "Question sent. You can ask another one.",
     askEmpty: "Please write your question.",
     askLong: "Your question: {max} characters at most.",
-    askSummary: "My question for the leaders: {question}"
+    askSummary: "My question for the leaders: {question}",
+    prioritiesLabel: "What matters to you (pick as many as you like)",
+    prioritiesSee: "Show me what fits",
+    prioritiesPick: "Pick at least one.",
+    prioritiesSummary: "What matters to me: {list}",
+    prioritiesStarter: "What matters to me…"
   }
 };
 
@@ -439,6 +449,12 @@ function showStarters(starters) {
     });
     starterBox.appendChild(button);
   });
+  // and "what matters to me": the personal pitch (bot/candidate/priorities.py)
+  var matters = el("button", { type: "button", "class": "choice", "data-starter": "priorities", text: t("prioritiesStarter") });
+  matters.addEventListener("click", function () {
+    if (sendMessage("/tell_priorities", t("prioritiesStarter"))) { input.focus(); }
+  });
+  starterBox.appendChild(matters);
   updateStarters();
 }
 
@@ -497,6 +513,10 @@ function botElement(message, live) {
   if (offer) { node.classList.add("meeting-offer"); }
   if (offer && offer.hosts.length) { node.appendChild(hostCards(offer.hosts)); }
   var replies = Array.isArray(message.quick_replies) ? message.quick_replies : [];
+  if (custom.type === "priorities_question" && Array.isArray(custom.options)) {
+    node.appendChild(priorityChips(custom.options));
+    replies = [];
+  }
   if (replies.length) {
     var group = el("div", {
       "class": "choices" + (offer ? " slots" : ""), role: "group", "aria-label": t(offer ? "slots" : "suggestions")
@@ -521,7 +541,7 @@ function botElement(message, live) {
     node.appendChild(ratingButtons(custom.article));
   }
   if (custom.type === "handoff" && custom.callback === true) {
-    node.appendChild(callbackOffer(node));
+    node.appendChild(callbackOffer(node, typeof custom.question === "string" ? custom.question : ""));
   }
   if (custom.type === "meeting_contact") {
     node.classList.add("meeting-contact");
@@ -543,6 +563,44 @@ function botElement(message, live) {
   return node;
 }
 
+// ------------------------------------------------------------- priorities
+
+// "What matters to you?": chips the candidate toggles (several may be chosen), then one
+// button sends `/tell_priorities{"priorities": [...]}`. Clients without this widget
+// get one button per priority from the same message.
+var priorityLabels = {};
+
+function priorityChips(options) {
+  var form = el("form", { "class": "priorities", "aria-label": t("prioritiesLabel") });
+  var group = el("div", { "class": "choices", role: "group", "aria-label": t("prioritiesLabel") });
+  var chosen = [];
+  options.forEach(function (option) {
+    var id = plainText(option && option.id), label = plainText(option && option.label);
+    if (!/^[a-z_]{1,32}$/.test(id) || !label) { return; }
+    priorityLabels[id] = label;
+    var chip = el("button", { type: "button", "class": "choice chip", "aria-pressed": "false", "data-priority": id, text: label });
+    chip.addEventListener("click", function () {
+      var at = chosen.indexOf(id);
+      if (at < 0) { chosen.push(id); } else { chosen.splice(at, 1); }
+      chip.setAttribute("aria-pressed", at < 0 ? "true" : "false");
+      error.textContent = "";
+    });
+    group.appendChild(chip);
+  });
+  var error = el("p", { "class": "form-error", role: "alert" });
+  var see = el("button", { type: "submit", "class": "choice primary", text: t("prioritiesSee") });
+  form.appendChild(group);
+  form.appendChild(error);
+  form.appendChild(see);
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    if (!chosen.length) { error.textContent = t("prioritiesPick"); return; }
+    var text = "/tell_priorities" + JSON.stringify({ priorities: chosen.slice() });
+    sendMessage(text, bookingSummary(text));
+  });
+  return form;
+}
+
 // ------------------------------------------------------------- callback
 
 function lastQuestion() {
@@ -555,13 +613,14 @@ function lastQuestion() {
   return "";
 }
 
-function callbackOffer(messageNode) {
+// `asked`: the candidate's last real question, as the server read it (else the page's).
+function callbackOffer(messageNode, asked) {
   var group = el("div", { "class": "choices callback-offer", role: "group" });
   var yes = el("button", { type: "button", "class": "choice callback-yes", text: t("callbackYes") });
   var no = el("button", { type: "button", "class": "choice callback-no", text: t("callbackNo") });
   yes.addEventListener("click", function () {
     group.remove();
-    var form = callbackForm();
+    var form = callbackForm(asked);
     messageNode.appendChild(form);
     form.querySelector("input").focus();
   });
@@ -588,7 +647,7 @@ function field(form, name, label, control) {
   return error;
 }
 
-function callbackForm() {
+function callbackForm(asked) {
   formCount += 1;
   var form = el("form", { "class": "callback-form", novalidate: "" });
   form.appendChild(el("p", { "class": "callback-title", text: t("callbackTitle") }));
@@ -598,7 +657,7 @@ function callbackForm() {
   errors.email = field(form, "email", t("callbackEmail"),
     el("input", { type: "email", maxlength: "254", autocomplete: "email", required: "" }));
   var question = el("textarea", { rows: "3", maxlength: "2000", required: "" });
-  question.value = lastQuestion();
+  question.value = asked || lastQuestion();
   errors.question = field(form, "question", t("callbackQuestion"), question);
   var consent = el("input", { type: "checkbox", id: "cb-consent-" + formCount, name: "consent" });
   errors.consent = el("p", { "class": "field-error", id: "cb-consent-" + formCount + "-error" });
@@ -708,6 +767,13 @@ function bookingSummary(text) {
   var asked = commandData(text, "ask_panel");
   if (asked && typeof asked.question === "string") {
     return t("askSummary", { question: asked.question });
+  }
+  if (text === "/tell_priorities") { return t("prioritiesStarter"); }
+  var matters = commandData(text, "tell_priorities");
+  if (matters && Array.isArray(matters.priorities)) {
+    return t("prioritiesSummary", { list: matters.priorities.map(function (id) {
+      return priorityLabels[String(id)] || String(id);
+    }).join(", ") });
   }
   if (text.slice(0, 5) !== "/book") { return null; }
   if (text.length > 5 && text.charAt(5) !== "{") { return null; }  // "/booking…", typed

@@ -812,7 +812,13 @@
       var body = el("tbody", {}, rows.map(function (r) {
         var row = el("tr", { "data-record": String(r.id) }, columns.map(function (c) { return el("td", { text: c[1](r) || "" }); }));
         // An article stating another salary range than this record (bot/records/consistency.py).
-        (r.article_mismatches || []).forEach(function (m) {
+        // An event article stating other seats or hours than this date (bot/events/figures.py).
+        (kind === "events" ? r.article_mismatches || [] : []).forEach(function (m) {
+          row.children[2].appendChild(el("span", { "class": "flag mismatch", text: "l'article « " + m.article + " » (" +
+            String(m.language).toUpperCase() + ") annonce " + (m.figure === "seats" ? m.stated + " places, cette date en a " + m.recorded :
+            m.stated + ", cette date : " + m.recorded) + " ; corrigez l'article ou la fiche" }));
+        });
+        (kind === "events" ? [] : r.article_mismatches || []).forEach(function (m) {
           row.children[3].appendChild(el("span", { "class": "flag mismatch", text: "l'article « " + m.article + " » (" +
             String(m.language).toUpperCase() + ") annonce " + m.stated[0] + "–" + m.stated[1] + " € : l'assistant donne celle de la fiche" }));
         });
@@ -1580,6 +1586,41 @@
       ] });
     });
     renderEventFunnels(body, charts, data.events || []);
+    renderPriorities(body, charts, data.priorities || []);
+  }
+
+  // "What matters to you" (bot/candidate/priorities.py): per priority, the conversations
+  // that named it, French and English side by side; the same figures as a table.
+  function renderPriorities(body, charts, priorities) {
+    var C = window.ArdoiseCharts;
+    var heading = "Ce qui compte le plus pour les candidats (conversations)";
+    var languages = ["fr", "en"];
+    priorities.forEach(function (p) {
+      Object.keys(p.languages || {}).forEach(function (l) { if (languages.indexOf(l) < 0) { languages.push(l); } });
+    });
+    chart(charts, heading, function (area) {
+      area.setAttribute("data-chart", "priorities");
+      if (!priorities.length) {
+        area.appendChild(el("p", { "class": "empty", text: "Aucun candidat n'a encore dit ce qui compte pour lui sur cette période." }));
+        return;
+      }
+      C.bars(area, { title: heading, labels: priorities.map(function (p) { return p.label; }),
+        series: languages.map(function (l) {
+          return { name: l.toUpperCase(), values: priorities.map(function (p) { return (p.languages || {})[l] || 0; }) };
+        }) });
+    });
+    if (!priorities.length) { return; }
+    var head = ["Ce qui compte", "Conversations"].concat(languages.map(function (l) { return l.toUpperCase(); }));
+    body.appendChild(el("div", { "class": "table-wrap" }, [el("table", { "class": "grid", "data-table": "priorities" }, [
+      el("caption", { text: heading }),
+      el("thead", {}, [el("tr", {}, head.map(function (h) { return el("th", { scope: "col", text: h }); }))]),
+      el("tbody", {}, priorities.map(function (p) {
+        return el("tr", { "data-priority": p.priority }, [el("th", { scope: "row", text: p.label }),
+          el("td", { text: String(p.conversations) })].concat(languages.map(function (l) {
+            return el("td", { text: String((p.languages || {})[l] || 0) });
+          })));
+      }))
+    ])]));
   }
 
   // "4,5 / 5 (12 avis)": the mean of the thank-you e-mails' answers, or "—" without any.
