@@ -10,9 +10,14 @@ from rasa_sdk.types import DomainDict
 from actions.events import ARTICLE_EVENTS, alert_offer, dates_for, offer_dates
 from actions.meetings import ActionMeetTeam
 from actions.priorities import ActionPriorities
-from actions.reading import candidate_language, candidate_timezone, coffee_button
+from actions.reading import (
+    candidate_language,
+    candidate_timezone,
+    coffee_button,
+    switched_language,
+)
 from bot.candidate.answering import QUESTION_INTENTS, RETRIEVAL_INTENT, decide, respond
-from bot.candidate.priorities import says_priorities
+from bot.candidate.priorities import about_the_company, says_priorities
 from bot.core import replies
 from bot.core.db import in_transaction
 from bot.core.settings import Settings, get_settings
@@ -31,10 +36,21 @@ class ActionAnswer(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         settings = get_settings()
+        switched = switched_language(tracker)
+        if switched is not None:
+            dispatcher.utter_message(
+                text=text("language_switched", switched),
+                json_message=replies.language_switch(switched),
+            )
         if wants_a_coffee(tracker.latest_message, settings):
             return await ActionMeetTeam().run(dispatcher, tracker, domain)
         if tells_priorities(tracker.latest_message):
             return await ActionPriorities().run(dispatcher, tracker, domain)
+        if off_topic(tracker.latest_message):
+            # Weather, jokes, homework: redirected. Not the company's own facts ("your
+            # revenue?"): those get an honest "I don't know", a recruiter and HR's inbox.
+            dispatcher.utter_message(response="utter_off_topic")
+            return [SlotSet("offer", None)]
         language = candidate_language(tracker)
         today = local_today(settings.office_timezone)
         # In a worker thread: the action server runs every action on one event loop.
@@ -132,6 +148,7 @@ MEET_TEAM_SECOND_OPINION = 0.2
 
 
 COFFEE_ARTICLES = ("team-coffee", "ambassadors")
+OFF_TOPIC = "off_topic"
 HACKATHON_ARTICLE = "hackathon"
 
 
@@ -150,6 +167,12 @@ def last_answer(tracker: Tracker) -> str | None:
                 article = custom.get("article")
                 return str(article) if custom["type"] == "answer" and article else None
     return None
+
+
+def off_topic(parse: dict) -> bool:
+    """A message the model read as off topic that is not about the company itself."""
+    intent = (parse.get("intent") or {}).get("name")
+    return intent == OFF_TOPIC and not about_the_company(said(str(parse.get("text") or "")))
 
 
 def tells_priorities(parse: dict) -> bool:

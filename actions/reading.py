@@ -8,6 +8,7 @@ from typing import Any
 
 from rasa_sdk import Tracker
 
+from bot.candidate.language import declared_language
 from bot.core import replies
 from bot.core.meeting_texts import TEAMS
 from bot.core.settings import Settings, get_settings
@@ -75,3 +76,20 @@ def coffee_button(team: str, language: str) -> dict[str, str]:
         label = TEAMS.get(language, TEAMS["en"]).get(team, team)
         title = text("coffee_team_button", language, team=label)
     return {"title": title, "payload": replies.command("meet_team", {"team": team})}
+
+
+def switched_language(tracker: Tracker) -> str | None:
+    """The conversation's language when the latest message switched to it away from the
+    page's (a French question on the English page), else None."""
+    metadata = tracker.latest_message.get("metadata") or {}
+    page = declared_language(metadata.get("language")) if isinstance(metadata, dict) else None
+    now = tracker.get_slot("language")
+    if not page or not now or now == page:
+        return None
+    value = before = None
+    for event in tracker.events:
+        if event.get("event") == "user":
+            before = value
+        elif event.get("event") == "slot" and event.get("name") == "language":
+            value = event.get("value")
+    return str(now) if before != now else None

@@ -54,9 +54,25 @@ def test_too_little_to_tell(guesser, text):
     assert guesser.guess(text).language is None
 
 
-def test_the_page_wins_over_the_text(guesser):
+def test_the_page_wins_over_a_short_or_unclear_text(guesser):
     assert choose_language(metadata={"language": "en"}, text="Bonjour", guesser=guesser) == "en"
     assert choose_language(metadata={"language": "FR-fr"}, text="Hello", guesser=guesser) == "fr"
+    assert choose_language(metadata={"language": "en"}, text="télétravail", guesser=guesser) == "en"
+    assert choose_language(metadata={"language": "fr"}, text="remote ok ?", guesser=guesser) == "fr"
+
+
+@pytest.mark.parametrize(
+    ("page", "text", "language"),
+    [
+        ("en", "Combien de jours de télétravail par semaine ?", "fr"),
+        ("en", "c'est quoi le salaire pour le poste SRE", "fr"),
+        ("fr", "What is the salary for the SRE job?", "en"),
+        ("fr", "Is there a gym at the office?", "en"),
+        ("en", '/choose_article{"article": "remote-work"}', "en"),  # a button, not words
+    ],
+)
+def test_a_message_clearly_in_the_other_language_is_answered_in_it(guesser, page, text, language):
+    assert choose_language(metadata={"language": page}, text=text, guesser=guesser) == language
 
 
 def test_unusable_metadata_falls_back_to_the_text(guesser):

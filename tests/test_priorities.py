@@ -12,6 +12,7 @@ from sqlalchemy import select, update
 
 from bot.candidate.priorities import (
     MAX_POINTS,
+    about_the_company,
     pitch,
     priorities_from_entities,
     question,
@@ -251,3 +252,19 @@ def test_every_priority_has_labels_words_and_articles_that_exist(kb_url):
         assert priority_labels([priority], "fr") and priority_labels([priority], "en")
         assert set(PRIORITY_ARTICLES[priority]) <= published, priority
         assert re.fullmatch(r"[a-z_]+", priority)
+
+
+@pytest.mark.parametrize(
+    ("said", "about"),
+    [
+        ("Quel est le chiffre d'affaires d'Ardoise Labs ?", True),
+        ("who are your competitors?", True),
+        ("Qui sont vos actionnaires ?", True),
+        ("what's the company's valuation?", True),
+        ("Quel temps fera-t-il demain à Lyon ?", False),
+        ("raconte-moi une blague", False),
+        ("who won the world cup?", False),
+    ],
+)
+def test_an_unknown_fact_about_the_company_is_told_from_small_talk(said, about):
+    assert about_the_company(said) is about

@@ -81,7 +81,7 @@ from bot.core.settings import LANGUAGES, Settings, get_settings, rasa_token
 from bot.core.transcript import RECRUITER_ROLE
 from bot.handoff.callbacks import BadCallback
 from bot.handoff.requests import callback_confirmation, store_callback
-from bot.handoff.service import in_handoff
+from bot.handoff.service import cancel_request, in_handoff, waiting
 from bot.knowledge.service import titles
 
 logger = logging.getLogger(__name__)
@@ -94,6 +94,8 @@ Message = Mapping[str, Any]  # one message to the candidate (text, buttons, cust
 RECENT_MESSAGE_IDS = 5000
 # Conversations known (per process) to have had the AI disclosure.
 DISCLOSED_CONVERSATIONS = 50_000
+# The widget's "cancel" while waiting for a recruiter (read by the channel, not by Rasa).
+CANCEL_HANDOFF = "/cancel_handoff"
 # Above MAX_MESSAGE_CHARS with room for the JSON around it.
 MAX_SOCKET_PAYLOAD = MAX_BODY_BYTES
 
@@ -217,6 +219,65 @@ class Turns:
             message, message_id=message_id, input_channel=self.input_channel
         )
         await history.append(agent, conversation_id, [event])
+
+    async def while_waiting(
+        self,
+        agent: Agent | None,
+        conversation_id: str,
+        message: SocketMessage | RestMessage,
+        message_id: str | None,
+    ) -> list[Message]:
+        """A message while a recruiter has, or is about to have, the conversation.
+
+        `/cancel_handoff` withdraws a request nobody took yet (the assistant is back);
+        anything else is stored for the recruiter and, the first time while still
+        waiting, acknowledged ("noted, Camille will see it"). What is said is stored too.
+        """
+        language = (
+            declared_language(message.metadata.get("language"))
+            or await history.language_of(agent, conversation_id)
+            or self.settings.default_language
+        )
+        if message.text == CANCEL_HANDOFF:
+            cancelled = await in_transaction(
+                self.settings.database_url,
+                lambda session: cancel_request(session=session, conversation_id=conversation_id),
+            )
+            if cancelled is not None:
+                said = OutgoingMessage(
+                    text=texts.text("handoff_cancelled", language),
+                    custom=replies.handoff_cancelled(),
+                )
+                await history.append(
+                    agent, conversation_id, history.sent_events([said], resume=True)
+                )
+                return [said]
+        state = await in_transaction(
+            self.settings.database_url,
+            lambda session: waiting(session=session, conversation_id=conversation_id),
+        )
+        if message.text == CANCEL_HANDOFF:
+            # Taken meanwhile: nothing to cancel, and no command in the recruiter's transcript.
+            if state is None:
+                return []
+            said = OutgoingMessage(
+                text=texts.text("handoff_too_late", language, name=state.recruiter or "—"),
+                custom=replies.handoff_claimed(state.recruiter or ""),
+            )
+            return [said]
+        await self.store_for_recruiter(agent, conversation_id, message, message_id)
+        if state is None or state.status != "queued":
+            return []
+        stored = await history.stored_events(agent, conversation_id)
+        if history.noted_since_queued(stored):
+            return []
+        key = "handoff_noted_named" if state.recruiter else "handoff_noted"
+        said = OutgoingMessage(
+            text=texts.text(key, language, name=state.recruiter),
+            custom=replies.handoff_noted(state.recruiter),
+        )
+        await history.append(agent, conversation_id, history.sent_events([said], resume=False))
+        return [said]
 
     async def _was_disclosed(self, agent: Agent | None, conversation_id: str) -> bool:
         if conversation_id in self.disclosed:
@@ -347,8 +408,8 @@ class CandidateRestInput(RestInput):
         if await self.turns.in_handoff(conversation_id):
             # For the recruiter; what they (or the handoff) said since the last message comes back.
             stored = await history.stored_events(agent, conversation_id)
-            await self.turns.store_for_recruiter(agent, conversation_id, message, None)
-            relayed = history.since_last_candidate_message(stored)
+            said = await self.turns.while_waiting(agent, conversation_id, message, None)
+            relayed: list[Message] = [*history.since_last_candidate_message(stored), *said]
             return response.json([i for m in relayed for i in _rest_items(sender, m)])
         output = RestOutput()
         said = await self.turns.reply(agent, conversation_id, message, None, output)
@@ -663,7 +724,9 @@ class WidgetSocket:
         if await self.turns.in_handoff(conversation_id):
             # A recruiter has (or is about to have) the conversation: the message is
             # for them. Stored at once, without the NLU the assistant would not use.
-            await self.turns.store_for_recruiter(agent, conversation_id, message, message_id)
+            output = self._output()
+            said = await self.turns.while_waiting(agent, conversation_id, message, message_id)
+            await output.deliver(conversation_id, said)
         else:
             output = self._output()
             said = await self.turns.reply(agent, conversation_id, message, message_id, output)

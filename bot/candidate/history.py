@@ -206,3 +206,17 @@ def since_last_candidate_message(stored: list[dict[str, Any]]) -> list[OutgoingM
             if message["text"] or "custom" in message:
                 said.append(message)
     return said
+
+
+def noted_since_queued(events: Iterable[Mapping[str, Any]]) -> bool:
+    """Whether the candidate was told "noted" since the conversation was last queued."""
+    for event in reversed(list(events)):
+        if event.get("event") != "bot":
+            continue
+        custom = (event.get("data") or {}).get("custom") or {}
+        if custom.get("type") == "handoff":
+            if custom.get("status") == "noted":
+                return True
+            if custom.get("status") == "queued":
+                return False
+    return False

@@ -46,6 +46,8 @@ _ENGLISH_CONTRACTION = re.compile(r"\w['’](?:s|t|re|ve|ll|d|m)\b", re.IGNORECA
 
 SEED_WEIGHT = 3
 DECISION_MARGIN = 1.2
+# A message whose language clearly differs from the page's is answered in its own.
+CLEAR_MARGIN, CLEAR_WORDS = 4.0, 3
 
 
 def strip_accents(text: str) -> str:
@@ -126,8 +128,19 @@ def declared_language(value: object) -> str | None:
 
 
 def choose_language(*, metadata: Mapping | None, text: str, guesser: LanguageGuesser) -> str | None:
-    """The page's language when it says one, else a confident guess from the text."""
+    """The message's language when the text clearly says it (at least CLEAR_WORDS words
+    and CLEAR_MARGIN of evidence: a French question on the English page is answered in
+    French), else the page's when it says one, else a confident guess from the text."""
     declared = (
         declared_language(metadata.get("language")) if isinstance(metadata, Mapping) else None
     )
-    return declared or guesser.guess(text or "").language
+    guess = guesser.guess(text or "")
+    clear = (
+        guess.language is not None
+        and guess.margin >= CLEAR_MARGIN
+        and len(words(text)) >= CLEAR_WORDS
+        and not text.startswith("/")
+    )
+    if declared and not clear:
+        return declared
+    return guess.language or declared

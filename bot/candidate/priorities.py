@@ -25,6 +25,8 @@ from bot.core import replies
 from bot.core.dates import date_in_words
 from bot.core.meeting_texts import TEAMS
 from bot.core.priority_texts import (
+    COMPANY_FACT_WORDS,
+    COMPANY_WORDS,
     PRIORITIES,
     PRIORITY_ARTICLES,
     PRIORITY_LABELS,
@@ -37,7 +39,7 @@ from bot.core.texts import text
 from bot.events.figures import answer_from_records
 from bot.knowledge.freshness import DEFAULT_REVIEW_MAX_DAYS, is_stale
 from bot.knowledge.service import ArticleNotFound, published_answer
-from bot.meetings.slots import fold
+from bot.meetings.slots import fold, has_phrase
 
 INTENT = "tell_priorities"
 MAX_POINTS = 5
@@ -69,6 +71,12 @@ def tells_what_matters(said: str) -> bool:
     moi c'est…", "I care about…"), whatever it names."""
     words = fold(said)
     return any(m in words for m in PRIORITY_MARKERS)
+
+
+def about_the_company(said: str) -> bool:
+    """Whether a message asks about the company itself (its revenue, its founders...)."""
+    words = fold(said)
+    return any(has_phrase(words, w) for w in (*COMPANY_WORDS, *COMPANY_FACT_WORDS))
 
 
 def says_priorities(said: str) -> bool:

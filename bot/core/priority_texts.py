@@ -209,3 +209,23 @@ PITCH_TEXTS = {
         "en": "What matters to me: {priorities}",
     },
 }
+
+# A message about the company itself (folded words): read as off topic by the model, it is
+# an unknown company fact ("what's your revenue?"): "I don't know", a recruiter, HR's inbox.
+COMPANY_WORDS = (
+    "ardoise", "votre entreprise", "votre societe", "votre boite",
+    "l'entreprise", "la societe", "la boite", "chez vous", "vos locaux", "vos bureaux",
+    "vos clients", "vos salaries", "vos employes", "vos equipes", "vos fondateurs",
+    "votre pdg", "votre dg", "vos actionnaires", "vos investisseurs", "votre chiffre",
+    "your company", "the company", "your firm", "your startup", "you guys", "your offices",
+    "your office", "your customers", "your clients", "your employees", "your staff",
+    "your founders", "your ceo", "your investors", "your shareholders", "your revenue",
+    "your turnover", "your teams", "at your place",
+)  # fmt: skip
+COMPANY_FACT_WORDS = (
+    "chiffre d'affaires", "ca annuel", "benefice", "benefices", "rentabilite", "levee de fonds",
+    "leve des fonds", "investisseurs", "actionnaires", "valorisation", "pdg", "ceo",
+    "fondateur", "fondateurs", "concurrent", "concurrents", "revenue", "revenues",
+    "turnover", "profit", "profits", "funding", "investors", "shareholders", "valuation",
+    "founder", "founders", "competitors", "competitor", "headcount", "effectif",
+)  # fmt: skip

@@ -80,6 +80,12 @@ def follow_up(article: str) -> Payload:
     return {"type": "follow_up", "article": article}
 
 
+def language_switch(language: str) -> Payload:
+    """The message was clearly in another language than the page's: the assistant answers
+    in `language` from now on (until the page's language is clearly written again)."""
+    return {"type": "language", "language": language}
+
+
 def clarify(articles: list[str]) -> Payload:
     """Did you mean…: the articles offered as buttons."""
     return {"type": "clarify", "articles": list(articles)}
@@ -113,6 +119,19 @@ def handoff_queued(*, recruiter: str | None, wait_minutes: int) -> Payload:
         "recruiter": recruiter,
         "wait_minutes": wait_minutes,
     }
+
+
+def handoff_noted(recruiter: str | None) -> Payload:
+    """A message typed while waiting for a recruiter is kept for them (said once a wait)."""
+    payload: Payload = {"type": "handoff", "status": "noted"}
+    if recruiter:
+        payload["recruiter"] = recruiter
+    return payload
+
+
+def handoff_cancelled() -> Payload:
+    """The candidate withdrew the request before anyone took it: the assistant is back."""
+    return {"type": "handoff", "status": "cancelled"}
 
 
 def handoff_claimed(recruiter: str) -> Payload:

@@ -216,6 +216,26 @@ TEXTS = {
         "en": "HR last checked this answer on {date}: it may have changed since, and a "
         "recruiter can confirm it.",
     },
+    "language_switched": {
+        "fr": "Vous m'écrivez en français : je vous réponds en français.",
+        "en": "You wrote in English, so I'm answering in English.",
+    },
+    "handoff_noted": {
+        "fr": "C'est noté : la personne qui vous rejoindra le lira en arrivant.",
+        "en": "Noted: whoever joins you will read it when they arrive.",
+    },
+    "handoff_noted_named": {
+        "fr": "C'est noté : {name} le lira en vous rejoignant.",
+        "en": "Noted: {name} will read it when joining you.",
+    },
+    "handoff_cancelled": {
+        "fr": "Demande annulée : personne ne vous rejoindra. Je reste à votre disposition.",
+        "en": "Request cancelled: nobody will join. I'm still here to help.",
+    },
+    "handoff_too_late": {
+        "fr": "{name} a déjà rejoint la conversation : vous pouvez lui écrire directement.",
+        "en": "{name} has already joined the conversation: you can write to them directly.",
+    },
     "follow_up_same": {
         "fr": "Je vous ai donné tout ce que dit notre article « {title} » : je n'en sais pas "
         "plus. Votre question est transmise aux RH pour le compléter, et un·e recruteur·se "

@@ -10,8 +10,9 @@ from sqlalchemy.orm import Mapped
 from bot.core.clock import utcnow
 from bot.core.db import Base
 
-# queued -> claimed -> returned | closed; queued -> callback (nobody claimed in time)
-HANDOFF_STATUSES = ("queued", "claimed", "returned", "closed", "callback")
+# queued -> claimed -> returned | closed; queued -> callback (nobody claimed in time);
+# queued -> cancelled (the candidate withdrew the request before anyone took it)
+HANDOFF_STATUSES = ("queued", "claimed", "returned", "closed", "callback", "cancelled")
 OPEN_STATUSES = ("queued", "claimed")
 CALLBACK_STATUSES = ("new", "in_progress", "done")
 

@@ -163,6 +163,46 @@ def in_handoff(*, session: Session, conversation_id: str) -> bool:
     return open_handoff(session=session, conversation_id=conversation_id) is not None
 
 
+@dataclass(frozen=True)
+class Waiting:
+    """A conversation's open handoff as the candidate sees it."""
+
+    handoff_id: int
+    status: str  # "queued" or "claimed"
+    recruiter: str | None  # who will join (routed) or who joined (claimed), display name
+
+
+def waiting(*, session: Session, conversation_id: str) -> Waiting | None:
+    handoff = open_handoff(session=session, conversation_id=conversation_id)
+    if handoff is None:
+        return None
+    if handoff.status == "claimed" and handoff.claimed_by is not None:
+        user = session.get(StaffUser, handoff.claimed_by)
+        name = user.display_name if user is not None else None
+    else:
+        name = _name(session, handoff.routed_to)
+    return Waiting(handoff.id, handoff.status, name)
+
+
+def cancel_request(*, session: Session, conversation_id: str) -> Handoff | None:
+    """The candidate withdraws a request nobody has taken yet: one conditional UPDATE, so a
+    recruiter claiming it at the same instant keeps it (then None)."""
+    handoff = open_handoff(session=session, conversation_id=conversation_id)
+    if handoff is None or handoff.status != "queued":
+        return None
+    now = utcnow()
+    changed = session.execute(
+        update(Handoff)
+        .where(Handoff.id == handoff.id, Handoff.status == "queued")
+        .values(status="cancelled", ended_at=now, updated_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if not changed:
+        return None
+    session.refresh(handoff)
+    return handoff
+
+
 def wait_minutes(*, session: Session) -> int:
     """A rough wait: the median time to claim over the last 20 claims, plus one per queued."""
     claimed = session.execute(

@@ -88,8 +88,14 @@ async def test_a_recruiter_takes_over_and_hands_back(candidate, camille, mailbox
             and "Combien de jours de télétravail" in body["text"]
         )
     )
-    # while queued the assistant stays quiet, but the message is kept
+    # while queued the assistant stays quiet, but the message is kept, and said so once
     ack, replies = await candidate.say("Vous êtes là ?", language="fr")
+    noted = {"type": "handoff", "status": "noted"}
+    if queued.get("recruiter"):
+        noted["recruiter"] = queued["recruiter"]
+    assert ack["ok"] and [m.get("custom") for m in replies] == [noted]
+    assert "C'est noté" in replies[0]["text"]
+    ack, replies = await candidate.say("Je patiente", language="fr")
     assert ack["ok"] and replies == []
 
     handoff = camille.handoff_for(candidate.session_id)
@@ -520,3 +526,34 @@ async def test_nobody_claims_in_time_the_candidate_is_offered_a_callback(
     # the assistant is back
     ack, replies = await candidate.say("Combien de jours de congés avez-vous ?", language="fr")
     assert any(c.get("type") == "answer" for c in customs(replies))
+
+
+async def test_a_waiting_candidate_cancels_and_the_assistant_is_back(candidate, camille):
+    queued = await ask_for_a_human(candidate)
+    assert queued["status"] == "queued"
+    assert camille.handoff_for(candidate.session_id)["status"] == "queued"
+    ack, replies = await candidate.say("/cancel_handoff", language="fr")
+    assert ack["ok"] and [m.get("custom") for m in replies] == [
+        {"type": "handoff", "status": "cancelled"}
+    ]
+    assert "Demande annulée" in replies[0]["text"]
+    assert candidate.session_id not in [h["conversation"] for h in camille.queue()]
+    # the assistant answers again, and the command is nowhere in the transcript
+    ack, replies = await candidate.say("Combien de jours de congés avez-vous ?", language="fr")
+    assert any(c.get("type") == "answer" for c in customs(replies))
+    detail = camille.get(f"/console/api/conversations/{candidate.session_id}").json()
+    assert "/cancel_handoff" not in [line["text"] for line in detail["transcript"]]
+
+
+async def test_cancelling_once_a_recruiter_joined_changes_nothing(candidate, camille):
+    await ask_for_a_human(candidate)
+    handoff = camille.handoff_for(candidate.session_id)
+    assert camille.post(f"/console/api/handoffs/{handoff['id']}/claim").status_code == 200
+    await candidate.next_message()  # "Camille joined"
+    ack, replies = await candidate.say("/cancel_handoff", language="fr")
+    assert ack["ok"] and [m.get("custom", {}).get("status") for m in replies] == ["claimed"]
+    assert "a déjà rejoint la conversation" in replies[0]["text"]
+    assert camille.handoff_for(candidate.session_id)["status"] == "claimed"
+    detail = camille.get(f"/console/api/conversations/{candidate.session_id}").json()
+    assert "/cancel_handoff" not in [line["text"] for line in detail["transcript"]]
+    camille.post(f"/console/api/handoffs/{handoff['id']}/close")

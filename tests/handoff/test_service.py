@@ -20,6 +20,7 @@ from bot.handoff.service import (
     HandoffNotYours,
     MessageTooLong,
     add_note,
+    cancel_request,
     claim,
     expire_overdue,
     expire_unclaimed,
@@ -31,6 +32,7 @@ from bot.handoff.service import (
     recruiters_online,
     route,
     touch_presence,
+    waiting,
 )
 from bot.handoff.summary import summarize
 from tests.handoff.factories import queue, users
@@ -229,3 +231,63 @@ def test_a_recruiter_writes_only_in_a_conversation_they_hold(db_url, staff):
             session=session, handoff_id=handoff_id, user=people["camille"], text=" Bonjour "
         )
         assert (notice.text, notice.recruiter, notice.resume) == ("Bonjour", "Camille Roux", False)
+
+
+def test_a_waiting_candidate_sees_who_comes_and_may_cancel_until_taken(db_url, staff):
+    handoff_id, _ = queue(db_url, staff)  # platform: routed to Camille
+    with transaction(db_url) as session:
+        state = waiting(session=session, conversation_id="c1")
+        assert state is not None and (state.status, state.recruiter) == ("queued", "Camille Roux")
+        cancelled = cancel_request(session=session, conversation_id="c1")
+        assert cancelled is not None and cancelled.status == "cancelled" and cancelled.ended_at
+        assert waiting(session=session, conversation_id="c1") is None
+        assert cancel_request(session=session, conversation_id="c1") is None  # once
+        with pytest.raises(HandoffAlreadyClaimed):
+            claim(session=session, handoff_id=handoff_id, user=users(session, staff)["malik"])
+    # taken first: the candidate can no longer cancel, and sees who is there
+    taken, _ = queue(db_url, staff, conversation="c2")
+    with transaction(db_url) as session:
+        claim(session=session, handoff_id=taken, user=users(session, staff)["malik"])
+        assert cancel_request(session=session, conversation_id="c2") is None
+        state = waiting(session=session, conversation_id="c2")
+        assert state is not None and (state.status, state.recruiter) == ("claimed", "Malik Benali")
+        assert session.get(Handoff, taken).status == "claimed"
+    with transaction(db_url) as session:
+        assert waiting(session=session, conversation_id="nobody") is None
+
+
+def race_cancel_and_claim(db_url: str, staff: dict[str, int], conversation: str):
+    """The candidate cancels while Camille claims, released together; both outcomes."""
+    handoff_id, _ = queue(db_url, staff, conversation=conversation)
+    barrier = threading.Barrier(2)
+    outcomes: dict[str, object] = {}
+
+    def cancel():
+        with transaction(db_url) as session:
+            barrier.wait()
+            outcomes["cancel"] = cancel_request(session=session, conversation_id=conversation)
+
+    def take():
+        with transaction(db_url) as session:
+            user = users(session, staff)["camille"]
+            barrier.wait()
+            try:
+                outcomes["claim"] = claim(session=session, handoff_id=handoff_id, user=user)
+            except HandoffAlreadyClaimed:
+                outcomes["claim"] = None
+
+    threads = [threading.Thread(target=cancel), threading.Thread(target=take)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    with transaction(db_url) as session:
+        final = session.get(Handoff, handoff_id).status
+    return outcomes, final
+
+
+def test_a_cancel_and_a_claim_at_the_same_instant_one_wins(db_url, staff):
+    for round_ in range(5):
+        outcomes, final = race_cancel_and_claim(db_url, staff, f"race-{round_}")
+        assert (outcomes["cancel"] is None) != (outcomes["claim"] is None), outcomes
+        assert final == ("cancelled" if outcomes["cancel"] is not None else "claimed")

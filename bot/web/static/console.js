@@ -18,7 +18,7 @@
 
   var STATUS = {
     queued: "en attente", claimed: "en cours", returned: "rendue à l'assistant",
-    closed: "close", callback: "non prise à temps"
+    closed: "close", callback: "non prise à temps", cancelled: "annulée par le candidat"
   };
   var REASON = {
     request_human: "demande un humain", affirm: "a accepté un recruteur",

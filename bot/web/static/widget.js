@@ -115,7 +115,12 @@ var TEXTS = {
     prioritiesSee: "Voir ce qui me correspond",
     prioritiesPick: "Choisissez au moins une réponse.",
     prioritiesSummary: "Ce qui compte pour moi : {list}",
-    prioritiesStarter: "Ce qui compte pour moi…"
+    prioritiesStarter: "Ce qui compte pour moi…",
+    waiting: "En attente d'un·e recruteur·se · environ {minutes} min",
+    waitingNamed: "En attente de {name} (recrutement) · environ {minutes} min",
+    withRecruiter: "{name} (recrutement) est avec vous",
+    cancelRequest: "Annuler ma demande",
+    cancelSummary: "J'annule ma demande"
   },
   en: {
     open: "Chat with our assistant",
@@ -218,7 +223,12 @@ var TEXTS = {
     prioritiesSee: "Show me what fits",
     prioritiesPick: "Pick at least one.",
     prioritiesSummary: "What matters to me: {list}",
-    prioritiesStarter: "What matters to me…"
+    prioritiesStarter: "What matters to me…",
+    waiting: "Waiting for a recruiter · about {minutes} min",
+    waitingNamed: "Waiting for {name} (recruiting) · about {minutes} min",
+    withRecruiter: "{name} (recruiting) is with you",
+    cancelRequest: "Cancel my request",
+    cancelSummary: "I'm cancelling my request"
   }
 };
 
@@ -334,12 +344,16 @@ var typing = el("div", { "class": "typing", hidden: "" }, [
 ]);
 
 var humanButton = el("button", { type: "button", "class": "human" });
+// While a recruiter is on the way (or here): who, how long, and a way to cancel.
+var handoffText = el("p", { "class": "handoff-text" });
+var cancelButton = el("button", { type: "button", "class": "cancel-handoff" });
+var handoffBox = el("div", { "class": "handoff-status", role: "status", hidden: "" }, [handoffText, cancelButton]);
 var inputLabel = el("label", { "for": "input", "class": "sr" });
 var input = el("textarea", { id: "input", rows: "1", maxlength: String(MAX_CHARS), autocomplete: "off" });
 var sendButton = el("button", { type: "submit", "class": "send" }, [sendIcon()]);
 var formError = el("p", { "class": "form-error", role: "alert" });
 var form = el("form", { "class": "composer" }, [
-  humanButton, el("div", { "class": "row" }, [inputLabel, input, sendButton]), formError
+  handoffBox, humanButton, el("div", { "class": "row" }, [inputLabel, input, sendButton]), formError
 ]);
 var footerPrivacy = el("a", { target: "_blank", rel: "noopener noreferrer" });
 var footerText = el("span");
@@ -396,6 +410,7 @@ function renderTexts() {
   log.setAttribute("aria-label", t("conversation"));
   typing.lastChild.textContent = t("typing");
   humanButton.textContent = t("human");
+  cancelButton.textContent = t("cancelRequest");
   inputLabel.textContent = t("label");
   input.placeholder = t("placeholder");
   sendButton.setAttribute("aria-label", t("send"));
@@ -490,6 +505,9 @@ function botElement(message, live) {
   var custom = message.custom && typeof message.custom === "object" ? message.custom : {};
   var node = el("div", { "class": "message " + (fromRecruiter ? "recruiter" : "assistant") });
   if (typeof custom.type === "string") { node.setAttribute("data-type", custom.type); }
+  // The AI disclosure is the widget's own notice (and its footer line): shown once, not
+  // again as the first reply (REST clients still get it as a message).
+  if (custom.type === "disclosure") { node.hidden = true; }
   var isNotice = custom.type === "handoff" && custom.recruiter &&
     ["claimed", "returned", "closed"].indexOf(custom.status) >= 0;
   if (isNotice) {
@@ -499,6 +517,12 @@ function botElement(message, live) {
       "class": "event",
       text: t(custom.status === "claimed" ? "joined" : "left", { name: String(custom.recruiter) })
     }));
+  }
+  if (custom.type === "language" && message.text) {
+    // "You wrote in English, so I'm answering in English.": a line, in that language.
+    isNotice = true;
+    node.className = "message notice-line language-switch";
+    node.appendChild(el("p", { "class": "event", lang: plainText(custom.language) || lang, text: String(message.text) }));
   }
   if (message.text && !isNotice) {
     node.appendChild(el("span", {
@@ -540,6 +564,7 @@ function botElement(message, live) {
     if (source) { node.appendChild(source); }
     node.appendChild(ratingButtons(custom.article));
   }
+  if (custom.type === "handoff") { showHandoff(custom); }
   if (custom.type === "handoff" && custom.callback === true) {
     node.appendChild(callbackOffer(node, typeof custom.question === "string" ? custom.question : ""));
   }
@@ -562,6 +587,39 @@ function botElement(message, live) {
   }
   return node;
 }
+
+// ------------------------------------------------------------- handoff
+
+// The last handoff step decides what the composer shows: waiting (who, how long, cancel),
+// a recruiter with the candidate, or the usual "talk to a recruiter" button.
+var handoffState = null;
+
+function showHandoff(custom) {
+  if (custom.status === "noted") { return; }
+  handoffState = custom.status === "queued" || custom.status === "claimed" ? custom : null;
+  renderHandoff();
+}
+
+function renderHandoff() {
+  var h = handoffState;
+  handoffBox.hidden = !h;
+  humanButton.hidden = Boolean(h);
+  cancelButton.hidden = !h || h.status !== "queued";
+  if (!h) { return; }
+  var name = plainText(h.recruiter);
+  var minutes = typeof h.wait_minutes === "number" ? h.wait_minutes : 1;
+  if (h.status === "claimed") {
+    handoffText.textContent = t("withRecruiter", { name: name });
+  } else {
+    handoffText.textContent = t(name ? "waitingNamed" : "waiting", { name: name, minutes: minutes });
+  }
+}
+
+cancelButton.addEventListener("click", function () {
+  cancelButton.disabled = true;
+  sendMessage("/cancel_handoff", t("cancelSummary"));
+  window.setTimeout(function () { cancelButton.disabled = false; }, 3000);
+});
 
 // ------------------------------------------------------------- priorities
 
@@ -769,6 +827,7 @@ function bookingSummary(text) {
     return t("askSummary", { question: asked.question });
   }
   if (text === "/tell_priorities") { return t("prioritiesStarter"); }
+  if (text === "/cancel_handoff") { return t("cancelSummary"); }
   var matters = commandData(text, "tell_priorities");
   if (matters && Array.isArray(matters.priorities)) {
     return t("prioritiesSummary", { list: matters.priorities.map(function (id) {
@@ -1395,11 +1454,19 @@ closeButton.addEventListener("click", closePanel);
 panel.addEventListener("keydown", function (event) {
   if (event.key === "Escape") { closePanel(); }
 });
-noticeButton.addEventListener("click", function () {
+function foldNotice() {
+  if (notice.hidden) { return; }
   state.noticeSeen = true;
   save();
-  notice.hidden = true;
+  notice.hidden = true;  // the footer keeps saying it in one line: "Assistant virtuel (IA) · …"
+}
+noticeButton.addEventListener("click", function () {
+  foldNotice();
   input.focus();
+});
+// Typing is reading it: the notice folds into the footer's line.
+input.addEventListener("input", function () {
+  if (input.value.trim()) { foldNotice(); }
 });
 humanButton.addEventListener("click", function () {
   sendMessage("/request_human", t("humanMessage"));
@@ -1413,6 +1480,8 @@ newButton.addEventListener("click", function () {
   shown = [];
   pendingEls = {};
   activeContact = null;
+  handoffState = null;
+  renderHandoff();
   updateStarters();
   if (socket && socket.connected) {
     confirmed = false;
@@ -1430,12 +1499,19 @@ input.addEventListener("keydown", function (event) {
     if (sendMessage(input.value)) { input.value = ""; }
   }
 });
-// Links to "#assistant" on the host page open the chat.
+// Links to "#assistant" on the host page open the chat. With `data-article` (a job card's
+// "ask about this role": `data-article="job-sre" data-title="SRE / Platform Engineer"`)
+// the chat opens on that article's answer, the candidate's bubble reading its title.
 document.addEventListener("click", function (event) {
   var link = event.target && event.target.closest && event.target.closest('a[href="#assistant"]');
-  if (link) {
-    event.preventDefault();
-    openPanel();
+  if (!link) { return; }
+  event.preventDefault();
+  openPanel();
+  var article = link.getAttribute("data-article") || "";
+  if (/^[a-z0-9][a-z0-9-]{0,63}$/.test(article)) {
+    var title = String(link.getAttribute("data-title") || "").trim().slice(0, 200);
+    var payload = "/choose_article" + JSON.stringify({ article: article }).replace(":", ": ");
+    sendMessage(payload, title || undefined);
   }
 });
 
