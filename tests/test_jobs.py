@@ -152,7 +152,7 @@ def parse(text: str, intent: str = "faq", article: str = "open-positions", entit
     }
 
 
-def answer(url: str, message: dict):
+def answer(url: str, message: dict, last_article: str | None = None):
     with transaction(url) as session:
         return respond(
             session=session,
@@ -163,6 +163,7 @@ def answer(url: str, message: dict):
             clarify_threshold=0.1,
             today=TODAY,
             careers_url=URL,
+            last_article=last_article,
         )
 
 
@@ -222,3 +223,11 @@ def test_ordinary_words_are_not_mistaken_for_filters(said):
 def test_without_positions_recorded_the_article_is_shown_as_written(kb_url):
     reply = answer(kb_url, parse("quels postes sont ouverts ?"))
     assert reply.payload["type"] == "answer" and reply.payload["article"] == "open-positions"
+
+
+def test_a_search_right_after_the_positions_article_is_still_a_search(jobs_url):
+    """Never the same article twice in a row, but a new search is not a repeat."""
+    searched = answer(jobs_url, parse("des postes à Lyon ?"), last_article="open-positions")
+    assert searched.payload["type"] == "jobs"
+    again = answer(jobs_url, parse("c'est tout ?"), last_article="open-positions")
+    assert again.payload == {"type": "follow_up", "article": "open-positions"}

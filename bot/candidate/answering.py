@@ -266,20 +266,6 @@ def respond(
             clarify_threshold=clarify_threshold,
             search_best=search_best,
         )
-    if (
-        decision.kind == "answer"
-        and intent != CHOOSE_ARTICLE_INTENT
-        and decision.candidates[0].article_id == last_article
-    ):
-        # The same article twice in a row says nothing new: move on (bot/candidate/answering.py).
-        return _follow_up(
-            session=session,
-            article_id=last_article,
-            acted_on=acted_on,
-            question=question,
-            language=language,
-            conversation_id=conversation_id,
-        )
     searched = _job_search(parse, decision, typed=typed, intent=intent, search_best=search_best)
     if searched is not None and positions_recorded(session=session):
         listed = jobs_reply(
@@ -287,6 +273,20 @@ def respond(
         )
         return Reply(
             kind="answer", text=listed.text, buttons=listed.buttons, payload=listed.payload
+        )
+    if (
+        decision.kind == "answer"
+        and intent != CHOOSE_ARTICLE_INTENT
+        and decision.candidates[0].article_id == last_article
+    ):
+        # The same article twice in a row says nothing new: move on (see the docstring).
+        return _follow_up(
+            session=session,
+            article_id=last_article,
+            acted_on=acted_on,
+            question=question,
+            language=language,
+            conversation_id=conversation_id,
         )
     if decision.kind == "answer":
         best = decision.candidates[0]

@@ -15,21 +15,15 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
-from sqlalchemy import delete
 
-from bot.core.db import transaction
-from bot.handoff.models import Handoff, Presence
-from bot.records.defaults import prepare_records
-from bot.records.service import local_today
-from bot.staff.accounts import add_user
 from tests.browser.conftest import watched
+from tests.e2e.conftest import PASSWORD, close_open_handoffs, staff_account, with_records
 from tests.e2e.console_client import Recruiter
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 WIDGET = "#ardoise-chat"
-PASSWORD = "a-long-test-password"
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 BLOCKING = ("serious", "critical")
 RUN = """async (tags) => {
@@ -88,21 +82,11 @@ def tab_to(page: Page, matches, most: int = 60) -> dict:
 
 @pytest.fixture(scope="module")
 def staff(assistant):
-    with transaction(assistant.settings.database_url) as session:
-        prepare_records(session=session, today=local_today(assistant.settings.office_timezone))
-        for login, name, role in (
-            ("ana-a11y", "Ana Recruteuse", "recruiter"),
-            ("hr-a11y", "Hana RH", "hr"),
-        ):
-            add_user(session=session, login=login, display_name=name, role=role, password=PASSWORD)
+    with_records(assistant)
+    staff_account(assistant, "ana-a11y", "Ana Recruteuse")
+    staff_account(assistant, "hr-a11y", "Hana RH", role="hr")
     yield
-    with transaction(assistant.settings.database_url) as session:
-        session.execute(delete(Presence))
-        session.execute(
-            Handoff.__table__.update()
-            .where(Handoff.status.in_(("queued", "claimed")))
-            .values(status="closed")
-        )
+    close_open_handoffs(assistant)
 
 
 @pytest.fixture

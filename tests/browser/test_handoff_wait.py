@@ -10,42 +10,25 @@ from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
-from sqlalchemy import delete
 
-from bot.core.db import transaction
-from bot.handoff.models import Handoff, Presence
-from bot.staff.accounts import add_user
 from tests.browser.conftest import open_widget, screenshot
+from tests.e2e.conftest import PASSWORD, close_open_handoffs, staff_account
 from tests.e2e.console_client import Recruiter
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
 WIDGET = "#ardoise-chat"
-PASSWORD = "a-long-test-password"
 
 
 @pytest.fixture(scope="module")
 def camille(assistant) -> Iterator[Recruiter]:
     """A recruiter signed in (so requests are queued), and no open handoff left after."""
-    with transaction(assistant.settings.database_url) as session:
-        add_user(
-            session=session,
-            login="camille-wait",
-            display_name="Camille Roux",
-            role="recruiter",
-            password=PASSWORD,
-        )
+    staff_account(assistant, "camille-wait", "Camille Roux")
     recruiter = Recruiter(assistant.settings.web_url)
     assert recruiter.sign_in("camille-wait", PASSWORD).status_code == 302
     yield recruiter
     recruiter.sign_out()
-    with transaction(assistant.settings.database_url) as session:
-        session.execute(delete(Presence))
-        session.execute(
-            Handoff.__table__.update()
-            .where(Handoff.status.in_(("queued", "claimed")))
-            .values(status="closed")
-        )
+    close_open_handoffs(assistant)
 
 
 @pytest.fixture

@@ -10,10 +10,8 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from bot.core.db import transaction
-from bot.records.defaults import prepare_records
-from bot.records.service import local_today
 from tests.browser.conftest import PHONE, open_widget, screenshot
+from tests.e2e.conftest import with_records
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
@@ -25,9 +23,7 @@ ARTICLE = f"{WIDGET} .message.assistant:has(.rating)"
 @pytest.fixture(scope="module")
 def records(assistant):
     """The running assistant's database with the default records (the open positions)."""
-    with transaction(assistant.settings.database_url) as session:
-        prepare_records(session=session, today=local_today(assistant.settings.office_timezone))
-    return assistant
+    return with_records(assistant)
 
 
 @pytest.fixture

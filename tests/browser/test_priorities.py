@@ -12,12 +12,8 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from bot.core.db import transaction
-from bot.records.defaults import prepare_records
-from bot.records.service import local_today
-from bot.staff.accounts import add_user
 from tests.browser.conftest import PHONE, open_widget, screenshot, signed_in
-from tests.e2e.conftest import new_sender
+from tests.e2e.conftest import PASSWORD, new_sender, staff_account, with_records
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
@@ -32,10 +28,7 @@ CASES = {
 
 @pytest.fixture(scope="module")
 def records(assistant):
-    """The running assistant's database with the default records (open positions, events)."""
-    with transaction(assistant.settings.database_url) as session:
-        prepare_records(session=session, today=local_today(assistant.settings.office_timezone))
-    return assistant
+    return with_records(assistant)
 
 
 @pytest.fixture
@@ -105,14 +98,10 @@ def test_words_on_a_phone_get_the_pitch(widget: Page, case):
     screenshot(page, f"pitch-{case}")
 
 
-PASSWORD = "a-long-test-password"
-
-
 @pytest.fixture
 def hr_page(browser: Browser, assistant) -> Iterator[Page]:
     login = "helene-pitch"
-    with transaction(assistant.settings.database_url) as session:
-        add_user(session=session, login=login, display_name="Hélène", role="hr", password=PASSWORD)
+    staff_account(assistant, login, "Hélène", role="hr")
     page = signed_in(browser, assistant.settings.web_url, login, PASSWORD)
     yield page
     assert page.dialogs == [] and page.errors == []  # type: ignore[attr-defined]

@@ -10,19 +10,25 @@ from pathlib import Path
 
 import pytest
 import redis
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, delete, text, update
 
 from bot.core.db import transaction
 from bot.core.settings import Settings, settings_from
+from bot.handoff.models import Handoff, Presence
 from bot.knowledge.service import import_docs
 from bot.ops.launcher import Services, StartupFailed
 from bot.ops.schema import upgrade
+from bot.records.defaults import prepare_records
+from bot.records.service import local_today
+from bot.staff.accounts import add_user
 from tests.conftest import (  # noqa: F401 - Assistant re-exported
     POSTGRES_ADMIN_URL,
     TEST_IP_LIMITS,
     Assistant,
     port,
 )
+
+PASSWORD = "a-long-test-password"  # every staff account of the end-to-end tests
 
 
 def payloads(messages: list[dict]) -> list[dict]:
@@ -35,6 +41,27 @@ def texts(messages: list[dict]) -> str:
 
 def new_sender() -> str:
     return f"test-{uuid.uuid4().hex[:10]}"
+
+
+def with_records(assistant: Assistant) -> Assistant:
+    """The running assistant's database with the default records (positions, events)."""
+    with transaction(assistant.settings.database_url) as session:
+        prepare_records(session=session, today=local_today(assistant.settings.office_timezone))
+    return assistant
+
+
+def staff_account(assistant: Assistant, login: str, name: str, role: str = "recruiter") -> None:
+    with transaction(assistant.settings.database_url) as session:
+        add_user(session=session, login=login, display_name=name, role=role, password=PASSWORD)
+
+
+def close_open_handoffs(assistant: Assistant) -> None:
+    """Nobody on duty and no conversation left waiting or taken (for the next module)."""
+    with transaction(assistant.settings.database_url) as session:
+        session.execute(delete(Presence))
+        session.execute(
+            update(Handoff).where(Handoff.status.in_(("queued", "claimed"))).values(status="closed")
+        )
 
 
 def start_or_fail(services: Services) -> None:

@@ -10,17 +10,22 @@ import json
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import delete
 
 from bot.candidate.sessions import rest_conversation
 from bot.core.db import transaction
 from bot.core.priority_texts import PRIORITIES, PRIORITY_ARTICLES
-from bot.handoff.models import Handoff, Presence
 from bot.knowledge.similarity import NearDuplicateIndex
-from bot.records.defaults import prepare_records
 from bot.records.service import local_today
 from bot.staff.accounts import add_user
-from tests.e2e.conftest import new_sender, payloads, texts
+from tests.e2e.conftest import (
+    PASSWORD,
+    close_open_handoffs,
+    new_sender,
+    payloads,
+    staff_account,
+    texts,
+    with_records,
+)
 from tests.e2e.console_client import Recruiter
 from tests.e2e.socket_client import Candidate, customs
 from tests.e2e.test_events import training_examples
@@ -70,9 +75,7 @@ COFFEE_AND_VISIT = {"fr": ("Un café", "Visiter nos locaux"), "en": ("coffee", "
 
 @pytest.fixture(scope="module")
 def records(assistant):
-    with transaction(assistant.settings.database_url) as session:
-        prepare_records(session=session, today=local_today(assistant.settings.office_timezone))
-    return assistant
+    return with_records(assistant)
 
 
 def pitch_of(replies: list[dict]) -> dict:
@@ -177,30 +180,14 @@ def test_unknown_priorities_get_the_question_and_reach_hr(records):
     assert "pitch" not in kinds, kinds
 
 
-PASSWORD = "a-long-test-password"
-
-
 @pytest.fixture(scope="module")
 def camille(records):
-    with transaction(records.settings.database_url) as session:
-        add_user(
-            session=session,
-            login="camille-p",
-            display_name="Camille Roux",
-            role="recruiter",
-            password=PASSWORD,
-        )
+    staff_account(records, "camille-p", "Camille Roux")
     recruiter = Recruiter(records.settings.web_url)
     assert recruiter.sign_in("camille-p", PASSWORD).status_code == 302
     yield recruiter
     recruiter.sign_out()
-    with transaction(records.settings.database_url) as session:
-        session.execute(delete(Presence))
-        session.execute(
-            Handoff.__table__.update()
-            .where(Handoff.status.in_(("queued", "claimed")))
-            .values(status="closed")
-        )
+    close_open_handoffs(records)
 
 
 async def test_the_recruiter_reads_what_matters_to_the_candidate(records, camille):
