@@ -8,8 +8,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.events import ARTICLE_EVENTS, alert_offer, dates_for, offer_dates
+from actions.jobs import answer_search
 from actions.meetings import ActionMeetTeam
-from actions.priorities import ActionPriorities
+from actions.pitch import tell_pitch
 from actions.reading import (
     candidate_language,
     candidate_timezone,
@@ -42,10 +43,13 @@ class ActionAnswer(Action):
                 text=text("language_switched", switched),
                 json_message=replies.language_switch(switched),
             )
+        if tells_priorities(tracker.latest_message):
+            return await tell_pitch(dispatcher, tracker)
+        searched = await answer_search(dispatcher, tracker)
+        if searched is not None:
+            return searched
         if wants_a_coffee(tracker.latest_message, settings):
             return await ActionMeetTeam().run(dispatcher, tracker, domain)
-        if tells_priorities(tracker.latest_message):
-            return await ActionPriorities().run(dispatcher, tracker, domain)
         if off_topic(tracker.latest_message):
             # Weather, jokes, homework: redirected. Not the company's own facts ("your
             # revenue?"): those get an honest "I don't know", a recruiter and HR's inbox.

@@ -29,6 +29,7 @@ from actions.events import (
     is_registration,
     my_registrations,
 )
+from actions.jobs import answer_search
 from actions.reading import entities, reader, yes_no
 from actions.refusals import refuse
 from bot.core import replies
@@ -266,6 +267,9 @@ class ActionMeetTeam(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
+        searched = await answer_search(dispatcher, tracker)
+        if searched is not None:  # "je cherche un poste de développeuse à Paris"
+            return searched
         settings, language, tz = reader(tracker).unpacked()
         given = entities(tracker)
         team = given.get("team") or tracker.get_slot("meeting_team")
@@ -486,6 +490,9 @@ class ActionMyBooking(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
+        searched = await answer_search(dispatcher, tracker)
+        if searched is not None:  # a job search the model read as "my booking"
+            return searched
         settings, language, tz = reader(tracker).unpacked()
 
         def work(session: Session) -> list[tuple[Booking, Ambassador]]:

@@ -11,10 +11,15 @@ from rasa_sdk.events import ActionExecuted, ConversationPaused, SessionStarted, 
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answer import ActionAnswer
+from actions.events import ActionRegisterEvent
 from actions.human import ActionDeclineHuman, ActionOfferHuman, ActionRequestHuman
+from actions.meetings import ActionMeetTeam, ActionMyBooking
+from actions.priorities import ActionPriorities
 from actions.session import ActionSessionStart
 from bot.core.db import transaction
 from bot.inbox.service import open_items
+from bot.records.defaults import prepare_records
+from bot.records.service import local_today
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -204,3 +209,51 @@ async def test_out_of_office_hours_a_signed_in_recruiter_is_not_offered(app_env,
     assert messages[0]["custom"]["reason"] == "unavailable"
     assert ConversationPaused() not in events
     get_settings.cache_clear()
+
+
+@pytest.mark.parametrize(
+    ("said", "about_the_company"),
+    [
+        ("What's your company's revenue?", True),
+        ("Quel est le chiffre d'affaires d'Ardoise Labs ?", True),
+        ("Tell me a joke about cats", False),
+    ],
+)
+async def test_off_topic_small_talk_is_redirected_but_not_an_unknown_company_fact(
+    app_env, said, about_the_company
+):
+    current = tracker("faq_remote", language="en")
+    current.latest_message["text"] = said
+    current.latest_message["intent"] = {"name": "off_topic", "confidence": 0.97}
+    current.latest_message["intent_ranking"] = [{"name": "off_topic", "confidence": 0.97}]
+    current.latest_message["response_selector"] = {}
+    messages, events = await run(ActionAnswer(), current)
+    if about_the_company:
+        assert [m["response"] for m in messages] == ["utter_no_answer"]
+        assert events == [SlotSet("offer", "human")]
+        with transaction(app_env.database_url) as session:
+            (kept,) = open_items(session=session)
+        assert (kept.text, kept.reason) == (said, "no_answer")
+    else:
+        assert [m["response"] for m in messages] == ["utter_off_topic"]
+        assert events == [SlotSet("offer", None)]
+        with transaction(app_env.database_url) as session:
+            assert open_items(session=session) == []
+
+
+@pytest.mark.parametrize(
+    "action",
+    [ActionRegisterEvent, ActionMyBooking, ActionMeetTeam, ActionPriorities, ActionAnswer],
+    ids=lambda a: a.__name__,
+)
+async def test_a_job_search_the_model_misread_still_lists_the_positions(app_env, action):
+    """Whatever the model read a search as, every action it can reach lists the positions."""
+    with transaction(app_env.database_url) as session:
+        prepare_records(session=session, today=local_today(app_env.office_timezone))
+    current = tracker("faq_remote", language="en")
+    current.latest_message["text"] = "I'm looking for a backend job in Lyon"
+    current.latest_message["intent"] = {"name": "register_event", "confidence": 0.8}
+    messages, events = await run(action(), current)
+    (listed,) = [m["custom"] for m in messages if (m.get("custom") or {}).get("type") == "jobs"]
+    assert [job["id"] for job in listed["jobs"]] == ["senior-backend"]
+    assert events == [SlotSet("offer", None)]

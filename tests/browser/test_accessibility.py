@@ -69,15 +69,18 @@ def focused(page: Page) -> dict:
     )
 
 
-def tab_to(page: Page, matches, most: int = 60) -> dict:
-    """Press Tab until the focused element matches; it must show where the focus is."""
+def tab_to(page: Page, matches, most: int = 60, key: str = "Tab") -> dict:
+    """Press Tab (or Shift+Tab) until the focused element matches; it must show where the
+    focus is."""
+    seen = []
     for _ in range(most):
-        page.keyboard.press("Tab")
+        page.keyboard.press(key)
         now = focused(page)
         if matches(now):
             assert now["ring"], f"no visible focus on {now}"
             return now
-    raise AssertionError("never reached by Tab")
+        seen.append(now)
+    raise AssertionError(f"never reached by Tab; focused in turn: {seen}")
 
 
 @pytest.fixture(scope="module")
@@ -185,6 +188,7 @@ def test_every_workspace_tab_has_no_serious_violation_and_works_by_keyboard(page
     # keyboard: from the top, Tab reaches the tabs, Enter opens one
     page.goto(f"{assistant.settings.web_url}/console/hr")
     expect(page.locator("a[data-tab=articles]")).to_be_visible(timeout=15_000)
-    tab_to(page, lambda f: f["tag"] == "a" and f["text"] == "Tableau de bord")
+    # the page puts the focus on its content: the tabs are above it
+    tab_to(page, lambda f: f["tag"] == "a" and f["text"] == "Tableau de bord", key="Shift+Tab")
     page.keyboard.press("Enter")
     expect(page.locator("a[data-tab=dashboard][aria-current=page]")).to_be_attached(timeout=10_000)

@@ -107,6 +107,7 @@ async def test_a_recruiter_takes_over_and_hands_back(candidate, camille, mailbox
         "Combien de jours de télétravail par semaine ?",
         "Je voudrais parler à un humain",
         "Vous êtes là ?",
+        "Je patiente",
     ]
 
     live = await camille.live()

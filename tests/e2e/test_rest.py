@@ -125,15 +125,18 @@ def test_suggestion_buttons_lead_to_answers(assistant):
     sender = new_sender()
     messages = assistant.ask(sender, "Bonjour")
     buttons = [b for m in messages for b in m.get("buttons", [])]
-    assert len(buttons) == 3
+    assert len(buttons) == 4
     # "Postes ouverts": the positions open now, from HR's records (a `jobs` reply)
     listed = assistant.ask(sender, buttons[0]["payload"])
     jobs = next(p for p in payloads(listed) if p["type"] == "jobs")
     assert len(jobs["jobs"]) >= 1 and jobs["unmatched"] == []
-    for button in buttons[1:]:
+    for button in buttons[1:3]:
         follow = assistant.ask(sender, button["payload"])
         answer = next(p for p in payloads(follow) if p["type"] == "answer")
         assert answer["confidence"] == 1.0 and answer["language"] == "fr"
+    # "Ce qui compte pour moi": the question, a chip per priority
+    asked = assistant.ask(sender, buttons[3]["payload"])
+    assert any(p["type"] == "priorities_question" for p in payloads(asked))
 
 
 def test_an_edited_answer_is_live_without_retraining(assistant):

@@ -18,10 +18,10 @@ from tests.e2e.test_events import training_examples
 pytestmark = pytest.mark.e2e
 
 UNKNOWN = [
-    ("fr", "Quel est le chiffre d'affaires annuel d'Ardoise Labs ?"),
-    ("fr", "Qui sont vos principaux concurrents ?"),
+    ("fr", "C'est quoi votre chiffre d'affaires ?"),
+    ("fr", "Quelle est la valorisation de votre entreprise ?"),
     ("en", "What was your revenue last year?"),
-    ("en", "Who are your main competitors?"),
+    ("en", "Is the company listed on the stock exchange?"),
 ]
 SMALL_TALK = [
     ("fr", "Tu peux me donner la météo de demain à Nantes ?"),

@@ -81,10 +81,13 @@ def test_training_persists_counts_that_a_loaded_component_uses(storage):
     assert languages(untrained, message("mutuelle ?")) == []
 
 
-def test_the_page_language_wins_over_the_text(storage):
+def test_the_page_language_wins_over_a_short_text_not_over_a_clear_one(storage):
     loaded = trained_and_loaded(storage)
-    assert languages(loaded, message("Bonjour, la mutuelle ?", {"language": "en-GB"})) == ["en"]
-    assert languages(loaded, message("What are the perks?", {"language": "fr"})) == ["fr"]
+    assert languages(loaded, message("Bonjour !", {"language": "en-GB"})) == ["en"]
+    assert languages(loaded, message("perks?", {"language": "fr"})) == ["fr"]
+    # three words or more, clearly the other language: answered in it (issue 18)
+    assert languages(loaded, message("Bonjour, la mutuelle ?", {"language": "en-GB"})) == ["fr"]
+    assert languages(loaded, message("What are the perks?", {"language": "fr"})) == ["en"]
     # a language we do not speak is ignored: the text decides
     assert languages(loaded, message("What are the perks?", {"language": "de"})) == ["en"]
 

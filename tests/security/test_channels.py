@@ -253,7 +253,9 @@ def test_a_rest_candidate_waiting_for_a_recruiter_is_heard_not_apologised_to(
     queued = assistant.ask(sender, "Je voudrais parler à un humain", metadata={"language": "fr"})
     assert any(p.get("status") == "queued" for p in payloads(queued))
     waiting = assistant.ask(sender, "Vous êtes là ?", metadata={"language": "fr"})
-    assert waiting == []  # nothing new yet: no apology, no "technical problem"
+    # kept for the recruiter and said so, once: no apology, no "technical problem"
+    assert payloads(waiting) == [{"type": "handoff", "status": "noted"}]
+    assert assistant.ask(sender, "Toujours là ?", metadata={"language": "fr"}) == []
     relay = requests.post(
         f"{assistant.url}/webhooks/socketio/relay",
         json={
@@ -276,5 +278,5 @@ def test_a_rest_candidate_waiting_for_a_recruiter_is_heard_not_apologised_to(
     ]
     assert assistant.ask(sender, "Et ensuite ?", metadata={"language": "fr"}) == []
     said = [e["text"] for e in user_events(rest_events(assistant, sender))]
-    assert said[-3:] == ["Vous êtes là ?", "Super, merci", "Et ensuite ?"]
+    assert said[-4:] == ["Vous êtes là ?", "Toujours là ?", "Super, merci", "Et ensuite ?"]
     assert "technique" not in texts(waiting + answered)

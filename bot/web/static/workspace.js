@@ -525,7 +525,7 @@
     form.appendChild(field("Langue", language));
     form.appendChild(el("button", { type: "submit", text: "Filtrer" }));
     view.appendChild(form);
-    var recheck = el("section", { "class": "recheck", "aria-labelledby": "recheck-title" });
+    var recheck = el("section", { "class": "recheck", "aria-labelledby": "recheck-title", hidden: true });
     view.appendChild(recheck);
     loadRecheck(recheck);
     var list = el("div", { "class": "groups" });
