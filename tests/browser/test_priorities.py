@@ -85,6 +85,14 @@ def test_chips_toggled_then_sent_get_a_sourced_pitch(widget: Page, case):
 @pytest.mark.parametrize("case", ["phone-en"])
 def test_words_on_a_phone_get_the_pitch(widget: Page, case):
     page = widget
+    # the chips fit a phone: wrapped, none wider than the screen, touch-sized
+    page.locator(f"{WIDGET} [data-starter=priorities]").click()
+    question = page.locator(QUESTION)
+    expect(question.locator("button.chip")).to_have_count(12, timeout=30_000)
+    for box in [c.bounding_box() for c in question.locator("button.chip").all()]:
+        assert box is not None and box["height"] >= 44 and box["x"] + box["width"] <= 390
+    screenshot(page, f"priorities-chips-{case}")
+    # words work as well as chips
     page.locator(f"{WIDGET} textarea").fill("honestly what matters to me is parental leave")
     page.locator(f"{WIDGET} textarea").press("Enter")
     pitch = page.locator(PITCH)

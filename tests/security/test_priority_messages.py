@@ -26,6 +26,7 @@ CRAFTED = [
     ["../../etc/passwd"],
     ["remote", {"nested": "object"}],
     ["remote"] * 13,  # more names than there are priorities
+    [f"priority_{i}" for i in range(50)],  # fifty
     [True, 1, None],
     ["a" * 33],
     "remote",  # not a list
