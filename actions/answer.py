@@ -16,6 +16,7 @@ from actions.reading import (
     candidate_timezone,
     coffee_button,
     switched_language,
+    typed_words,
 )
 from bot.candidate.answering import QUESTION_INTENTS, RETRIEVAL_INTENT, decide, respond
 from bot.candidate.priorities import about_the_company, says_priorities
@@ -23,7 +24,6 @@ from bot.core import replies
 from bot.core.db import in_transaction
 from bot.core.settings import Settings, get_settings
 from bot.core.texts import text
-from bot.core.transcript import said
 from bot.events.messages import careers_url
 from bot.meetings.chat import ARTICLE_TEAMS, meeting_request
 from bot.records.service import local_today
@@ -176,15 +176,14 @@ def last_answer(tracker: Tracker) -> str | None:
 def off_topic(parse: dict) -> bool:
     """A message the model read as off topic that is not about the company itself."""
     intent = (parse.get("intent") or {}).get("name")
-    return intent == OFF_TOPIC and not about_the_company(said(str(parse.get("text") or "")))
+    return intent == OFF_TOPIC and not about_the_company(typed_words(parse))
 
 
 def tells_priorities(parse: dict) -> bool:
     """A question that says what matters to the candidate ("I care about growth and pay")
     that the model did not read as such: the personal pitch answers it."""
     intent = (parse.get("intent") or {}).get("name")
-    typed = str(parse.get("text") or "")
-    return intent in QUESTION_INTENTS and not typed.startswith("/") and says_priorities(said(typed))
+    return intent in QUESTION_INTENTS and says_priorities(typed_words(parse))
 
 
 def wants_a_coffee(parse: dict, settings: Settings) -> bool:

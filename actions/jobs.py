@@ -9,11 +9,10 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.reading import candidate_language
+from actions.reading import candidate_language, typed_words
 from bot.candidate.jobs import is_job_search, jobs_reply, positions_recorded, read_job_wish
 from bot.core.db import in_transaction
 from bot.core.settings import get_settings
-from bot.core.transcript import said
 from bot.events.messages import careers_url
 
 
@@ -22,8 +21,7 @@ async def answer_search(
 ) -> list[EventType] | None:
     """The `jobs` reply for a search that names a filter; None for any other message (or
     while HR's records hold no position: the articles answer then)."""
-    typed = str(tracker.latest_message.get("text") or "")
-    words = "" if typed.startswith("/") else said(typed)
+    words = typed_words(tracker.latest_message)
     if not words or not is_job_search(words):
         return None
     wish = read_job_wish(words)

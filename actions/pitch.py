@@ -10,7 +10,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.reading import candidate_language, coffee_button
+from actions.reading import candidate_language, coffee_button, typed_words
 from bot.candidate.priorities import (
     pitch,
     priorities_from_entities,
@@ -23,7 +23,6 @@ from bot.core.db import in_transaction
 from bot.core.priority_texts import PRIORITIES_SLOT
 from bot.core.settings import get_settings
 from bot.core.texts import text
-from bot.core.transcript import said
 from bot.events.messages import careers_url
 from bot.inbox.service import record_question
 from bot.meetings.chat import ANY_TEAM
@@ -35,8 +34,7 @@ async def tell_pitch(dispatcher: CollectingDispatcher, tracker: Tracker) -> list
     settings = get_settings()
     language = candidate_language(tracker)
     parse = tracker.latest_message
-    typed = str(parse.get("text") or "")
-    words = "" if typed.startswith("/") else said(typed)
+    words = typed_words(parse)
     chosen = priorities_from_entities(parse.get("entities") or []) or read_priorities(words)
     if not chosen:
         if words and tells_what_matters(words):

@@ -11,8 +11,8 @@ from rasa_sdk.types import DomainDict
 
 from actions.jobs import answer_search
 from actions.pitch import tell_pitch
+from actions.reading import typed_words
 from bot.candidate.priorities import tells_what_matters
-from bot.core.transcript import said
 
 
 class ActionPriorities(Action):
@@ -22,8 +22,7 @@ class ActionPriorities(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        typed = str(tracker.latest_message.get("text") or "")
-        if not tells_what_matters(said(typed)):
+        if not tells_what_matters(typed_words(tracker.latest_message)):
             searched = await answer_search(dispatcher, tracker)
             if searched is not None:
                 return searched

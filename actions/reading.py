@@ -3,6 +3,7 @@ form's fields, the candidate's time zone) and the yes/no buttons of an offer."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,12 +14,19 @@ from bot.core import replies
 from bot.core.meeting_texts import TEAMS
 from bot.core.settings import Settings, get_settings
 from bot.core.texts import text
+from bot.core.transcript import said
 from bot.meetings.chat import ANY_TEAM
 from bot.meetings.slots import zone
 
 
 def candidate_language(tracker: Tracker) -> str:
     return tracker.get_slot("language") or get_settings().default_language
+
+
+def typed_words(parse: Mapping[str, Any]) -> str:
+    """What the candidate typed (as they typed it), or "" for a button's command."""
+    typed = str(parse.get("text") or "")
+    return "" if typed.startswith("/") else said(typed)
 
 
 def entities(tracker: Tracker) -> dict[str, Any]:

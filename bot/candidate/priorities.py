@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -39,7 +39,7 @@ from bot.core.texts import text
 from bot.events.figures import answer_from_records
 from bot.knowledge.freshness import DEFAULT_REVIEW_MAX_DAYS, is_stale
 from bot.knowledge.service import ArticleNotFound, published_answer
-from bot.meetings.slots import fold, has_phrase
+from bot.meetings.slots import fold, has_phrase, phrase_spans
 
 INTENT = "tell_priorities"
 MAX_POINTS = 5
@@ -54,11 +54,12 @@ def read_priorities(said: str) -> tuple[str, ...]:
     """The priorities a message names, in the order it names them. The longest name wins
     where two overlap: "equal pay" is diversity, not pay."""
     words = fold(said)
-    spans: list[tuple[int, int, str]] = []
-    for priority, names in PRIORITY_WORDS.items():
-        for name in names:
-            pattern = rf"(?<![\w-]){re.escape(name)}(?![\w-])"
-            spans += [(m.start(), m.end(), priority) for m in re.finditer(pattern, words)]
+    spans = [
+        (start, end, priority)
+        for priority, names in PRIORITY_WORDS.items()
+        for name in names
+        for start, end in phrase_spans(words, name)
+    ]
     kept: list[tuple[int, int, str]] = []
     for start, end, priority in sorted(spans, key=lambda s: s[0] - s[1]):
         if all(end <= a or start >= b for a, b, _ in kept):
@@ -110,22 +111,24 @@ def question(language: str) -> tuple[str, list[dict[str, str]], replies.Payload]
     return text("pitch_ask", language), buttons, replies.priorities_question(options)
 
 
-def quote_parts(answer: str, limit: int = QUOTE_CHARS) -> list[str]:
-    """What a point quotes of an answer, as literal pieces of its first paragraph: its first
-    sentences, whole, up to about `limit` characters (the first one whatever its length);
-    when they introduce a list ("Notre stack varie selon les équipes :"), its first items."""
-    lines = [line.strip() for line in answer.strip().split("\n\n")[0].splitlines()]
+def _first_paragraph(answer: str) -> tuple[list[str], list[str]]:
+    """The answer's first paragraph: the sentences before its list, and the list's items
+    (prose after the list is another matter)."""
     prose: list[str] = []
     items: list[str] = []
-    for line in lines:
+    for line in (line.strip() for line in answer.strip().split("\n\n")[0].splitlines()):
         bullet = BULLET.match(line)
         if bullet:
             items.append(bullet[1].strip())
         elif items:
-            break  # prose after the list is another matter
+            break
         elif line:
             prose.append(line)
     sentences = SENTENCE_END.split(" ".join(" ".join(prose).split())) if prose else []
+    return sentences, items
+
+
+def _quote(sentences: list[str], items: list[str], limit: int) -> list[str]:
     parts = sentences[:1]
     for sentence in sentences[1:]:
         if len(" ".join(parts)) + 1 + len(sentence) > limit:
@@ -139,12 +142,18 @@ def quote_parts(answer: str, limit: int = QUOTE_CHARS) -> list[str]:
     return parts
 
 
+def quote_parts(answer: str, limit: int = QUOTE_CHARS) -> list[str]:
+    """What a point quotes of an answer, as literal pieces of its first paragraph: its first
+    sentences, whole, up to about `limit` characters (the first one whatever its length);
+    when they introduce a list ("Notre stack varie selon les équipes :"), its first items."""
+    return _quote(*_first_paragraph(answer), limit)
+
+
 def quoted(answer: str, language: str, limit: int = QUOTE_CHARS) -> str:
     """The quote as one line: the list's items, if any, joined with semicolons, and "…"
     when some were left out."""
-    parts = quote_parts(answer, limit)
-    lines = [line.strip() for line in answer.strip().split("\n\n")[0].splitlines()]
-    items = [m[1].strip() for m in (BULLET.match(line) for line in lines) if m]
+    sentences, items = _first_paragraph(answer)
+    parts = _quote(sentences, items, limit)
     if not parts or not items or parts[-1] not in items:
         return " ".join(parts)
     first = next(i for i, p in enumerate(parts) if p in items)
@@ -168,6 +177,28 @@ class Point:
     stale: bool
 
 
+def _point(
+    session: Session, article_id: str, language: str, today: date, review_max_days: int
+) -> Point | None:
+    """The quote of one article, if it is published in the candidate's language."""
+    try:
+        found = published_answer(session=session, article_id=article_id, language=language)
+    except ArticleNotFound:
+        return None
+    if found.language != language:
+        return None
+    answer = answer_from_records(
+        session=session, article_id=article_id, language=language, today=today, answer=found.answer
+    )
+    return Point(
+        article=article_id,
+        title=found.title,
+        text=quoted(answer, language),
+        reviewed=found.reviewed_on,
+        stale=is_stale(found.reviewed_on, today, review_max_days),
+    )
+
+
 def points(
     *,
     session: Session,
@@ -184,36 +215,14 @@ def points(
     while len(chosen) < MAX_POINTS and any(queues.values()):
         for priority in priorities:
             queue = queues[priority]
-            while queue and len(chosen) < MAX_POINTS:
+            point = None
+            while queue and point is None and len(chosen) < MAX_POINTS:
                 article_id = queue.pop(0)
-                if article_id in used:
-                    continue
-                used.add(article_id)
-                try:
-                    found = published_answer(
-                        session=session, article_id=article_id, language=language
-                    )
-                except ArticleNotFound:
-                    continue
-                if found.language != language:
-                    continue
-                answer = answer_from_records(
-                    session=session,
-                    article_id=article_id,
-                    language=language,
-                    today=today,
-                    answer=found.answer,
-                )
-                chosen.append(
-                    Point(
-                        article=article_id,
-                        title=found.title,
-                        text=quoted(answer, language),
-                        reviewed=found.reviewed_on,
-                        stale=is_stale(found.reviewed_on, today, review_max_days),
-                    )
-                )
-                break
+                if article_id not in used:
+                    used.add(article_id)
+                    point = _point(session, article_id, language, today, review_max_days)
+            if point is not None:
+                chosen.append(point)
     return chosen
 
 
@@ -231,9 +240,7 @@ def wish_for(priorities: tuple[str, ...], said: str) -> JobWish:
     team...), with "some remote work" when remote work matters."""
     wish = read_job_wish(said) if said else JobWish()
     if "remote" in priorities and wish.remote is None:
-        wish = JobWish(
-            wish.teams, wish.cities, "any", wish.level, wish.contract, wish.salary, wish.every
-        )
+        wish = replace(wish, remote="any")
     return wish
 
 

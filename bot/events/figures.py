@@ -28,6 +28,7 @@ from bot.records.models import Event
 
 # The articles whose figures the records hold, and the kind of event each is about.
 FIGURE_ARTICLES = {"open-house": "open_house", "reverse-qa": "reverse_qa"}
+KINDS = tuple(dict.fromkeys(FIGURE_ARTICLES.values()))
 # A number of seats ("**25 places**", "25 seats"): the number alone is replaced.
 SEATS = {
     "fr": re.compile(r"(?<![\d,.])(\d{1,4})(?=\**[ \u00a0]places\b)"),
@@ -106,7 +107,7 @@ def figures_in_article(answer: str, language: str, dates: Sequence[Dated]) -> st
             lambda m: m.group(0) if [int(m.group(1))] == seats else said, answer
         )
     hours = {d.hours for d in dates if d.hours}
-    if len(hours) == 1 and len(dates) == len([d for d in dates if d.hours]):
+    if len(hours) == 1 and all(d.hours for d in dates):
         (recorded,) = hours
 
         def fixed(m: re.Match[str]) -> str:
@@ -159,10 +160,11 @@ def event_mismatches(*, session: Session, today: dt.date) -> list[EventMismatch]
     texts = session.execute(
         select(ArticleText).where(ArticleText.article_id.in_(list(FIGURE_ARTICLES)))
     ).scalars()
+    dated = {kind: upcoming(session=session, kind=kind, today=today) for kind in KINDS}
     found: list[EventMismatch] = []
     for text in texts:
         lang = text.language
-        dates = upcoming(session=session, kind=FIGURE_ARTICLES[text.article_id], today=today)
+        dates = dated[FIGURE_ARTICLES[text.article_id]]
         for date in dates:
             differ = [
                 ("seats", str(seats), str(date.seats))

@@ -155,9 +155,19 @@ def fold(text: str) -> str:
     return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
 
 
+def _whole(phrase: str) -> str:
+    """`phrase` as a pattern matching it whole (not inside a longer word or hyphenation)."""
+    return rf"(?<![\w-]){re.escape(phrase)}(?![\w-])"
+
+
 def has_phrase(words: str, phrase: str) -> bool:
     """Whether folded `words` hold `phrase` whole (not inside a longer word or hyphenation)."""
-    return re.search(rf"(?<![\w-]){re.escape(phrase)}(?![\w-])", words) is not None
+    return re.search(_whole(phrase), words) is not None
+
+
+def phrase_spans(words: str, phrase: str) -> list[tuple[int, int]]:
+    """Where folded `words` hold `phrase` whole: (start, end) of each place."""
+    return [m.span() for m in re.finditer(_whole(phrase), words)]
 
 
 def fits(

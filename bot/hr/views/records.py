@@ -48,27 +48,26 @@ class RecordViews(Views):
     kind: RecordKind = "events"
 
     def _rows(self, session: Session, upcoming_only: bool) -> list[dict[str, Any]]:
+        """The records, each with the articles that state another figure than its own:
+        a date's seats or hours (bot/events/figures.py), a position's salary range
+        (bot/records/consistency.py)."""
+        found: list[Any]
+        flagged: list[tuple[Any, dict[str, Any]]]
         if self.kind == "events":
-            found: list[Any] = records.list_events(
-                session=session, upcoming_only=upcoming_only, today=self.today()
-            )
-            # A date whose seats or hours an article states otherwise (bot/events/figures.py).
-            contradicted: dict[int, list[dict[str, Any]]] = {}
-            for differs in event_mismatches(session=session, today=self.today()):
-                contradicted.setdefault(differs.event_id, []).append(differs.to_json())
-            return [
-                {**row.to_json(), "article_mismatches": contradicted.get(row.id, [])}
-                for row in found
+            today = self.today()
+            found = records.list_events(session=session, upcoming_only=upcoming_only, today=today)
+            flagged = [
+                (m.event_id, m.to_json()) for m in event_mismatches(session=session, today=today)
             ]
         else:
             found = records.list_jobs(session=session)
-            # An article that states another salary range than its position's record.
-            mismatches: dict[str, list[dict[str, Any]]] = {}
-            for mismatch in salary_mismatches(session=session):
-                mismatches.setdefault(mismatch.job_id, []).append(mismatch.to_json())
-            return [
-                {**row.to_json(), "article_mismatches": mismatches.get(row.id, [])} for row in found
-            ]
+            flagged = [(m.job_id, m.to_json()) for m in salary_mismatches(session=session)]
+        mismatches: dict[Any, list[dict[str, Any]]] = {}
+        for record_id, mismatch in flagged:
+            mismatches.setdefault(record_id, []).append(mismatch)
+        return [
+            {**row.to_json(), "article_mismatches": mismatches.get(row.id, [])} for row in found
+        ]
 
     def _save(self, session: Session, data: dict[str, Any], author: str) -> dict[str, Any]:
         if self.kind == "events":
