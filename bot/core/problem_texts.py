@@ -58,6 +58,15 @@ class Problem:
         return f"{self.where}: {message}" if self.where else message
 
 
+class FieldErrors(ValueError):
+    """Input a validator refuses: `errors` maps each field to its Problem (str() is English).
+    Each service raises its own subclass (RecordError, AmbassadorError, …)."""
+
+    def __init__(self, errors: Mapping[str, Problem]):
+        self.errors = dict(errors)
+        super().__init__("; ".join(f"{field}: {problem}" for field, problem in self.errors.items()))
+
+
 def language_name(code: str, language: str) -> str:
     """The name of language `code` in `language`; an unknown code quoted in French (« de »)."""
     names = LANGUAGE_NAMES[language]

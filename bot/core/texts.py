@@ -244,6 +244,23 @@ TEXTS = {
         "question on to HR so they can complete it, and a recruiter can answer you now. "
         "Shall I put you in touch?",
     },
+    # A knowledge-base answer a recruiter sends from the console (bot.handoff.canned).
+    "console_article_source": {
+        "fr": "Source : notre base de connaissances, « {title} », vérifiée par les RH le {date}.",
+        "en": 'Source: our knowledge base, "{title}", checked by HR on {date}.',
+    },
+    "console_article_source_unchecked": {
+        "fr": "Source : notre base de connaissances, « {title} » (pas encore vérifiée par les RH).",
+        "en": 'Source: our knowledge base, "{title}" (not yet checked by HR).',
+    },
+    "privacy_notice_link": {
+        "fr": "Notre politique de confidentialité",
+        "en": "Our privacy notice",
+    },
+    "console_article_stale": {
+        "fr": "Cette vérification date un peu : je vous confirme tout point qui compte pour vous.",
+        "en": "That check is a while ago: I'm happy to confirm any point that matters to you.",
+    },
     "answer_never_checked": {
         "fr": "Cette réponse n'a pas encore été vérifiée par les RH : un recruteur peut vous "
         "la confirmer.",

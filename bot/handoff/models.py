@@ -82,3 +82,22 @@ class Presence(Base):
         Integer, ForeignKey("staff_user.id", ondelete="CASCADE"), primary_key=True
     )
     last_seen_at: Mapped[datetime] = Column(DateTime, nullable=False, default=utcnow, index=True)
+
+
+class CannedReply(Base):
+    """A reply HR prepares for recruiters (bot.handoff.canned): a title, and the text in
+    French and in English, with {candidat} and {recruteur} (or {candidate} and
+    {recruiter}) filled in when a recruiter uses it."""
+
+    __tablename__ = "canned_reply"
+
+    id: Mapped[int] = Column(Integer, primary_key=True, autoincrement=True)
+    title: Mapped[str] = Column(String(80), nullable=False)
+    text_fr: Mapped[str] = Column(Text, nullable=False)
+    text_en: Mapped[str] = Column(Text, nullable=False)
+    # How often recruiters sent it, and when last: HR sees which replies earn their place.
+    uses: Mapped[int] = Column(Integer, nullable=False, default=0)
+    last_used_at: Mapped[datetime | None] = Column(DateTime, nullable=True)
+    created_at: Mapped[datetime] = Column(DateTime, nullable=False, default=utcnow)
+    updated_at: Mapped[datetime] = Column(DateTime, nullable=False, default=utcnow)
+    updated_by: Mapped[str] = Column(String(120), nullable=False, default="")

@@ -29,7 +29,7 @@ from bot.core import audit
 from bot.core.clock import utcnow
 from bot.core.dates import DAY_NAMES, WEEKDAYS
 from bot.core.meeting_texts import TEAMS
-from bot.core.problem_texts import Problem
+from bot.core.problem_texts import FieldErrors, Problem
 from bot.core.settings import Settings
 from bot.knowledge.files import HTML_TAG
 from bot.meetings import booking as bookings
@@ -73,12 +73,8 @@ UpcomingChoice = Literal["cancel", "keep"]
 UPCOMING_CHOICES: tuple[str, ...] = ("cancel", "keep")
 
 
-class AmbassadorError(ValueError):
+class AmbassadorError(FieldErrors):
     """Input an ambassador or a pause cannot take; `errors` maps each field to its Problem."""
-
-    def __init__(self, errors: Mapping[str, Problem]):
-        self.errors = dict(errors)
-        super().__init__("; ".join(f"{field}: {problem}" for field, problem in self.errors.items()))
 
 
 class AmbassadorNotFound(LookupError):

@@ -19,6 +19,7 @@ from types import FrameType
 
 from bot.core.db import transaction
 from bot.core.settings import PROJECT_ROOT, Settings, rasa_environment, rasa_token
+from bot.handoff.canned import seed_replies
 from bot.hr.retraining.deployment import deployed_model
 from bot.hr.retraining.model import model_path, train
 from bot.knowledge.files import load_directory
@@ -55,6 +56,7 @@ def prepare(settings: Settings, *, prefer_deployed: bool = True) -> Path:
             print(f"loaded the default knowledge base: {len(docs)} articles", flush=True)
         prepare_records(session=session, today=local_today(settings.office_timezone))
         prepare_ambassadors(session=session)
+        seed_replies(session=session)
     removed = purge_expired(settings=settings)
     if any(
         (removed.events, removed.inbox_items, removed.ratings, removed.sessions, removed.handoffs)

@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from bot.core.problem_texts import Problem
+from bot.core.problem_texts import FieldErrors, Problem
 from bot.knowledge.files import HTML_TAG, ID_PATTERN
 from bot.records.models import (
     EVENT_KINDS,
@@ -43,13 +43,9 @@ TIME_TEXT = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
 MARKDOWN = re.compile(r"\*\*|!?\[[^\]]*\]\([^)]*\)")
 
 
-class RecordError(ValueError):
+class RecordError(FieldErrors):
     """Input a record cannot take; `errors` maps each field to what is wrong with it
     (a Problem, worded by bot.core.problem_texts; str() is English)."""
-
-    def __init__(self, errors: Mapping[str, Problem]):
-        self.errors = dict(errors)
-        super().__init__("; ".join(f"{field}: {problem}" for field, problem in self.errors.items()))
 
 
 class FieldProblem(ValueError):

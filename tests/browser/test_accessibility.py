@@ -168,13 +168,29 @@ def test_the_widget_while_waiting_and_the_console_have_no_serious_violation(
         console.keyboard.press("Enter")
         expect(console.locator("#reply")).to_be_visible(timeout=15_000)
         assert_clean(console, "console (live chat)")
+        # keyboard: the quick replies open with Enter, their search takes the focus
+        tab_to(console, lambda f: f["tag"] == "button" and f["text"] == "Réponses rapides")
+        console.keyboard.press("Enter")
+        expect(console.locator("#quick-q")).to_be_focused(timeout=15_000)
+        expect(console.locator("#quick .quick-item").first).to_be_visible()
+        assert_clean(console, "console (quick replies)")
         assert console.dialogs == [] and console.errors == []  # type: ignore[attr-defined]
     finally:
         console.context.close()
         ana.sign_out()
 
 
-TABS = ["articles", "inbox", "records", "ambassadors", "coffees", "model", "dashboard", "audit"]
+TABS = [
+    "articles",
+    "inbox",
+    "records",
+    "ambassadors",
+    "coffees",
+    "replies",
+    "model",
+    "dashboard",
+    "audit",
+]
 
 
 def test_every_workspace_tab_has_no_serious_violation_and_works_by_keyboard(page: Page, assistant):

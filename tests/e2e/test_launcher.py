@@ -14,7 +14,9 @@ import time
 import pytest
 import requests
 
+from bot.core.db import transaction
 from bot.core.settings import PROJECT_ROOT
+from bot.handoff.canned import list_replies, load_default_replies
 from tests.conftest import port
 from tests.security.test_files import open_to_others
 from tests.security.test_processes import command_lines, process_tree
@@ -83,6 +85,10 @@ def test_run_starts_everything_and_ctrl_c_stops_it(trained, tmp_path):
         assert f"http://127.0.0.1:{port(17080)}/" in "".join(output)
         page = requests.get(f"http://127.0.0.1:{port(17080)}/", timeout=10)
         assert page.status_code == 200 and "/widget.js" in page.text
+        # the console's shipped canned replies are there from the first start (issue 18)
+        with transaction(trained.settings.database_url) as session:
+            titles = {r.title for r in list_replies(session=session)}
+        assert {r["title"] for r in load_default_replies()} <= titles
         # No secret in the process list; the data files are the user's alone (issue 16).
         secrets = [(tmp_path / name).read_bytes() for name in ("rasa-token", "action-token")]
         running = command_lines(process_tree([process.pid])).values()

@@ -24,6 +24,7 @@ from bot.core.db import transaction
 from bot.core.settings import Settings, settings_from
 from bot.core.tracker_store import EVENTS, tracker_engine
 from bot.handoff.callbacks import create_callback
+from bot.handoff.canned import seed_replies
 from bot.handoff.service import request_handoff
 from bot.inbox.service import record_question
 from bot.knowledge.files import load_directory
@@ -87,6 +88,7 @@ PATH_VALUES = {
     "event": "{event}",
     "registration": "{registration}",
     "question": "{question}",
+    "reply": "{reply}",
 }
 PUBLIC = {
     ("GET", "/healthz"),
@@ -201,7 +203,10 @@ def seed(url: str, settings: Settings) -> dict[str, str]:
             conversation_id="victim-conversation",
         )
         record = session.execute(text("SELECT id FROM event ORDER BY id LIMIT 1")).scalar()
+        seed_replies(session=session)
+        reply = session.execute(text("SELECT id FROM canned_reply ORDER BY id LIMIT 1")).scalar()
         ids = {
+            "reply": str(reply),
             "handoff": str(queued.handoff.id),
             "callback": str(callback.id),
             "record": str(record),

@@ -49,6 +49,9 @@ WHO_MAY: dict[str, frozenset[str]] = {
     "POST /console/api/conversations/{conversation}/notes": RECRUITER,
     "POST /console/api/handoffs/{handoff}/claim": RECRUITER,
     "POST /console/api/handoffs/{handoff}/messages": RECRUITER,
+    # the quick replies of a conversation the recruiter holds (HR's canned replies filled in)
+    "GET /console/api/handoffs/{handoff}/replies": RECRUITER,
+    "GET /console/api/handoffs/{handoff}/articles/{article}": RECRUITER,
     "POST /console/api/handoffs/{handoff}/return": RECRUITER,
     "POST /console/api/handoffs/{handoff}/close": RECRUITER,
     "GET /console/api/callbacks": RECRUITER,
@@ -104,6 +107,10 @@ WHO_MAY: dict[str, frozenset[str]] = {
     "DELETE /console/api/hr/ambassadors/{ambassador}": HR,
     "POST /console/api/hr/ambassadors/{ambassador}/pauses": HR,
     "DELETE /console/api/hr/ambassadors/{ambassador}/pauses/{pause}": HR,
+    "GET /console/api/hr/replies": HR,
+    "POST /console/api/hr/replies": HR,
+    "PUT /console/api/hr/replies/{reply}": HR,
+    "DELETE /console/api/hr/replies/{reply}": HR,
 }
 
 

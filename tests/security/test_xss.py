@@ -567,3 +567,107 @@ def test_registration_names_and_questions_show_as_text_in_the_console_and_worksp
         context.close()
         hr_context.close()
         next(stack_runs, None)
+
+
+# ---------------------------------------------------------------- canned replies
+
+
+def test_canned_replies_and_a_candidates_name_show_as_text_in_the_workspace_and_console(
+    browser: Browser, tmp_path_factory: pytest.TempPathFactory
+):
+    """HR's canned replies (issue 18), stored as is (as if validation had let them
+    through), are inert in the workspace's list and its edit form, and in the console's
+    quick replies, filled in with a hostile first name the candidate gave."""
+    from sqlalchemy import update
+
+    from bot.core.clock import utcnow
+    from bot.handoff.models import CallbackRequest, CannedReply, Handoff
+    from tests.conftest import port
+    from tests.security.attacks import web_stack
+
+    stack_runs = web_stack(tmp_path_factory.mktemp("xss-canned"), port(18745))
+    stack = next(stack_runs)
+    context = unguarded(browser)
+    try:
+        with transaction(stack.db_url) as session:
+            editor = add_user(
+                session=session, login="can-hr", display_name="HR", role="hr", password=PASSWORD
+            )
+            recruiter = add_user(
+                session=session,
+                login="can-rec",
+                display_name=XSS["img-onerror"][:80],
+                role="recruiter",
+                password=PASSWORD,
+            )
+            for number, typed in enumerate(XSS.values()):
+                session.add(
+                    CannedReply(
+                        title=f"{number} {typed}"[:80],
+                        text_fr=f"{typed} {{candidat}} {{recruteur}}",
+                        text_en=typed,
+                        updated_by=typed[:120],
+                    )
+                )
+            session.add(
+                CallbackRequest(
+                    conversation_id="victim-conversation",
+                    name=XSS["svg-onload"],
+                    email="x@example.org",
+                    question="?",
+                    language="fr",
+                    consent_text="ok",
+                    consented_at=utcnow(),
+                )
+            )
+            session.execute(
+                update(Handoff)
+                .where(Handoff.id == int(stack.ids["handoff"]))
+                .values(status="claimed", claimed_by=recruiter.id, claimed_at=utcnow())
+            )
+            assert editor.id
+        page = new_page(context)
+        sign_in(page, stack.url, "can-hr", "/console/hr")
+        page.click("a[data-tab=replies]")
+        table = page.locator(".canned-table")
+        expect(table.locator("tr[data-reply]")).to_have_count(len(XSS) + 4)  # the shipped ones
+        for typed in XSS.values():
+            expect(table).to_contain_text(visible_part(typed))
+        assert_inert(page, page.locator("body"))
+        number = list(XSS).index("img-onerror")
+        row = table.locator("tr[data-reply]", has=page.locator("th", has_text=f"{number} <img"))
+        row.get_by_role("button", name="Modifier").click()
+        expect(page.locator("form.canned-form [name=text_en]")).to_have_value(XSS["img-onerror"])
+        expect(page.locator(".canned-preview").first).to_contain_text("Léa")
+        assert_inert(page, page.locator("body"))
+
+        other = unguarded(browser)  # a second profile: its own session cookie
+        console = new_page(other)
+        sign_in(console, stack.url, "can-rec", "/console")
+        console.goto(f"{stack.url}/console#conversation=victim-conversation")
+        console.locator("#quick-toggle").click()
+        quick = console.locator("#quick")
+        expect(quick.locator(".quick-item[data-kind=reply]")).to_have_count(len(XSS) + 4)
+        expect(quick).to_contain_text("<svg")  # the first name, as typed
+        for typed in XSS.values():
+            expect(quick).to_contain_text(visible_part(typed))
+        console.fill("#quick-q", "xss")
+        expect(quick.locator(".quick-item[data-kind=reply]").first).to_be_visible()
+        assert_inert(console, console.locator("body"))
+        quick.locator(".quick-item[data-kind=reply]").first.get_by_role(
+            "button", name=re.compile("^Insérer")
+        ).click()
+        assert "{candidat}" not in console.locator("#reply").input_value()
+        assert_inert(console, console.locator("body"))
+        other.close()
+    finally:
+        context.close()
+        next(stack_runs, None)
+
+
+def sign_in(page: Page, url: str, login: str, landing: str) -> None:
+    page.goto(f"{url}/console/login")
+    page.fill("#login", login)
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(re.compile(re.escape(landing) + r"($|#)"))

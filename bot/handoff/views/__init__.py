@@ -20,7 +20,7 @@ from bot.core.db import in_transaction
 from bot.core.settings import Settings, rasa_token
 from bot.handoff.relay import RasaRelay
 from bot.handoff.service import leave
-from bot.handoff.views import callbacks, coffees, conversations, events, live, queue
+from bot.handoff.views import callbacks, coffees, conversations, events, live, queue, replies
 from bot.handoff.views.state import ConsoleState, console_key
 from bot.handoff.watcher import Watcher
 from bot.staff.gate import StaffGate, gate_key
@@ -66,6 +66,10 @@ def add_console(
     )
     router.add_post("/console/api/handoffs/{handoff}/claim", recruiters(queue.claim_handoff))
     router.add_post("/console/api/handoffs/{handoff}/messages", recruiters(queue.send))
+    router.add_get("/console/api/handoffs/{handoff}/replies", recruiters(replies.choices))
+    router.add_get(
+        "/console/api/handoffs/{handoff}/articles/{article}", recruiters(replies.article_text)
+    )
     router.add_post("/console/api/handoffs/{handoff}/return", recruiters(queue.ending("returned")))
     router.add_post("/console/api/handoffs/{handoff}/close", recruiters(queue.ending("closed")))
     router.add_get("/console/api/callbacks", recruiters(callbacks.callback_list))

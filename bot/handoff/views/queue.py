@@ -7,10 +7,10 @@ from typing import Any
 from aiohttp import web
 
 from bot.core.replies import EndStatus
+from bot.handoff.canned import count_use
 from bot.handoff.payloads import handoff_json
 from bot.handoff.relay import RelayFailed
 from bot.handoff.service import (
-    BadMessage,
     HandoffAlreadyClaimed,
     HandoffNotFound,
     HandoffNotYours,
@@ -20,9 +20,10 @@ from bot.handoff.service import (
     ended_notice,
     finish,
     queue_for,
-    recruiter_message,
 )
+from bot.handoff.views.replies import UnknownChoice, choice_failure, compose
 from bot.handoff.views.state import StaffHandler, console_of, failure
+from bot.records.service import local_today
 from bot.staff.accounts import StaffUser
 from bot.staff.gate import StaffGate
 
@@ -56,23 +57,38 @@ async def claim_handoff(
 
 
 async def send(request: web.Request, user: StaffUser, websession: Any) -> web.StreamResponse:
+    """What the recruiter typed, or a canned reply or an article's answer in one click
+    (bot.handoff.views.replies)."""
     console = console_of(request)
     number = _handoff_id(request)
-    text = (await StaffGate.body(request)).get("text")
+    data = await StaffGate.body(request)
+    settings = console.settings
+    today = local_today(settings.office_timezone)
     try:
         notice = await console.db(
-            lambda s: recruiter_message(session=s, handoff_id=number, user=user, text=text)
+            lambda s: compose(
+                session=s,
+                handoff_id=number,
+                user=user,
+                data=data,
+                today=today,
+                review_max_days=settings.review_max_days,
+            )
         )
     except MessageTooLong as error:
         return failure(413, str(error))
-    except BadMessage as error:
+    except ValueError as error:  # BadMessage, or not one kind of message
         return failure(400, str(error))
     except (HandoffNotFound, HandoffNotYours):
         return failure(409, NOT_YOURS)
+    except UnknownChoice as error:
+        return choice_failure(error)
     try:
         await console.relay.tell(notice)
     except RelayFailed as error:
         return failure(502, f"not delivered: {error}")
+    if "reply" in data:
+        await console.db(lambda s: count_use(session=s, reply_id=data["reply"]))
     return web.json_response({"ok": True})
 
 

@@ -1,4 +1,5 @@
-"""The HR workspace: knowledge base, inbox, events and positions, ambassadors, model, analytics.
+"""The HR workspace: knowledge base, inbox, events and positions, ambassadors, the console's
+canned replies, model, analytics.
 
 One page (/console/hr) and JSON routes under /console/api/hr, behind the
 staff sign-in shared with the recruiter console. Every route needs the `hr`
@@ -18,6 +19,7 @@ from bot.core.settings import Settings
 from bot.hr.views.ambassadors import AmbassadorViews
 from bot.hr.views.articles import ArticleViews
 from bot.hr.views.base import API, HR, READERS
+from bot.hr.views.canned import CannedReplyViews
 from bot.hr.views.dashboard import DashboardViews
 from bot.hr.views.event_dates import EventDateViews
 from bot.hr.views.inbox import InboxViews
@@ -96,3 +98,9 @@ def add_workspace(app: web.Application, settings: Settings, gate: StaffGate) -> 
     router.add_delete(f"{API}/ambassadors/{{ambassador}}", hr(ambassadors.remove))
     router.add_post(f"{API}/ambassadors/{{ambassador}}/pauses", hr(ambassadors.pause))
     router.add_delete(f"{API}/ambassadors/{{ambassador}}/pauses/{{pause}}", hr(ambassadors.unpause))
+
+    replies = CannedReplyViews(settings, gate)
+    router.add_get(f"{API}/replies", hr(replies.listing))
+    router.add_post(f"{API}/replies", hr(replies.create))
+    router.add_put(f"{API}/replies/{{reply}}", hr(replies.update))
+    router.add_delete(f"{API}/replies/{{reply}}", hr(replies.remove))

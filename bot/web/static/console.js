@@ -185,6 +185,10 @@
       rememberSlots(line.custom);
       return el("div", { "class": "text rich" }, [window.ArdoiseRichText.rich(line.text)]);
     }
+    if (line.sender === "recruiter") {
+      // as the candidate's chat shows it (an article sent from the quick replies has links)
+      return el("div", { "class": "text rich" }, [window.ArdoiseRichText.rich(line.text)]);
+    }
     var command = line.sender === "candidate" ? commandText(line.text) : null;
     return el("p", { "class": "text" + (command === null ? "" : " command"), text: command === null ? line.text : command });
   }
@@ -216,7 +220,7 @@
     var drafts = {};
     var focused = document.activeElement && document.activeElement.id;
     var same = (h || asked) && main.getAttribute("data-conversation") === conversation;
-    ["reply", "note"].forEach(function (id) {
+    ["reply", "note", "quick-q"].forEach(function (id) {
       var box = document.getElementById(id);
       if (box) { drafts[id] = { value: box.value, start: box.selectionStart, end: box.selectionEnd }; }
     });
@@ -281,9 +285,13 @@
     main.appendChild(el("section", { "class": "chat", "aria-label": "Transcription" }, [transcript]));
     if (mine) {
       var input = el("textarea", { id: "reply", rows: "3", maxlength: "2000" });
+      var toggle = el("button", { type: "button", id: "quick-toggle", "class": "quick-toggle",
+        "aria-expanded": quick.open ? "true" : "false", "aria-controls": "quick", text: "Réponses rapides" });
       var form = el("form", { "class": "composer" }, [
         el("label", { "for": "reply", text: "Votre message au candidat" }), input,
-        el("button", { type: "submit", "class": "primary", text: "Envoyer" })
+        el("div", { "class": "composer-actions" }, [
+          el("button", { type: "submit", "class": "primary", text: "Envoyer" }), toggle
+        ])
       ]);
       form.addEventListener("submit", function (event) {
         event.preventDefault();
@@ -296,7 +304,12 @@
       input.addEventListener("keydown", function (event) {
         if (event.key === "Enter" && !event.shiftKey) { event.preventDefault(); form.requestSubmit(); }
       });
+      toggle.addEventListener("click", function () {
+        quick.open = !quick.open;
+        if (quick.open) { loadQuick(h); } else { renderDetail(); }
+      });
       main.appendChild(form);
+      if (quick.open) { main.appendChild(quickPanel(h, input, feedback)); }
     }
     var notesList = el("ul", { "class": "notes" }, detail.notes.map(function (n) {
       return el("li", {}, [el("span", { "class": "by", text: n.author }), el("p", { text: n.text })]);
@@ -322,8 +335,119 @@
       var box = document.getElementById(id);
       if (!same || !box || !drafts[id].value) { return; }
       box.value = drafts[id].value;
+      if (id === "quick-q") { box.dispatchEvent(new Event("input")); }
       if (focused === id) { box.focus(); box.setSelectionRange(drafts[id].start, drafts[id].end); }
     });
+  }
+
+  // ------------------------------------------------------------ quick replies
+
+  // HR's canned replies (filled in for this candidate), the knowledge base's articles and
+  // their links, in the conversation's language: insert one in the composer to edit, or
+  // send it in one click. The panel survives the detail's re-renders.
+  var quick = { open: false, handoff: null, data: null, error: null };
+
+  function loadQuick(h) {
+    quick.handoff = h.id;
+    return api("GET", "/console/api/handoffs/" + h.id + "/replies").then(function (reply) {
+      quick.data = reply.ok ? reply.data : null;
+      quick.error = reply.ok ? null : (reply.data.error || "Erreur");
+      renderDetail();
+      var search = document.getElementById("quick-q");
+      if (search && quick.open && document.activeElement === document.body) { search.focus(); }
+    });
+  }
+
+  function quickSend(h, body, feedback, done) {
+    return api("POST", "/console/api/handoffs/" + h.id + "/messages", body).then(function (reply) {
+      if (reply.status === 200) { feedback.textContent = ""; if (done) { done(); } }
+      else { feedback.textContent = reply.data.error || "Erreur"; }
+    });
+  }
+
+  function quickItem(kind, titleText, preview, insert, send) {
+    return el("li", { "class": "quick-item", "data-kind": kind }, [
+      el("div", { "class": "quick-text" }, [el("strong", { text: titleText }), preview]),
+      el("div", { "class": "quick-buttons" }, [
+        (function () {
+          var b = el("button", { type: "button", "class": "quiet quick-insert", text: "Insérer",
+            "aria-label": "Insérer dans le message : " + titleText });
+          b.addEventListener("click", insert);
+          return b;
+        })(),
+        (function () {
+          var b = el("button", { type: "button", "class": "quick-send", text: "Envoyer",
+            "aria-label": "Envoyer au candidat : " + titleText });
+          b.addEventListener("click", function () { b.disabled = true; send().then(function () { b.disabled = false; }); });
+          return b;
+        })()
+      ])
+    ]);
+  }
+
+  function putInComposer(input, text) {
+    input.value = input.value.trim() ? input.value.replace(/\s+$/, "") + "\n\n" + text : text;
+    input.focus();
+    input.setSelectionRange(input.value.length, input.value.length);
+  }
+
+  function quickPanel(h, input, feedback) {
+    var panel = el("section", { id: "quick", "class": "quick", "aria-labelledby": "quick-title" });
+    if (quick.handoff !== h.id) { quick.data = null; quick.error = null; loadQuick(h); }
+    var data = quick.data;
+    panel.appendChild(el("h3", { id: "quick-title", text: "Réponses rapides" }));
+    if (quick.error) { panel.appendChild(el("p", { "class": "error", role: "alert", text: quick.error })); return panel; }
+    if (!data) { panel.appendChild(el("p", { "class": "empty", text: "Chargement…" })); return panel; }
+    var lang = String(data.language).toUpperCase();
+    panel.appendChild(el("p", { "class": "meta", text: "En " + (data.language === "en" ? "anglais" : "français") +
+      " (" + lang + "), la langue de la conversation · " + (data.candidate ? "prénom : " + data.candidate :
+      "prénom inconnu : laissé de côté") }));
+    var search = el("input", { id: "quick-q", type: "search", maxlength: "100", autocomplete: "off" });
+    panel.appendChild(el("label", { "for": "quick-q", text: "Chercher une réponse, un article, un lien" }));
+    panel.appendChild(search);
+    var lists = el("div", { "class": "quick-lists" });
+    panel.appendChild(lists);
+    function fold(text) { return String(text).toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, ""); }
+    function draw() {
+      var words = fold(search.value).split(/\s+/).filter(Boolean);
+      function hit(text) { var folded = fold(text); return words.every(function (w) { return folded.indexOf(w) >= 0; }); }
+      lists.textContent = "";
+      var replies = data.replies.filter(function (r) { return hit(r.title + " " + r.text); });
+      var articles = data.articles.filter(function (a) { return hit(a.title + " " + a.id); });
+      var links = data.links.filter(function (l) { return hit(l.label + " " + l.title + " " + l.url); });
+      function group(name, items, all, make, empty) {
+        lists.appendChild(el("h4", { text: name + " (" + items.length + ")" }));
+        lists.appendChild(items.length ? el("ul", { "class": "quick-list" }, items.slice(0, 30).map(make)) :
+          el("p", { "class": "empty", text: all.length ? "Rien ne correspond à votre recherche." : empty }));
+        if (items.length > 30) { lists.appendChild(el("p", { "class": "meta", text: "Les 30 premiers : précisez la recherche." })); }
+      }
+      group("Réponses types", replies, data.replies, function (r) {
+        return quickItem("reply", r.title, el("div", { "class": "rich" }, [window.ArdoiseRichText.rich(r.text)]),
+          function () { putInComposer(input, r.text); },
+          function () { return quickSend(h, { reply: r.id }, feedback); });
+      }, "Aucune réponse type : les RH les rédigent dans leur espace.");
+      group("Articles", articles, data.articles, function (a) {
+        return quickItem("article", a.title, el("span", { "class": "sub", text: a.id }),
+          function () {
+            api("GET", "/console/api/handoffs/" + h.id + "/articles/" + encodeURIComponent(a.id)).then(function (reply) {
+              if (reply.ok) { putInComposer(input, reply.data.text); } else { feedback.textContent = reply.data.error || "Erreur"; }
+            });
+          },
+          function () { return quickSend(h, { article: a.id }, feedback); });
+      }, "Aucun article.");
+      group("Liens", links, data.links, function (l) {
+        var text = "[" + l.label.replace(/[\[\]]/g, "") + "](" + l.url + ")";
+        return quickItem("link", l.label, el("span", { "class": "sub", text: l.url + " · " + l.title }),
+          function () { putInComposer(input, text); },
+          function () { return quickSend(h, { text: text }, feedback); });
+      }, "Aucun lien.");
+    }
+    search.addEventListener("input", draw);
+    search.addEventListener("keydown", function (event) {
+      if (event.key === "Escape") { quick.open = false; renderDetail(); document.getElementById("quick-toggle").focus(); }
+    });
+    draw();
+    return panel;
   }
 
   // ------------------------------------------------------------ callbacks

@@ -1,5 +1,6 @@
 // The HR workspace: articles, inbox, events and positions (with a date's seats, cancellation and
-// reverse Q&A questions), ambassadors, team coffees, model, dashboard, audit log.
+// reverse Q&A questions), ambassadors, team coffees, the console's canned replies, model,
+// dashboard, audit log.
 // Everything HR, candidates or colleagues typed goes into the page with textContent only.
 "use strict";
 
@@ -74,7 +75,8 @@
     question: "Question", item_ids: "Éléments", article: "Article",
     name: "Nom", role: "Poste", languages: "Langues", windows: "Créneaux de la semaine", cap: "Cafés par semaine",
     bio_fr: "Présentation (français)", bio_en: "Présentation (anglais)", consent: "Consentement", email: "E-mail",
-    active: "Actif", first_day: "Premier jour", last_day: "Dernier jour", upcoming: "Cafés à venir"
+    active: "Actif", first_day: "Premier jour", last_day: "Dernier jour", upcoming: "Cafés à venir",
+    text_fr: "Texte en français", text_en: "Texte en anglais"
   };
 
   // "en.questions.3" -> "Questions d'exemple (anglais) n° 4": HR reads field names, not paths.
@@ -149,7 +151,7 @@
 
   var routes = {
     articles: showArticles, article: showEditor, "new": showEditor, inbox: showInbox,
-    records: showRecords, ambassadors: showAmbassadors, coffees: showCoffees, model: showModel, dashboard: showDashboard, audit: showAudit
+    records: showRecords, ambassadors: showAmbassadors, coffees: showCoffees, replies: showReplies, model: showModel, dashboard: showDashboard, audit: showAudit
   };
 
   function route() {
@@ -1101,6 +1103,136 @@
     return item;
   }
 
+  // ------------------------------------------------------------ canned replies (console)
+
+  var REPLY_EXAMPLE = { candidate: "Léa", recruiter: "Camille Martin" };
+
+  // The same filling as the server's (bot/handoff/canned.py), for the preview only.
+  function fillReply(text, candidate, recruiter) {
+    var meaning = { candidat: "candidate", candidate: "candidate", "prénom": "candidate", prenom: "candidate",
+      recruteur: "recruiter", recruiter: "recruiter" };
+    var values = { candidate: candidate || "", recruiter: recruiter };
+    return String(text).replace(/\{([^{}\n]{0,40})\}/g, function (all, name) {
+      var key = meaning[name.trim().toLowerCase()];
+      return key ? values[key] : all;
+    }).split("\n").map(function (line) {
+      return line.replace(/[ \t]{2,}/g, " ").replace(/ +([,.])/g, "$1").trim();
+    }).join("\n");
+  }
+
+  function showReplies() {
+    title("Réponses types de la console");
+    view.appendChild(el("p", { "class": "meta", text: "Les recruteurs les envoient en un clic pendant une conversation, " +
+      "dans la langue du candidat. Écrivez {candidat} pour son prénom (laissé de côté s'il ne l'a pas donné) et " +
+      "{recruteur} pour le nom du recruteur." }));
+    var section = el("section", { "class": "canned", "aria-label": "Réponses types" });
+    view.appendChild(section);
+    loadReplies(section);
+  }
+
+  function loadReplies(section, message) {
+    var here = stillHere();
+    api("GET", API + "/replies").then(function (reply) {
+      if (!here()) { return; }
+      section.textContent = "";
+      if (message) { section.appendChild(message); }
+      if (!reply.ok) { section.appendChild(notice(reply.data.error, "error")); return; }
+      var editor = el("div", { "class": "canned-editor" });
+      function reload(note) { loadReplies(section, note ? notice(note) : null); }
+      function edit(r) {
+        editor.textContent = "";
+        editor.appendChild(replyForm(r, function (changed) {
+          if (changed) { reload(r ? "Réponse type enregistrée." : "Réponse type ajoutée."); } else { editor.textContent = ""; }
+        }));
+        editor.querySelector("input").focus();
+      }
+      section.appendChild(button("Ajouter une réponse type", function () { edit(null); }, "primary"));
+      section.appendChild(editor);
+      var rows = reply.data.replies || [];
+      if (!rows.length) { section.appendChild(el("p", { "class": "empty", text: "Aucune réponse type : les recruteurs n'ont que leurs propres mots et les articles." })); return; }
+      var body = el("tbody", {}, rows.map(function (r) {
+        return el("tr", { "data-reply": String(r.id) }, [
+          el("th", { scope: "row", text: r.title }),
+          el("td", { lang: "fr" }, [el("div", { "class": "rich" }, [window.ArdoiseRichText.rich(r.text_fr)])]),
+          el("td", { lang: "en" }, [el("div", { "class": "rich" }, [window.ArdoiseRichText.rich(r.text_en)])]),
+          el("td", { text: r.uses ? r.uses + " fois" + (r.last_used_at ? ", dernière le " + day(r.last_used_at) : "") : "jamais" }),
+          el("td", { text: day(r.updated_at) + (r.updated_by ? " · " + r.updated_by : "") }),
+          el("td", {}, [el("div", { "class": "row-actions" }, [
+            button("Modifier", function () { edit(r); }),
+            confirming("Supprimer", "Supprimer la réponse type « " + r.title + " » ?", function () {
+              api("DELETE", API + "/replies/" + encodeURIComponent(r.id)).then(function (answer) {
+                reload(answer.ok ? "Réponse type supprimée." : answer.data.error);
+              });
+            }, "danger")
+          ])])
+        ]);
+      }));
+      section.appendChild(el("div", { "class": "table-wrap" }, [el("table", { "class": "grid canned-table" }, [
+        el("thead", {}, [el("tr", {}, ["Titre", "Français", "Anglais", "Utilisée", "Modifiée", ""].map(function (h) {
+          return el("th", { scope: "col", text: h });
+        }))]), body])]));
+    });
+  }
+
+  function replyForm(r, done) {
+    var form = el("form", { "class": "record-form canned-form", "aria-label": r ? "Modifier « " + r.title + " »" : "Nouvelle réponse type" });
+    var controls = {
+      title: input("title", r ? r.title : "", { maxlength: "80", required: true }),
+      text_fr: textarea("text_fr", r ? r.text_fr : "", 4, { maxlength: "1000", lang: "fr" }),
+      text_en: textarea("text_en", r ? r.text_en : "", 4, { maxlength: "1000", lang: "en" })
+    };
+    var labels = {
+      title: ["Titre", "ce que le recruteur voit dans la liste"],
+      text_fr: ["Texte en français", "{candidat} : prénom du candidat · {recruteur} : nom du recruteur"],
+      text_en: ["Texte en anglais", "mêmes champs : {candidat} et {recruteur}"]
+    };
+    var previews = {};
+    Object.keys(controls).forEach(function (k) {
+      var box = field(labels[k][0], controls[k], labels[k][1]);
+      if (k !== "title") {
+        var holder = box;
+        ["{candidat}", "{recruteur}"].forEach(function (name) {
+          holder.appendChild(button("Insérer " + name, function () {
+            var area = controls[k], start = area.selectionStart, end = area.selectionEnd;
+            area.value = area.value.slice(0, start) + name + area.value.slice(end);
+            area.focus();
+            area.setSelectionRange(start + name.length, start + name.length);
+            area.dispatchEvent(new Event("input"));
+          }, "quiet small"));
+        });
+        previews[k] = el("div", { "class": "canned-preview", "aria-live": "polite", lang: k === "text_fr" ? "fr" : "en" });
+        holder.appendChild(previews[k]);
+      }
+      form.appendChild(box);
+    });
+    function preview() {
+      ["text_fr", "text_en"].forEach(function (k) {
+        var box = previews[k];
+        box.textContent = "";
+        if (!controls[k].value.trim()) { return; }
+        box.appendChild(el("p", { "class": "hint", text: "Aperçu (pour " + REPLY_EXAMPLE.candidate + ", par " + REPLY_EXAMPLE.recruiter + ") :" }));
+        box.appendChild(el("div", { "class": "rich" }, [window.ArdoiseRichText.rich(fillReply(controls[k].value, REPLY_EXAMPLE.candidate, REPLY_EXAMPLE.recruiter))]));
+      });
+    }
+    controls.text_fr.addEventListener("input", preview);
+    controls.text_en.addEventListener("input", preview);
+    preview();
+    var problems = el("div", { "aria-live": "polite" });
+    form.appendChild(el("div", { "class": "actions" }, [el("button", { type: "submit", "class": "primary", text: r ? "Enregistrer" : "Ajouter" }),
+      button("Annuler", function () { done(false); }, "quiet")]));
+    form.appendChild(problems);
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var data = { title: controls.title.value, text_fr: controls.text_fr.value, text_en: controls.text_en.value };
+      var request = r ? api("PUT", API + "/replies/" + encodeURIComponent(r.id), data) : api("POST", API + "/replies", data);
+      request.then(function (reply) {
+        if (!reply.ok) { showFieldErrors(problems, form, reply); return; }
+        done(true);
+      });
+    });
+    return form;
+  }
+
   // ------------------------------------------------------------ ambassadors (team coffees)
 
   var DAYS_FR = { monday: "lundi", tuesday: "mardi", wednesday: "mercredi", thursday: "jeudi", friday: "vendredi",
@@ -1671,7 +1803,7 @@
     title_fr: "titre (FR)", title_en: "titre (EN)", team: "équipe", location_fr: "lieu (FR)", location_en: "lieu (EN)",
     salary_min: "salaire minimum", salary_max: "salaire maximum", capacity: "places", deadline: "date limite d'inscription",
     video_url: "lien vidéo", name: "nom", languages: "langues", windows: "créneaux", bio_fr: "présentation (FR)",
-    bio_en: "présentation (EN)", active: "actif"
+    bio_en: "présentation (EN)", active: "actif", text_fr: "texte (FR)", text_en: "texte (EN)", title: "titre"
   };
   var ATTENDANCE = { attended: "venu·e", no_show: "absent·e" };
 
@@ -1761,7 +1893,11 @@
       "ambassador.paused": "a mis " + ambassadorName(e) + " en pause" + pausePeriod(e),
       "ambassador.pause_removed": "a levé la pause de " + ambassadorName(e) + pausePeriod(e),
       "ambassador.deleted": "a retiré " + ambassadorName(e) + " des ambassadeurs",
-      "ambassador.deactivated": "a retiré " + ambassadorName(e) + " des ambassadeurs (ses cafés passés restent)"
+      "ambassador.deactivated": "a retiré " + ambassadorName(e) + " des ambassadeurs (ses cafés passés restent)",
+      "canned_replies.seeded": "a chargé les réponses types de départ de la console",
+      "canned_reply.created": "a ajouté la réponse type « " + (d.title || "?") + " »",
+      "canned_reply.updated": "a modifié la réponse type « " + (d.title || "?") + " »" + changedList(d),
+      "canned_reply.deleted": "a supprimé la réponse type « " + (d.title || "?") + " »"
     };
     if (e.action === "model.live" && /^automatic/.test(who)) {
       return "Le modèle du build " + targetId(e) + " a été mis en ligne automatiquement (précision maintenue)";
