@@ -14,7 +14,8 @@ from rasa_sdk.events import ConversationPaused, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.reading import candidate_language
+from actions.applications import ActionApply, application_status, wants_to_apply
+from actions.reading import candidate_language, yes_no
 from bot.core import replies
 from bot.core.db import in_transaction
 from bot.core.settings import get_settings
@@ -45,11 +46,23 @@ class ActionRequestHuman(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
+        if intent == "needs_human" and wants_to_apply(tracker):
+            # "je voudrais postuler à l'offre SRE" read as personal: the form, not a recruiter
+            return await ActionApply().run(dispatcher, tracker, domain)
         if intent == "needs_human":
-            dispatcher.utter_message(
-                response="utter_needs_human",
-                json_message=replies.handoff_offered("personal"),
-            )
+            # "Où en est ma candidature ?" after applying here: when and for what, honestly.
+            status = await application_status(tracker)
+            if status is not None:
+                dispatcher.utter_message(
+                    text=status,
+                    buttons=yes_no(candidate_language(tracker)),
+                    json_message=replies.handoff_offered("personal"),
+                )
+            else:
+                dispatcher.utter_message(
+                    response="utter_needs_human",
+                    json_message=replies.handoff_offered("personal"),
+                )
             return [SlotSet("offer", "human")]
         settings = get_settings()
         language = candidate_language(tracker)

@@ -245,3 +245,82 @@ def test_erasure_removes_registrations_questions_and_alerts_and_offers_the_seat(
         assert session.get(PanelQuestion, question_id) is None
         assert session.execute(select(func.count()).select_from(EventAlert)).scalar_one() == 0
         assert session.execute(select(func.count()).select_from(PanelVote)).scalar_one() == 0
+
+
+def _apply(settings, job: str, conversation: str, *, when: datetime, cv: bool) -> str | None:
+    """An application (with an uploaded CV when `cv`); the CV's stored name."""
+    from bot.applications import files
+    from bot.applications.models import CvFile
+    from bot.applications.service import take_application
+    from tests.applications.cvs import pdf
+
+    stored = files.store(settings, files.check_cv(pdf())) if cv else None
+    with transaction(settings.database_url) as session:
+        if stored:
+            session.add(
+                CvFile(token=f"t-{stored}", stored_as=stored, kind="pdf", size=1, created_at=when)
+            )
+            session.flush()
+        take_application(
+            session=session,
+            data={
+                "job": job,
+                "first_name": "Alex",
+                "last_name": "Doe",
+                "email": f"{conversation}@example.org",
+                "cv": f"t-{stored}" if stored else None,
+                "url": None if stored else "https://example.org/alex",
+                "consent": True,
+            },
+            conversation_id=conversation,
+            language="fr",
+            consent_text="ok",
+            now=when,
+        )
+    return stored
+
+
+def test_applications_and_their_cvs_are_erased_and_purged(settings):
+    """Issue 14: an erasure takes a conversation's applications and CV files; retention
+    takes those past APPLICATION_RETENTION_DAYS, and uploads no application took."""
+    from bot.applications import files
+    from bot.applications.models import Application, CvFile
+    from bot.records.defaults import prepare_records
+    from bot.records.service import local_today
+
+    with transaction(settings.database_url) as session:
+        prepare_records(session=session, today=local_today(settings.office_timezone))
+    now = datetime.now(timezone.utc)
+    naive = now.replace(tzinfo=None)
+    erased = _apply(settings, "sre", "alex", when=naive, cv=True)
+    kept = _apply(settings, "csm", "sam", when=naive, cv=True)
+    old = naive - timedelta(days=settings.application_retention_days + 1)
+    _apply(settings, "sre", "old", when=old, cv=False)
+    removed = erase_conversation(settings=settings, conversation_id="alex")
+    assert removed.applications == 1
+    assert files.stored_path(settings, erased) is None
+    assert files.stored_path(settings, kept) is not None
+    stale = files.store(settings, _pdf())
+    with transaction(settings.database_url) as session:
+        session.add(
+            CvFile(
+                token="stale",
+                stored_as=stale,
+                kind="pdf",
+                size=1,
+                created_at=naive - timedelta(days=2),
+            )
+        )
+    removed = purge_expired(settings=settings, now=now)
+    assert removed.applications == 1
+    assert files.stored_path(settings, stale) is None
+    with transaction(settings.database_url) as session:
+        assert session.execute(select(Application.conversation_id)).scalars().all() == ["sam"]
+        assert session.execute(select(CvFile.stored_as)).scalars().all() == [kept]
+
+
+def _pdf():
+    from bot.applications.files import check_cv
+    from tests.applications.cvs import pdf
+
+    return check_cv(pdf())

@@ -22,6 +22,7 @@ from bot.candidate.jobs import (
     JobWish,
     is_job_search,
     jobs_reply,
+    open_position_of,
     positions_recorded,
     read_job_wish,
     wish_from_entities,
@@ -315,6 +316,10 @@ def respond(
             )
             stale = is_stale(found.reviewed_on, today, review_max_days)
             buttons = [article_button(s.article_id, s.title) for s in found.related]
+            position = open_position_of(session=session, article_id=found.article_id)
+            if position is not None:  # a position's article: apply from here (issue 14)
+                apply = replies.command("apply", {"job": position})
+                buttons.insert(0, {"title": text("apply_button", found.language), "payload": apply})
             if stale:
                 # Said, offered to check with a person, and put before HR to re-check.
                 answer = f"{answer}\n\n{stale_caveat(found.reviewed_on, found.language)}"

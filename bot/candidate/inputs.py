@@ -170,6 +170,11 @@ COMMANDS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "ask_panel": (frozenset({"slot", "question"}), frozenset()),
     # what matters to the candidate: the chips' names (bot.core.priority_texts)
     "tell_priorities": (frozenset(), frozenset({"priorities"})),
+    # applying (issue 14): the form's fields; a button under a position names only `job`
+    "apply": (
+        frozenset(),
+        frozenset({"job", "first_name", "last_name", "email", "url", "cv", "message", "consent"}),
+    ),
 }
 CHOOSE_ARTICLE = "choose_article"
 ARTICLE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")  # bot.knowledge.files.ID_PATTERN

@@ -139,6 +139,28 @@ def positions_recorded(*, session: Session) -> bool:
     return session.execute(select(JobPosition.id).limit(1)).first() is not None
 
 
+def open_position_of(*, session: Session, article_id: str) -> str | None:
+    """The open position a position's article describes (its id), if any."""
+    if not article_id.startswith(JOB_ARTICLE_PREFIX):
+        return None
+    return session.execute(
+        select(JobPosition.id)
+        .where(JobPosition.article_id == article_id, JobPosition.status == "open")
+        .order_by(JobPosition.sort_order, JobPosition.id)
+        .limit(1)
+    ).scalar_one_or_none()
+
+
+def preselected_job(*, session: Session, said: str) -> str | None:
+    """The one open position a request to apply names ("postuler au poste de SRE"), if
+    exactly one fits the team it names."""
+    wish = read_job_wish(said)
+    if not wish.teams:
+        return None
+    found = search_jobs(session=session, wish=JobWish(teams=wish.teams), language="fr")
+    return found.found[0].job.id if found.exact and len(found.found) == 1 else None
+
+
 def is_job_search(said: str) -> bool:
     """Whether a message searches positions (rather than asks about one position)."""
     words = fold(said)

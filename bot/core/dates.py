@@ -39,3 +39,14 @@ def date_in_words(day: dt.date, language: str) -> str:
     """'1er octobre 2026' / '1 October 2026' (English for any other language)."""
     lang = "fr" if language == "fr" else "en"
     return f"{_day_and_month(day, lang)} {day.year}"
+
+
+def working_days_after(day: dt.date, count: int) -> dt.date:
+    """The day `count` working days (Monday to Friday) after `day`; public holidays are
+    not known here, so a promise made with it may be a day early around them."""
+    found = day
+    while count > 0:
+        found += dt.timedelta(days=1)
+        if found.weekday() < 5:
+            count -= 1
+    return found

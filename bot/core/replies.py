@@ -265,3 +265,38 @@ def panel_question(
         payload["field"] = field
         payload["code"] = code
     return payload
+
+
+# ------------------------------------------------------------------ applications
+
+ApplicationStatus = Literal["received", "invalid"]
+
+
+def apply_form(
+    *, jobs: list[dict[str, str]], job: str | None, consent: str, upload: str, max_mb: int
+) -> Payload:
+    """The application form: the open positions (`job` pre-selected when the candidate
+    named one), the consent sentence to show beside its box, where a CV is uploaded."""
+    return {
+        "type": "apply_form",
+        "jobs": list(jobs),
+        "job": job,
+        "consent": consent,
+        "upload": upload,
+        "max_cv_mb": max_mb,
+    }
+
+
+def application(
+    status: ApplicationStatus,
+    *,
+    application: str | None = None,
+    field: str | None = None,
+    code: str | None = None,
+) -> Payload:
+    """What became of an application; `invalid` names the `field` at fault and why."""
+    payload: Payload = {"type": "application", "status": status, "application": application}
+    if status == "invalid":
+        payload["field"] = field
+        payload["code"] = code
+    return payload

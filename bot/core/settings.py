@@ -48,6 +48,8 @@ class Settings:
     answer_threshold: float = 0.3
     clarify_threshold: float = 0.1
     retention_days: int = 180
+    # Applications and their CVs: two years (CNIL guidance for candidates not hired).
+    application_retention_days: int = 730
     # Days before an article HR has not checked is answered with a caveat (freshness.py).
     review_max_days: int = 180
     cors_origins: tuple[str, ...] = ()
@@ -244,6 +246,7 @@ def settings_from(env: Mapping[str, str]) -> Settings:
         answer_threshold=answer,
         clarify_threshold=clarify,
         retention_days=_days(env, "RETENTION_DAYS", 180),
+        application_retention_days=_days(env, "APPLICATION_RETENTION_DAYS", 730),
         review_max_days=_days(env, "REVIEW_MAX_DAYS", 180),
         cors_origins=tuple(o.strip() for o in env.get("CORS_ORIGINS", "").split(",") if o.strip()),
         web_host=env.get("WEB_HOST") or "127.0.0.1",
@@ -352,6 +355,7 @@ def rasa_environment(settings: Settings) -> dict[str, str]:
         "WEB_HOST": settings.web_host,
         "WEB_PORT": str(settings.web_port),
         "RETENTION_DAYS": str(settings.retention_days),
+        "APPLICATION_RETENTION_DAYS": str(settings.application_retention_days),
         "REVIEW_MAX_DAYS": str(settings.review_max_days),
         "WIDGET_ORIGINS": ",".join(settings.widget_origins),
         "PUBLIC_SOCKET_URL": settings.public_socket_url or "",

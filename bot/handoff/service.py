@@ -18,6 +18,7 @@ import yaml
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from bot.applications.models import Application
 from bot.core import replies, texts
 from bot.core.clock import utcnow
 from bot.handoff.models import OPEN_STATUSES, CallbackRequest, Handoff, HandoffNote, Presence
@@ -484,7 +485,8 @@ def conversation_record(*, session: Session, conversation_id: str) -> Conversati
 
 
 def queue_state(*, session: Session) -> QueueState:
-    """Open conversations, and the last change to any handoff or callback request."""
+    """Open conversations, and the last change to any handoff, callback request or
+    application."""
     open_ids = set(
         session.execute(
             select(Handoff.conversation_id).where(Handoff.status.in_(OPEN_STATUSES))
@@ -494,7 +496,7 @@ def queue_state(*, session: Session) -> QueueState:
         session.execute(
             select(model.updated_at).order_by(model.updated_at.desc()).limit(1)
         ).scalar()
-        for model in (Handoff, CallbackRequest)
+        for model in (Handoff, CallbackRequest, Application)
     ]
     known = [c for c in changes if c is not None]
     return QueueState(open_ids, max(known) if known else None)

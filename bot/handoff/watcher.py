@@ -81,6 +81,7 @@ class Watcher:
             self.last_change = state.changed_at
             await self.publish({"type": "queue"})
             await self.publish({"type": "callbacks"})
+            await self.publish({"type": "applications"})
         for event in new_events:
             self.last_event = event.id
             if event.conversation_id in state.open_conversations:

@@ -5,7 +5,8 @@ message of every conversation), the HR inbox (questions the assistant could
 not settle), their ratings of answers, their chat session, handoffs and
 callback requests, team-coffee bookings (with contact details and note), and event
 registrations, questions for the leaders (anonymised when HR made an article of one;
-votes keep their count) and "tell me when" alerts.
+votes keep their count) and "tell me when" alerts, and applications with their CVs
+(kept APPLICATION_RETENTION_DAYS, two years by default; a CV no application took, a day).
 Purging removes what is older than the retention period (a coffee: once it
 ended that long ago); erasing removes one conversation entirely, and an
 upcoming coffee's host gets the cancellation so the calendar entry goes too.
@@ -21,6 +22,12 @@ from typing import Any
 from sqlalchemy import delete, text
 from sqlalchemy.orm import Session
 
+from bot.applications import files as cv_files
+from bot.applications.service import (
+    erase_conversation_applications,
+    purge_old_applications,
+    purge_unclaimed_cvs,
+)
 from bot.candidate.feedback import AnswerFeedback
 from bot.candidate.sessions import ChatSession
 from bot.core.clock import utcnow
@@ -48,6 +55,7 @@ class Removed:
     handoffs: int = 0
     bookings: int = 0
     registrations: int = 0
+    applications: int = 0
 
     def __str__(self) -> str:
         return (
@@ -55,7 +63,8 @@ class Removed:
             f"{self.ratings} answer ratings, {self.sessions} chat sessions, "
             f"{self.handoffs} handoffs, notes and callback requests, "
             f"{self.bookings} team-coffee bookings, "
-            f"{self.registrations} event registrations, questions and alerts"
+            f"{self.registrations} event registrations, questions and alerts, "
+            f"{self.applications} applications and CVs"
         )
 
 
@@ -69,6 +78,7 @@ def _remove(
     handoff_where: tuple[Any, Any, Any],
     bookings: Callable[[Session], int],
     registrations: Callable[[Session], int],
+    applications: Callable[[Session], tuple[int, list[str]]],
 ) -> Removed:
     """Delete matching tracker events (if Rasa ever created its table) and our rows."""
     events = 0
@@ -90,6 +100,9 @@ def _remove(
         )
         coffees = bookings(session)
         events_kept = registrations(session)
+        applied, files = applications(session)
+    for stored_as in files:  # once the rows are gone for good
+        cv_files.remove(settings, stored_as)
     return Removed(
         events=events,
         inbox_items=items,
@@ -98,12 +111,28 @@ def _remove(
         handoffs=handoffs,
         bookings=coffees,
         registrations=events_kept,
+        applications=applied,
     )
+
+
+def _old_applications(
+    settings: Settings, now: datetime
+) -> Callable[[Session], tuple[int, list[str]]]:
+    """Applications past their own retention period, and uploads no application took."""
+    cutoff = (now - timedelta(days=settings.application_retention_days)).replace(tzinfo=None)
+
+    def purge(session: Session) -> tuple[int, list[str]]:
+        count, files = purge_old_applications(session=session, cutoff=cutoff)
+        unclaimed = purge_unclaimed_cvs(session=session, now=now.replace(tzinfo=None))
+        return count, files + unclaimed
+
+    return purge
 
 
 def purge_expired(*, settings: Settings, now: datetime | None = None) -> Removed:
     """Delete what is older than the retention period (a session: unused for that long)."""
-    cutoff = (now or datetime.now(timezone.utc)) - timedelta(days=settings.retention_days)
+    moment = now or datetime.now(timezone.utc)
+    cutoff = moment - timedelta(days=settings.retention_days)
     naive = cutoff.replace(tzinfo=None)
     return _remove(
         settings,
@@ -119,6 +148,7 @@ def purge_expired(*, settings: Settings, now: datetime | None = None) -> Removed
         ),
         lambda session: purge_old_bookings(session=session, cutoff=naive),
         lambda session: purge_old_registrations(session=session, cutoff=naive),
+        _old_applications(settings, moment),
     )
 
 
@@ -165,6 +195,9 @@ def erase_conversation(*, settings: Settings, conversation_id: str) -> Removed:
         ),
         bookings,
         registrations,
+        lambda session: erase_conversation_applications(
+            session=session, conversation_id=conversation_id
+        ),
     )
     for registration, event, terms in offered:
         send_registration_email(

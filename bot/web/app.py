@@ -283,6 +283,7 @@ def create_app(settings: Settings, *, limiter: Limiter | None = None) -> web.App
     from bot.hr.views import add_workspace
     from bot.meetings.views import add_meetings
     from bot.web.starters import add_starters
+    from bot.web.uploads import add_uploads
 
     app = web.Application(client_max_size=256 * 1024, middlewares=[refuse_control_characters])
     app.on_response_prepare.append(security_headers)  # type: ignore[arg-type]
@@ -295,6 +296,7 @@ def create_app(settings: Settings, *, limiter: Limiter | None = None) -> web.App
     add_meetings(app, settings)  # before the catch-all
     add_events(app, settings)  # before the catch-all
     add_starters(app, settings)  # before the catch-all
+    add_uploads(app, settings, limiter)  # before the catch-all
     app.cleanup_ctx.append(reminder_sweep)
     app.cleanup_ctx.append(events_sweep)
     app.router.add_get("/{path:.*}", serve)

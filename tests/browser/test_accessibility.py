@@ -134,6 +134,26 @@ def test_the_careers_page_and_the_widget_have_no_serious_violation(page: Page, a
     expect(page.locator(f"{WIDGET} .panel")).to_be_hidden()
 
 
+def test_the_application_form_has_no_serious_violation_and_works_by_keyboard(
+    page: Page, assistant
+):
+    """Issue 14: the widget's application form, and its refusals, by keyboard only."""
+    page.goto(f"{assistant.settings.web_url}/")
+    expect(page.locator(f"{WIDGET}[data-ready]")).to_be_attached(timeout=10_000)
+    page.locator(f"{WIDGET} .launcher").click()
+    page.locator(f"{WIDGET} .notice button").click()
+    page.locator(f"{WIDGET} textarea").fill("je veux postuler")
+    page.locator(f"{WIDGET} textarea").press("Enter")
+    form = page.locator(f"{WIDGET} form.apply-form")
+    expect(form).to_be_visible(timeout=30_000)
+    assert_clean(page, "widget application form")
+    send = tab_to(page, lambda f: f["tag"] == "button" and "candidature" in f["text"])
+    assert send["text"] == "Envoyer ma candidature"
+    page.keyboard.press("Enter")
+    expect(form.locator("[aria-invalid=true]").first).to_be_focused()
+    assert_clean(page, "widget application form (refused)")
+
+
 def test_the_widget_while_waiting_and_the_console_have_no_serious_violation(
     page: Page, browser: Browser, assistant
 ):

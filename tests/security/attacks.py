@@ -20,6 +20,8 @@ import pytest
 import requests
 from sqlalchemy import create_engine, insert, inspect, text
 
+from bot.applications.service import take_application
+from bot.core.clock import utcnow
 from bot.core.db import transaction
 from bot.core.settings import Settings, settings_from
 from bot.core.tracker_store import EVENTS, tracker_engine
@@ -89,11 +91,14 @@ PATH_VALUES = {
     "registration": "{registration}",
     "question": "{question}",
     "reply": "{reply}",
+    "application": "{application}",
 }
 PUBLIC = {
     ("GET", "/healthz"),
     # the widget's starter questions (published titles only; tests/security/test_widget_starters.py)
     ("GET", "/widget/starters"),
+    # a candidate's CV before the application message (tests/security/test_cv_uploads.py)
+    ("POST", "/apply/cv"),
     ("GET", "/console/static/{name}"),
     ("GET", "/console/login"),
     ("POST", "/console/login"),
@@ -204,8 +209,24 @@ def seed(url: str, settings: Settings) -> dict[str, str]:
         )
         record = session.execute(text("SELECT id FROM event ORDER BY id LIMIT 1")).scalar()
         seed_replies(session=session)
+        applied = take_application(
+            session=session,
+            data={
+                "job": session.execute(text("SELECT id FROM job_position LIMIT 1")).scalar(),
+                "first_name": "Victim",
+                "last_name": "Candidate",
+                "email": "victim@example.org",
+                "url": "https://example.org/victim",
+                "consent": True,
+            },
+            conversation_id="victim-conversation",
+            language="fr",
+            consent_text="ok",
+            now=utcnow(),
+        )
         reply = session.execute(text("SELECT id FROM canned_reply ORDER BY id LIMIT 1")).scalar()
         ids = {
+            "application": applied.application.public_id,
             "reply": str(reply),
             "handoff": str(queued.handoff.id),
             "callback": str(callback.id),

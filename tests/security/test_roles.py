@@ -54,6 +54,10 @@ WHO_MAY: dict[str, frozenset[str]] = {
     "GET /console/api/handoffs/{handoff}/articles/{article}": RECRUITER,
     "POST /console/api/handoffs/{handoff}/return": RECRUITER,
     "POST /console/api/handoffs/{handoff}/close": RECRUITER,
+    # applications from the chat (issue 14): contact details and CVs
+    "GET /console/api/applications": RECRUITER,
+    "POST /console/api/applications/{application}/status": RECRUITER,
+    "GET /console/api/applications/{application}/cv": RECRUITER,
     "GET /console/api/callbacks": RECRUITER,
     "POST /console/api/callbacks/{callback}": RECRUITER,
     # team coffees: issue 11 has recruiters and HR both follow them in the console

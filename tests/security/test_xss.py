@@ -671,3 +671,63 @@ def sign_in(page: Page, url: str, login: str, landing: str) -> None:
     page.fill("#password", PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_url(re.compile(re.escape(landing) + r"($|#)"))
+
+
+# ---------------------------------------------------------------- applications
+
+
+def test_an_applications_fields_show_as_text_in_the_console(
+    browser: Browser, tmp_path_factory: pytest.TempPathFactory
+):
+    """Applications (issue 14), stored as is (as if validation had let them through):
+    names, e-mail, position title, message and link are inert in the console, and a
+    link that is not http(s) is not made a link."""
+    import secrets
+
+    from bot.applications.models import Application
+    from bot.core.clock import utcnow
+    from tests.conftest import port
+    from tests.security.attacks import web_stack
+
+    stack_runs = web_stack(tmp_path_factory.mktemp("xss-applications"), port(18750))
+    stack = next(stack_runs)
+    context = unguarded(browser)
+    try:
+        with transaction(stack.db_url) as session:
+            add_user(
+                session=session,
+                login="app-rec",
+                display_name="Recruteur",
+                role="recruiter",
+                password=PASSWORD,
+            )
+            for typed in XSS.values():
+                session.add(
+                    Application(
+                        public_id=secrets.token_urlsafe(16),
+                        job_id="sre",
+                        job_title=typed[:120],
+                        first_name=typed[:80],
+                        last_name=typed[:80],
+                        email=typed[:254],
+                        email_key=typed[:254].lower(),
+                        url=typed[:500],
+                        message=typed,
+                        language="fr",
+                        consent_text="ok",
+                        consented_at=utcnow(),
+                        status="new",
+                        conversation_id="x",
+                    )
+                )
+        page = new_page(context)
+        sign_in(page, stack.url, "app-rec", "/console")
+        items = page.locator("#applications li.application")
+        expect(items).to_have_count(len(XSS) + 1, timeout=10_000)  # and the seeded one
+        for typed in XSS.values():
+            expect(page.locator("#applications")).to_contain_text(visible_part(typed))
+        assert page.locator("#applications a.profile").count() == 1  # the seeded https one
+        assert_inert(page, page.locator("body"))
+    finally:
+        context.close()
+        next(stack_runs, None)

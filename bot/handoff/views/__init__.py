@@ -20,7 +20,16 @@ from bot.core.db import in_transaction
 from bot.core.settings import Settings, rasa_token
 from bot.handoff.relay import RasaRelay
 from bot.handoff.service import leave
-from bot.handoff.views import callbacks, coffees, conversations, events, live, queue, replies
+from bot.handoff.views import (
+    applications,
+    callbacks,
+    coffees,
+    conversations,
+    events,
+    live,
+    queue,
+    replies,
+)
 from bot.handoff.views.state import ConsoleState, console_key
 from bot.handoff.watcher import Watcher
 from bot.staff.gate import StaffGate, gate_key
@@ -72,6 +81,15 @@ def add_console(
     )
     router.add_post("/console/api/handoffs/{handoff}/return", recruiters(queue.ending("returned")))
     router.add_post("/console/api/handoffs/{handoff}/close", recruiters(queue.ending("closed")))
+    # Applications from the chat (issue 14): contact details and CVs, recruiters only.
+    router.add_get("/console/api/applications", recruiters(applications.application_list))
+    router.add_post(
+        "/console/api/applications/{application}/status",
+        recruiters(applications.application_status),
+    )
+    router.add_get(
+        "/console/api/applications/{application}/cv", recruiters(applications.application_cv)
+    )
     router.add_get("/console/api/callbacks", recruiters(callbacks.callback_list))
     router.add_post("/console/api/callbacks/{callback}", recruiters(callbacks.callback_status))
     # Recruiters and HR both follow team coffees (issue 11): the only console routes HR

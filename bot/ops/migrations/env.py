@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
+import bot.applications.models  # noqa: F401  (registers the applications and CVs)
 import bot.candidate.feedback  # noqa: F401  (registers the feedback table)
 import bot.candidate.sessions  # noqa: F401  (registers the chat sessions table)
 import bot.core.audit  # noqa: F401  (registers the audit log)

@@ -504,6 +504,79 @@
     });
   }
 
+  // ------------------------------------------------------------ applications (issue 14)
+
+  var APPLICATION_STATUS = { "new": "nouvelle", in_review: "en cours d'examen", forwarded: "transmise" };
+  var applicationJob = document.getElementById("applications-job");
+  var applicationStatus = document.getElementById("applications-status");
+
+  function applicationDay(iso) {
+    var d = new Date(iso);
+    return isNaN(d) ? String(iso) : d.toLocaleDateString("fr-FR", { day: "numeric", month: "long", year: "numeric" });
+  }
+
+  function applicationElement(a) {
+    var who = a.first_name + " " + a.last_name;
+    var select = el("select", { "aria-label": "Statut de la candidature de " + who, "class": "application-status" });
+    Object.keys(APPLICATION_STATUS).forEach(function (key) {
+      var option = el("option", { value: key, text: APPLICATION_STATUS[key] });
+      if (key === a.status) { option.selected = true; }
+      select.appendChild(option);
+    });
+    var feedback = document.getElementById("applications-feedback");
+    select.addEventListener("change", function () {
+      api("POST", "/console/api/applications/" + encodeURIComponent(a.id) + "/status", { status: select.value }).then(function (reply) {
+        feedback.textContent = reply.ok ? "" : (reply.data.error || "Erreur");
+        return loadApplications();
+      });
+    });
+    var links = [];
+    if (a.cv) {
+      links.push(el("a", { "class": "cv-download", href: "/console/api/applications/" + encodeURIComponent(a.id) + "/cv",
+        download: "", text: "Télécharger le CV (" + a.cv.kind.toUpperCase() + ", " + Math.max(1, Math.round(a.cv.size / 1024)) + " Ko)" }));
+    }
+    if (a.url && /^https?:\/\//i.test(a.url)) {
+      links.push(el("a", { "class": "profile", href: a.url, target: "_blank", rel: "noopener noreferrer", text: a.url }));
+    }
+    return el("li", { "class": "application " + a.status, "data-id": a.id }, [
+      el("p", { "class": "who-line" }, [
+        el("strong", { text: who }), document.createTextNode(" · "),
+        el("a", { href: "mailto:" + encodeURIComponent(a.email).replace("%40", "@"), text: a.email }),
+        document.createTextNode(" · " + String(a.language).toUpperCase())
+      ]),
+      el("p", { "class": "meta", text: a.job_title + " · " + applicationDay(a.created_at) +
+        (a.status_by ? " · " + APPLICATION_STATUS[a.status] + " par " + a.status_by : "") }),
+      a.message ? el("p", { "class": "question", text: a.message }) : null,
+      links.length ? el("p", { "class": "application-links" }, links) : null,
+      select
+    ]);
+  }
+
+  function loadApplications() {
+    var params = new URLSearchParams();
+    if (applicationJob.value) { params.set("job", applicationJob.value); }
+    if (applicationStatus.value) { params.set("status", applicationStatus.value); }
+    return api("GET", "/console/api/applications?" + params.toString()).then(function (reply) {
+      if (!reply.ok) { document.getElementById("applications-feedback").textContent = reply.data.error || "Erreur"; return; }
+      var chosen = applicationJob.value;
+      applicationJob.textContent = "";
+      applicationJob.appendChild(el("option", { value: "", text: "tous" }));
+      (reply.data.jobs || []).forEach(function (j) {
+        applicationJob.appendChild(el("option", { value: j.id, text: j.title + (j.status === "closed" ? " (fermé)" : "") }));
+      });
+      applicationJob.value = chosen;
+      var items = reply.data.applications || [];
+      var list = document.getElementById("applications");
+      list.textContent = "";
+      items.forEach(function (a) { list.appendChild(applicationElement(a)); });
+      document.getElementById("applications-count").textContent =
+        String(items.filter(function (a) { return a.status === "new"; }).length);
+      document.getElementById("applications-empty").hidden = items.length > 0;
+    });
+  }
+  applicationJob.addEventListener("change", loadApplications);
+  applicationStatus.addEventListener("change", loadApplications);
+
   // ------------------------------------------------------------ team coffees
 
   var COFFEE_STATUS = { confirmed: "confirmé", cancelled: "annulé", declined: "décliné par l'hôte" };
@@ -886,6 +959,7 @@
       link.className = "link live";
       loadQueue();
       loadCallbacks();
+      loadApplications();
       loadCoffees(false);
       loadEvents();
       if (openEvent !== null) { showEvent(openEvent, false); }
@@ -894,6 +968,7 @@
       var message = JSON.parse(event.data);
       if (message.type === "queue") { loadQueue(); }
       else if (message.type === "callbacks") { loadCallbacks(); }
+      else if (message.type === "applications") { loadApplications(); }
       else if (message.type === "coffees") { loadCoffees(false); }
       else if (message.type === "events" || message.type === "questions") {
         loadEvents();

@@ -120,7 +120,31 @@ var TEXTS = {
     waitingNamed: "En attente de {name} (recrutement) · environ {minutes} min",
     withRecruiter: "{name} (recrutement) est avec vous",
     cancelRequest: "Annuler ma demande",
-    cancelSummary: "J'annule ma demande"
+    cancelSummary: "J'annule ma demande",
+    applyTitle: "Ma candidature",
+    applyJob: "Le poste",
+    applyFirst: "Prénom",
+    applyLast: "Nom",
+    applyEmail: "E-mail",
+    applyCv: "CV (PDF ou Word, {max} Mo au plus)",
+    applyUrl: "Ou un lien : profil LinkedIn, portfolio",
+    applyMessage: "Un mot pour l'équipe",
+    applySend: "Envoyer ma candidature",
+    applyUploading: "Envoi du CV…",
+    applySending: "Envoi de la candidature…",
+    applySent: "Candidature envoyée.",
+    applySummary: "Ma candidature : {job}",
+    applyErrors: {
+      job: "Choisissez un poste.",
+      first_name: "Indiquez votre prénom.",
+      last_name: "Indiquez votre nom.",
+      email: "Indiquez une adresse e-mail valide.",
+      cv: "Joignez votre CV ou un lien vers votre profil.",
+      cvBig: "Le fichier dépasse {max} Mo.",
+      url: "Le lien doit commencer par https://",
+      consent: "Cochez la case pour que nous puissions enregistrer votre candidature.",
+      form: "La candidature n'a pas pu partir : réessayez dans un instant."
+    }
   },
   en: {
     open: "Chat with our assistant",
@@ -228,7 +252,31 @@ var TEXTS = {
     waitingNamed: "Waiting for {name} (recruiting) · about {minutes} min",
     withRecruiter: "{name} (recruiting) is with you",
     cancelRequest: "Cancel my request",
-    cancelSummary: "I'm cancelling my request"
+    cancelSummary: "I'm cancelling my request",
+    applyTitle: "My application",
+    applyJob: "Position",
+    applyFirst: "First name",
+    applyLast: "Last name",
+    applyEmail: "E-mail",
+    applyCv: "CV (PDF or Word, {max} MB at most)",
+    applyUrl: "Or a link: LinkedIn profile, portfolio",
+    applyMessage: "A word for the team",
+    applySend: "Send my application",
+    applyUploading: "Sending the CV…",
+    applySending: "Sending the application…",
+    applySent: "Application sent.",
+    applySummary: "My application: {job}",
+    applyErrors: {
+      job: "Pick a position.",
+      first_name: "Enter your first name.",
+      last_name: "Enter your last name.",
+      email: "Enter a valid e-mail address.",
+      cv: "Attach your CV or a link to your profile.",
+      cvBig: "The file is over {max} MB.",
+      url: "The link must start with https://",
+      consent: "Tick the box so that we can save your application.",
+      form: "The application could not be sent: try again in a moment."
+    }
   }
 };
 
@@ -568,7 +616,13 @@ function botElement(message, live) {
   if (custom.type === "handoff" && custom.callback === true) {
     node.appendChild(callbackOffer(node, typeof custom.question === "string" ? custom.question : ""));
   }
-  if (custom.type === "meeting_contact") {
+  if (custom.type === "apply_form") {
+    node.classList.add("apply");
+    var application = applyForm(custom);
+    if (application) { node.appendChild(application.form); openApply(application, live); }
+  } else if (custom.type === "application") {
+    applicationResult(node, custom, message.text, live);
+  } else if (custom.type === "meeting_contact") {
     node.classList.add("meeting-contact");
     var contact = contactForm(custom);
     if (contact) { node.appendChild(contact.form); openContact(contact, live); }
@@ -763,6 +817,199 @@ function callbackForm(asked) {
     });
   });
   return form;
+}
+
+// ------------------------------------------------------------- applying (issue 14)
+
+// The application form: a position, names, e-mail, a CV (uploaded first to the web
+// server, which answers a token) or a link, a word, consent. It sends one structured
+// message, `/apply{...}`; the `application` result closes it or points at the field.
+var activeApply = null;
+
+function applyForm(custom) {
+  var jobs = Array.isArray(custom.jobs) ? custom.jobs.filter(function (j) {
+    return j && typeof j.id === "string" && typeof j.title === "string";
+  }) : [];
+  if (!jobs.length) { return null; }
+  var maxMb = typeof custom.max_cv_mb === "number" && custom.max_cv_mb > 0 ? custom.max_cv_mb : 5;
+  var upload = plainText(custom.upload) || "/apply/cv";
+  var texts = t("applyErrors");
+  formCount += 1;
+  var prefix = "apply-" + formCount;
+  var form = el("form", { "class": "meet-form apply-form", novalidate: "", "aria-labelledby": prefix + "-title" });
+  form.appendChild(el("p", { "class": "meet-title", id: prefix + "-title", text: t("applyTitle") }));
+  var job = el("select", { required: "", "aria-required": "true" });
+  job.appendChild(el("option", { value: "", text: "—" }));
+  jobs.forEach(function (j) { job.appendChild(el("option", { value: j.id, text: j.title })); });
+  if (typeof custom.job === "string") { job.value = custom.job; }
+  var controls = {
+    job: job,
+    first_name: el("input", { type: "text", maxlength: "80", autocomplete: "given-name", required: "", "aria-required": "true" }),
+    last_name: el("input", { type: "text", maxlength: "80", autocomplete: "family-name", required: "", "aria-required": "true" }),
+    email: el("input", { type: "email", maxlength: "254", autocomplete: "email", required: "", "aria-required": "true", spellcheck: "false" }),
+    cv: el("input", { type: "file", accept: ".pdf,.docx,application/pdf,application/vnd.openxmlformats-officedocument.wordprocessingml.document" }),
+    url: el("input", { type: "url", maxlength: "500", autocomplete: "url", spellcheck: "false", placeholder: "https://" }),
+    message: el("textarea", { rows: "3", maxlength: "2000" }),
+    consent: el("input", { type: "checkbox", required: "", "aria-required": "true" })
+  };
+  var labels = {
+    job: t("applyJob"), first_name: t("applyFirst"), last_name: t("applyLast"), email: t("applyEmail"),
+    cv: t("applyCv", { max: maxMb }), url: t("applyUrl"), message: t("applyMessage")
+  };
+  var optional = { cv: true, url: true, message: true };
+  var errors = {};
+  Object.keys(labels).forEach(function (key) {
+    var id = prefix + "-" + key;
+    controls[key].id = id;
+    controls[key].name = key;
+    controls[key].setAttribute("aria-describedby", id + "-error");
+    errors[key] = el("p", { "class": "field-error", id: id + "-error" });
+    form.appendChild(el("label", { "for": id }, [
+      document.createTextNode(labels[key] + " "),
+      el("span", { "class": "hint", text: t(optional[key] ? "optional" : "required") })
+    ]));
+    form.appendChild(controls[key]);
+    form.appendChild(errors[key]);
+  });
+  controls.consent.id = prefix + "-consent";
+  controls.consent.name = "consent";
+  controls.consent.setAttribute("aria-describedby", prefix + "-consent-error");
+  errors.consent = el("p", { "class": "field-error", id: prefix + "-consent-error" });
+  form.appendChild(el("div", { "class": "consent" }, [
+    controls.consent, el("label", { "for": prefix + "-consent", text: plainText(custom.consent) })
+  ]));
+  form.appendChild(errors.consent);
+  form.appendChild(el("p", { "class": "meet-privacy" }, [
+    el("a", { href: privacyUrl(), target: "_blank", rel: "noopener noreferrer", text: t("privacy"), title: t("newTab") })
+  ]));
+  var announce = el("p", { "class": "sr", role: "alert" });
+  var progress = el("p", { "class": "meet-status", role: "status" });
+  var submit = el("button", { type: "submit", "class": "choice primary", text: t("applySend") });
+  form.appendChild(announce);
+  form.appendChild(el("div", { "class": "callback-actions" }, [submit]));
+  form.appendChild(progress);
+  var uploaded = null;  // {file, token}: a file already accepted is not sent twice
+
+  var application = {
+    form: form, controls: controls, closed: false,
+    showError: function (key, sentence, focus) {
+      var target = errors[key] ? key : "consent";
+      errors[target].textContent = sentence;
+      controls[target].setAttribute("aria-invalid", "true");
+      announce.textContent = sentence;
+      if (focus) { controls[target].focus(); }
+    },
+    clearErrors: function () {
+      Object.keys(errors).forEach(function (key) {
+        errors[key].textContent = "";
+        controls[key].removeAttribute("aria-invalid");
+      });
+      announce.textContent = "";
+    },
+    busy: function (on, what) {
+      if (application.closed) { return; }
+      submit.disabled = Boolean(on);
+      form.setAttribute("aria-busy", String(Boolean(on)));
+      progress.textContent = on ? what || t("applySending") : "";
+    }
+  };
+
+  function send(token) {
+    var data = {
+      job: job.value, first_name: controls.first_name.value.trim(), last_name: controls.last_name.value.trim(),
+      email: controls.email.value.trim(), consent: true
+    };
+    var url = controls.url.value.trim();
+    var message = controls.message.value.trim();
+    if (token) { data.cv = token; }
+    if (url) { data.url = url; }
+    if (message) { data.message = message; }
+    var title = job.options[job.selectedIndex] ? job.options[job.selectedIndex].textContent : "";
+    if (!sendMessage("/apply" + JSON.stringify(data), t("applySummary", { job: title }))) {
+      application.showError("message", texts.form, true);
+      return;
+    }
+    application.busy(true);
+  }
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    if (application.closed) { return; }
+    application.clearErrors();
+    var file = controls.cv.files && controls.cv.files[0];
+    var url = controls.url.value.trim();
+    var problems = [];
+    if (!job.value) { problems.push(["job", texts.job]); }
+    if (!controls.first_name.value.trim()) { problems.push(["first_name", texts.first_name]); }
+    if (!controls.last_name.value.trim()) { problems.push(["last_name", texts.last_name]); }
+    if (!controls.email.value.trim() || !controls.email.checkValidity()) { problems.push(["email", texts.email]); }
+    if (file && file.size > maxMb * 1024 * 1024) { problems.push(["cv", texts.cvBig.split("{max}").join(String(maxMb))]); }
+    if (url && !/^https?:\/\/\S+\.\S+/i.test(url)) { problems.push(["url", texts.url]); }
+    if (!file && !url) { problems.push(["cv", texts.cv]); }
+    if (!controls.consent.checked) { problems.push(["consent", texts.consent]); }
+    problems.forEach(function (problem) { application.showError(problem[0], problem[1], false); });
+    if (problems.length) {
+      announce.textContent = problems[0][1];
+      controls[problems[0][0]].focus();
+      return;
+    }
+    if (!file) { send(null); return; }
+    if (uploaded && uploaded.file === file) { send(uploaded.token); return; }
+    var body = new FormData();
+    body.append("cv", file, "cv");
+    application.busy(true, t("applyUploading"));
+    var target = new URL(upload, ASSET_BASE);
+    target.searchParams.set("lang", lang);
+    fetch(target.toString(), { method: "POST", body: body, credentials: "omit" }).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (reply) {
+        application.busy(false);
+        if (response.ok && reply && typeof reply.cv === "string") {
+          uploaded = { file: file, token: reply.cv };
+          send(reply.cv);
+        } else {
+          application.showError("cv", plainText(reply && reply.error) || texts.form, true);
+        }
+      });
+    }, function () {
+      application.busy(false);
+      application.showError("cv", texts.form, true);
+    });
+  });
+  return application;
+}
+
+function openApply(application, live) {
+  if (activeApply && activeApply !== application && !activeApply.closed) {
+    activeApply.closed = true;
+    activeApply.form.replaceWith(el("p", { "class": "meet-closed", text: t("meetClosed") }));
+  }
+  activeApply = application;
+  if (live) {
+    window.setTimeout(function () {
+      if (!application.closed && panelOpen()) { application.controls.job.value ? application.controls.first_name.focus() : application.controls.job.focus(); }
+    }, 0);
+  }
+}
+
+// An application result: a refused field points at the form, a confirmation closes it.
+function applicationResult(node, custom, text, live) {
+  var outcome = plainText(custom.status);
+  node.classList.add("application", "application-" + (outcome || "unknown"));
+  var current = activeApply;
+  if (!current || current.closed) { return; }
+  if (outcome === "received") {
+    current.closed = true;
+    activeApply = null;
+    current.form.replaceWith(el("p", { "class": "meet-closed", text: t("applySent") }));
+    if (live) { input.focus(); }
+    return;
+  }
+  current.busy(false);
+  if (outcome === "invalid") {
+    var field = plainText(custom.field);
+    var key = current.controls[field] ? field : "consent";
+    current.showError(key, text || t("applyErrors").form, live);
+  }
 }
 
 // ------------------------------------------------------------- team coffee
