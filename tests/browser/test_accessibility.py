@@ -134,9 +134,7 @@ def test_the_careers_page_and_the_widget_have_no_serious_violation(page: Page, a
     expect(page.locator(f"{WIDGET} .panel")).to_be_hidden()
 
 
-def test_the_application_form_has_no_serious_violation_and_works_by_keyboard(
-    page: Page, assistant
-):
+def test_the_application_form_has_no_serious_violation_and_works_by_keyboard(page: Page, assistant):
     """Issue 14: the widget's application form, and its refusals, by keyboard only."""
     page.goto(f"{assistant.settings.web_url}/")
     expect(page.locator(f"{WIDGET}[data-ready]")).to_be_attached(timeout=10_000)
