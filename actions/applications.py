@@ -24,6 +24,7 @@ from rasa_sdk.types import DomainDict
 from sqlalchemy.orm import Session
 
 from actions.reading import candidate_language, entities, typed_words, yes_no
+from bot.applications import ats
 from bot.applications.files import MAX_CV_BYTES
 from bot.applications.service import ApplicationError, applications_of, take_application
 from bot.candidate.jobs import preselected_job
@@ -78,17 +79,27 @@ def _form(session: Session, language: str, said: str, named: Any) -> dict[str, A
 
 
 def _take(
-    session: Session, data: dict[str, Any], conversation_id: str, language: str, consent: str
+    session: Session,
+    data: dict[str, Any],
+    conversation_id: str,
+    language: str,
+    consent: str,
+    settings: Settings,
 ) -> Received:
+    now = utcnow()
     taken = take_application(
         session=session,
         data=data,
         conversation_id=conversation_id,
         language=language,
         consent_text=consent,
-        now=utcnow(),
+        now=now,
     )
     application = taken.application
+    if settings.ats_webhook_url:  # forwarded to the company's ATS by the web's sweep
+        ats.enqueue(
+            session=session, kind="application.created", application=application.public_id, now=now
+        )
     return Received(
         public_id=application.public_id,
         first_name=application.first_name,
@@ -193,7 +204,7 @@ class ActionApply(Action):
         try:
             received = await in_transaction(
                 settings.database_url,
-                lambda s: _take(s, data, tracker.sender_id, language, consent),
+                lambda s: _take(s, data, tracker.sender_id, language, consent, settings),
             )
         except ApplicationError as refused:
             dispatcher.utter_message(

@@ -85,3 +85,27 @@ class CvFile(Base):
         Integer, ForeignKey("application.id", ondelete="SET NULL"), nullable=True, index=True
     )
     created_at: Mapped[dt.datetime] = Column(DateTime, nullable=False, default=utcnow, index=True)
+
+
+class AtsDelivery(Base):
+    """One event for the company's applicant tracking system, in an outbox: written in the
+    transaction that takes (or erases) the application, so none is lost, and sent by the
+    web processes' sweep until the receiver answers 2xx. It holds no personal data: the
+    body is built from the application when it is sent. `key` is the idempotency key the
+    receiver sees on every attempt."""
+
+    __tablename__ = "ats_delivery"
+
+    id: Mapped[int] = Column(Integer, primary_key=True, autoincrement=True)
+    key: Mapped[str] = Column(String(64), nullable=False, unique=True)
+    # application.created, application.status_changed or application.deleted
+    kind: Mapped[str] = Column(String(40), nullable=False)
+    application: Mapped[str] = Column(String(32), nullable=False, index=True)
+    attempts: Mapped[int] = Column(Integer, nullable=False, default=0)
+    next_attempt_at: Mapped[dt.datetime] = Column(DateTime, nullable=False, index=True)
+    finished_at: Mapped[dt.datetime | None] = Column(DateTime, nullable=True, index=True)
+    # when it was delivered, skipped or given up ("delivered", "skipped": the application
+    # was erased before it went, "failed": MAX_ATTEMPTS refusals)
+    outcome: Mapped[str | None] = Column(String(16), nullable=True)
+    last_error: Mapped[str] = Column(String(300), nullable=False, default="")
+    created_at: Mapped[dt.datetime] = Column(DateTime, nullable=False, default=utcnow)

@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from bot.applications import ats
 from bot.applications.models import APPLICATION_STATUSES, Application, CvFile
 from bot.meetings.booking import BadBooking, check_email, check_name, check_note
 from bot.records.models import JobPosition
@@ -237,12 +238,19 @@ def set_status(
     return application
 
 
-def _delete(session: Session, where: Any) -> tuple[int, list[str]]:
+def _delete(session: Session, where: Any, announce: dt.datetime | None) -> tuple[int, list[str]]:
     """Delete applications and their CV rows; how many applications, and the stored files
-    to remove from the disk once the transaction commits."""
-    ids = list(session.execute(select(Application.id).where(where)).scalars())
+    to remove from the disk once the transaction commits. `announce` (the time): tell the
+    ATS (bot.applications.ats) that each one is gone."""
+    rows = session.execute(select(Application.id, Application.public_id).where(where)).all()
+    ids = [row[0] for row in rows]
     if not ids:
         return 0, []
+    if announce is not None:
+        for _id, public_id in rows:
+            ats.enqueue(
+                session=session, kind="application.deleted", application=public_id, now=announce
+            )
     files = list(
         session.execute(select(CvFile.stored_as).where(CvFile.application_id.in_(ids))).scalars()
     )
@@ -252,15 +260,17 @@ def _delete(session: Session, where: Any) -> tuple[int, list[str]]:
 
 
 def erase_conversation_applications(
-    *, session: Session, conversation_id: str
+    *, session: Session, conversation_id: str, announce: dt.datetime | None = None
 ) -> tuple[int, list[str]]:
     """Everything applied from one conversation (an erasure request)."""
-    return _delete(session, Application.conversation_id == conversation_id)
+    return _delete(session, Application.conversation_id == conversation_id, announce)
 
 
-def purge_old_applications(*, session: Session, cutoff: dt.datetime) -> tuple[int, list[str]]:
+def purge_old_applications(
+    *, session: Session, cutoff: dt.datetime, announce: dt.datetime | None = None
+) -> tuple[int, list[str]]:
     """Applications older than the retention period."""
-    return _delete(session, Application.created_at < cutoff)
+    return _delete(session, Application.created_at < cutoff, announce)
 
 
 def purge_unclaimed_cvs(*, session: Session, now: dt.datetime) -> list[str]:

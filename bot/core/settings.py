@@ -78,6 +78,10 @@ class Settings:
     notify_from: str = "assistant@localhost"
     notify_emails: tuple[str, ...] = ()
     notify_webhook_url: str | None = None
+    # The company's applicant tracking system: each application (and each erasure) is
+    # POSTed there, HMAC-signed with the secret (bot/applications/ats.py).
+    ats_webhook_url: str | None = None
+    ats_webhook_secret: str | None = None
     knowledge_dir: Path = PROJECT_ROOT / "data" / "knowledge"
     models_dir: Path = PROJECT_ROOT / "models"
     var_dir: Path = PROJECT_ROOT / "var"
@@ -230,6 +234,11 @@ def settings_from(env: Mapping[str, str]) -> Settings:
     clarify = _fraction(env, "CLARIFY_THRESHOLD", 0.1)
     if clarify > answer:
         raise SettingsError("CLARIFY_THRESHOLD must not be above ANSWER_THRESHOLD")
+    if env.get("ATS_WEBHOOK_URL") and len(env.get("ATS_WEBHOOK_SECRET") or "") < 16:
+        raise SettingsError(
+            "ATS_WEBHOOK_URL needs ATS_WEBHOOK_SECRET (16 characters at least): every "
+            "delivery is signed with it"
+        )
     return Settings(
         database_url=database_url,
         tracker_store_url=env.get("TRACKER_STORE_URL") or database_url,
@@ -273,6 +282,8 @@ def settings_from(env: Mapping[str, str]) -> Settings:
             e.strip() for e in env.get("NOTIFY_EMAILS", "").split(",") if e.strip()
         ),
         notify_webhook_url=_url(env, "NOTIFY_WEBHOOK_URL"),
+        ats_webhook_url=_url(env, "ATS_WEBHOOK_URL"),
+        ats_webhook_secret=env.get("ATS_WEBHOOK_SECRET") or None,
         routing_file=Path(
             env.get("ROUTING_FILE") or PROJECT_ROOT / "data" / "handoff" / "routing.yml"
         ),
@@ -379,6 +390,8 @@ def rasa_environment(settings: Settings) -> dict[str, str]:
         "NOTIFY_FROM": settings.notify_from,
         "NOTIFY_EMAILS": ",".join(settings.notify_emails),
         "NOTIFY_WEBHOOK_URL": settings.notify_webhook_url or "",
+        "ATS_WEBHOOK_URL": settings.ats_webhook_url or "",
+        "ATS_WEBHOOK_SECRET": settings.ats_webhook_secret or "",
         "PUBLIC_URL": settings.public_url or "",
         "MEETING_LINK_SECRET": meeting_link_secret(settings),
         "COFFEE_VIDEO_URL": settings.coffee_video_url or "",

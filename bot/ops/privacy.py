@@ -121,8 +121,10 @@ def _old_applications(
     """Applications past their own retention period, and uploads no application took."""
     cutoff = (now - timedelta(days=settings.application_retention_days)).replace(tzinfo=None)
 
+    told = now.replace(tzinfo=None) if settings.ats_webhook_url else None
+
     def purge(session: Session) -> tuple[int, list[str]]:
-        count, files = purge_old_applications(session=session, cutoff=cutoff)
+        count, files = purge_old_applications(session=session, cutoff=cutoff, announce=told)
         unclaimed = purge_unclaimed_cvs(session=session, now=now.replace(tzinfo=None))
         return count, files + unclaimed
 
@@ -196,7 +198,9 @@ def erase_conversation(*, settings: Settings, conversation_id: str) -> Removed:
         bookings,
         registrations,
         lambda session: erase_conversation_applications(
-            session=session, conversation_id=conversation_id
+            session=session,
+            conversation_id=conversation_id,
+            announce=utcnow() if settings.ats_webhook_url else None,
         ),
     )
     for registration, event, terms in offered:

@@ -35,6 +35,8 @@ STATIC = HERE / "static"
 SOCKETIO_CLIENT = STATIC / "vendor" / "socket.io.min.js"
 HOSTNAME = re.compile(r"^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)$")
 SITE_FILE = re.compile(r"^[a-z0-9-]+\.svg$")
+# How often each web process sends what is due to the ATS (bot.applications.ats).
+ATS_SWEEP_SECONDS = 5.0
 
 settings_key = web.AppKey("settings", Settings)
 assets_key = web.AppKey("assets", dict)
@@ -275,6 +277,28 @@ async def events_sweep(app: web.Application) -> AsyncIterator[None]:
         await task
 
 
+async def ats_sweep(app: web.Application) -> AsyncIterator[None]:
+    """Applications forwarded to the company's ATS (bot.applications.ats): every web
+    process sweeps every few seconds; a delivery is leased by one process at a time."""
+    from bot.applications.ats import deliver_due
+
+    settings = app[settings_key]
+
+    async def forever() -> None:
+        while True:
+            try:
+                await asyncio.to_thread(deliver_due, settings, utcnow())
+            except Exception:  # noqa: BLE001 - a background sweep must outlive a bad minute
+                logging.getLogger(__name__).exception("the ATS sweep failed")
+            await asyncio.sleep(ATS_SWEEP_SECONDS)
+
+    task = asyncio.create_task(forever())
+    yield
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+
+
 def create_app(settings: Settings, *, limiter: Limiter | None = None) -> web.Application:
     """The web app; `limiter` counts sign-in failures (default: bot.core.limits' for
     LIMITS_URL; tests pass one with their own clock)."""
@@ -299,6 +323,8 @@ def create_app(settings: Settings, *, limiter: Limiter | None = None) -> web.App
     add_uploads(app, settings, limiter)  # before the catch-all
     app.cleanup_ctx.append(reminder_sweep)
     app.cleanup_ctx.append(events_sweep)
+    if settings.ats_webhook_url:
+        app.cleanup_ctx.append(ats_sweep)
     app.router.add_get("/{path:.*}", serve)
     return app
 
