@@ -27,6 +27,7 @@ from actions.reading import candidate_language, entities, typed_words, yes_no
 from bot.applications import ats
 from bot.applications.files import MAX_CV_BYTES
 from bot.applications.service import ApplicationError, applications_of, take_application
+from bot.applications.views import erase_url
 from bot.candidate.jobs import preselected_job
 from bot.core import replies
 from bot.core.application_texts import (
@@ -144,6 +145,9 @@ def send_confirmations(settings: Settings, received: Received) -> None:
                 date=date_in_words(_reply_by(settings), language),
                 what=", ".join(what),
                 retention=settings.application_retention_days,
+                erase=erase_url(
+                    settings, public_id=received.public_id, created_at=received.created_at
+                ),
             ),
         )
     except Exception:  # noqa: BLE001 - the application is taken; the mail is best effort

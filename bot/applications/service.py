@@ -30,6 +30,7 @@ __all__ = [
     "ApplicationNotFound",
     "Taken",
     "applications_of",
+    "erase_applications_of",
     "erase_conversation_applications",
     "get_application",
     "list_applications",
@@ -279,3 +280,10 @@ def purge_unclaimed_cvs(*, session: Session, now: dt.datetime) -> list[str]:
     files = list(session.execute(select(CvFile.stored_as).where(where)).scalars())
     session.execute(delete(CvFile).where(where))
     return files
+
+
+def erase_applications_of(
+    *, session: Session, email: str, announce: dt.datetime | None = None
+) -> tuple[int, list[str]]:
+    """Every application sent with one e-mail address (the e-mail's erasure link)."""
+    return _delete(session, Application.email_key == email.lower(), announce)

@@ -100,15 +100,38 @@ APPLICATION_TEXTS: dict[str, dict[str, str]] = {
         "« {job} », le {received}.\n\nLa suite : un appel de 30 minutes avec un recruteur. "
         "Vous aurez une réponse sous {days} jours ouvrés, d'ici le {date}.\n\n"
         "Ce que nous avons reçu : {what}.\n\nNous conservons votre candidature {retention} "
-        "jours au plus, pour l'étudier et vous recontacter à son sujet. Pour la faire effacer, "
-        "répondez simplement à cet e-mail.\n\n"
+        "jours au plus, pour l'étudier et vous recontacter à son sujet. Pour la faire "
+        "effacer, avec votre CV, en un clic : {erase}\n\n"
         "L'équipe recrutement d'Ardoise Labs",
         "en": 'Hello {first_name},\n\nWe have received your application for "{job}", on '
         "{received}.\n\nWhat comes next: a 30-minute call with a recruiter. You will hear "
         "from us within {days} working days, by {date}.\n\nWhat we received: {what}.\n\n"
         "We keep your application for {retention} days at most, to review it and contact you "
-        "about it. To have it deleted, just reply to this e-mail.\n\n"
+        "about it. To have it deleted, with your CV, in one click: {erase}\n\n"
         "The Ardoise Labs recruiting team",
+    },
+    # The erasure link's page (bot/applications/views.py).
+    "erase_title": {"fr": "Effacer ma candidature", "en": "Delete my application"},
+    "erase_intro": {
+        "fr": "Cela efface définitivement votre candidature au poste « {job} » du {date}, "
+        "votre CV et toute autre candidature envoyée avec l'adresse {email}. Le logiciel de "
+        "recrutement de l'entreprise est prévenu qu'il doit l'effacer aussi.",
+        "en": 'This deletes for good your application for "{job}" of {date}, your CV and '
+        "any other application sent with the address {email}. The company's recruiting "
+        "software is told to delete it too.",
+    },
+    "erase_button": {"fr": "Effacer", "en": "Delete"},
+    "erase_done": {
+        "fr": "C'est fait : {count} candidature(s) et les CV joints sont effacés.",
+        "en": "Done: {count} application(s) and the attached CVs are deleted.",
+    },
+    "erase_gone": {
+        "fr": "Cette candidature est déjà effacée : nous ne gardons plus rien d'elle.",
+        "en": "This application is already deleted: we keep nothing of it any more.",
+    },
+    "erase_bad_link": {
+        "fr": "Ce lien n'est pas (ou plus) valable.",
+        "en": "This link is not (or no longer) valid.",
     },
     "application_email_cv": {"fr": "votre CV ({kind})", "en": "your CV ({kind})"},
     "application_email_link": {"fr": "le lien {url}", "en": "the link {url}"},

@@ -30,13 +30,18 @@ from bot.core.settings import Settings, meeting_link_secret
 # "registration", "seat_offer" and "event_feedback" are event registrations' links
 # (bot.events.messages): manage a place and ask the leaders, take an offered seat,
 # answer the thank-you question. A token names a registration's public id for them.
-Purpose = Literal["manage", "decline", "registration", "seat_offer", "event_feedback"]
+# "application_erase" is the one-click erasure link of an application's e-mail
+# (bot.applications.views); its token names the application's public id.
+Purpose = Literal[
+    "manage", "decline", "registration", "seat_offer", "event_feedback", "application_erase"
+]
 PURPOSES: tuple[Purpose, ...] = (
     "manage",
     "decline",
     "registration",
     "seat_offer",
     "event_feedback",
+    "application_erase",
 )
 # Separates this use of the secret from any other it might ever be given.
 CONTEXT = b"ardoise/meeting-link/v1\x00"
@@ -47,6 +52,7 @@ PATHS: dict[Purpose, str] = {
     "registration": "/events/registration",
     "seat_offer": "/events/offer",
     "event_feedback": "/events/feedback",
+    "application_erase": "/applications/erase",
 }
 MAX_TOKEN_LENGTH = 512
 

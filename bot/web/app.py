@@ -302,6 +302,7 @@ async def ats_sweep(app: web.Application) -> AsyncIterator[None]:
 def create_app(settings: Settings, *, limiter: Limiter | None = None) -> web.Application:
     """The web app; `limiter` counts sign-in failures (default: bot.core.limits' for
     LIMITS_URL; tests pass one with their own clock)."""
+    from bot.applications.views import add_application_pages
     from bot.events.views import add_events
     from bot.handoff.views import add_console, gate_key
     from bot.hr.views import add_workspace
@@ -321,6 +322,7 @@ def create_app(settings: Settings, *, limiter: Limiter | None = None) -> web.App
     add_events(app, settings)  # before the catch-all
     add_starters(app, settings)  # before the catch-all
     add_uploads(app, settings, limiter)  # before the catch-all
+    add_application_pages(app, settings)  # before the catch-all
     app.cleanup_ctx.append(reminder_sweep)
     app.cleanup_ctx.append(events_sweep)
     if settings.ats_webhook_url:

@@ -9,6 +9,7 @@ recruiters get an e-mail and the team-chat webhook."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 import requests
@@ -192,5 +193,17 @@ async def test_apply_with_a_link_over_socketio_in_english(hiring, mailbox):
         mail = mailbox.wait_for(lambda m: m["To"] == email)
         body = mail.get_payload(decode=True).decode()
         assert "https://www.linkedin.com/in/sam-lee" in body and "30-minute call" in body
+        # the e-mail's one-click erasure link, followed: the application is gone
+        link = re.search(r"https?://\S+/applications/erase/\S+", body)
+        assert link is not None, body
+        page = requests.get(link.group(0), timeout=15)
+        assert page.status_code == 200 and job["title"] in page.text
+        done = requests.post(link.group(0), timeout=15)
+        assert done.status_code == 200 and "1 application(s)" in done.text
+        with transaction(hiring.settings.database_url) as session:
+            kept = session.execute(
+                select(Application).where(Application.email_key == email.lower())
+            ).first()
+        assert kept is None
     finally:
         await candidate.close()

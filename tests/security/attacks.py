@@ -99,6 +99,9 @@ PUBLIC = {
     ("GET", "/widget/starters"),
     # a candidate's CV before the application message (tests/security/test_cv_uploads.py)
     ("POST", "/apply/cv"),
+    # an application's erasure link: a signed token (tests/security/test_application_links.py)
+    ("GET", "/applications/erase/{token}"),
+    ("POST", "/applications/erase/{token}"),
     ("GET", "/console/static/{name}"),
     ("GET", "/console/login"),
     ("POST", "/console/login"),
