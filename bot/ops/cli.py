@@ -159,6 +159,49 @@ def cmd_privacy_erase(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_backup(settings: Settings, args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from bot.ops.backup import backup
+
+    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    target = (
+        Path(args.output)
+        if args.output
+        else settings.var_dir / "backups" / f"ardoise-{stamp}.tar.gz"
+    )
+    if target.exists():
+        print(f"{target} exists: choose another file", file=sys.stderr)
+        return 1
+    manifest = backup(settings, target)
+    rows = sum(manifest.tables.values())
+    print(
+        f"backup written to {target}: {rows} rows in {len(manifest.tables)} tables, "
+        f"{manifest.tracker_events} conversation events, {manifest.files} files "
+        f"(schema {manifest.revision}); it holds candidates' data: keep it private"
+    )
+    return 0
+
+
+def cmd_restore(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.ops.backup import RestoreRefused, restore
+
+    source = Path(args.backup)
+    if not source.is_file():
+        print(f"no backup at {source}", file=sys.stderr)
+        return 1
+    try:
+        manifest = restore(settings, source, replace=args.replace)
+    except RestoreRefused as refused:
+        print(f"not restored: {refused}", file=sys.stderr)
+        return 1
+    print(
+        f"restored {source} (taken {manifest.created_at}): {sum(manifest.tables.values())} "
+        f"rows, {manifest.tracker_events} conversation events, {manifest.files} files"
+    )
+    return 0
+
+
 def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
     from bot.ops.launcher import run_all
 
@@ -286,6 +329,16 @@ def build_parser() -> argparse.ArgumentParser:
     erase = privacy.add_parser("erase", help="delete everything kept about one conversation")
     erase.add_argument("conversation", help="the conversation (sender) id")
     erase.set_defaults(func=cmd_privacy_erase)
+
+    saving = groups.add_parser("backup", help="the database, conversations and uploaded files")
+    saving.add_argument("--output", help="the .tar.gz to write (default var/backups/…)")
+    saving.set_defaults(func=cmd_backup)
+    restoring = groups.add_parser("restore", help="put a backup back")
+    restoring.add_argument("backup", help="a .tar.gz written by `backup`")
+    restoring.add_argument(
+        "--replace", action="store_true", help="delete what the database holds first"
+    )
+    restoring.set_defaults(func=cmd_restore)
 
     users = groups.add_parser("users", help="staff accounts for the consoles").add_subparsers(
         dest="command", required=True
