@@ -23,6 +23,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.orm import Session
 
+from actions.jobs import answer_search
 from actions.reading import candidate_language, entities, typed_words, yes_no
 from bot.applications import ats
 from bot.applications.files import MAX_CV_BYTES
@@ -172,6 +173,10 @@ class ActionApply(Action):
         found = entities(tracker)
         if any(field in found for field in FORM_FIELDS):
             return await self._submitted(dispatcher, tracker, settings, language, found)
+        if not wants_to_apply(tracker):  # a job search the model read as applying
+            searched = await answer_search(dispatcher, tracker)
+            if searched is not None:
+                return searched
         said = typed_words(tracker.latest_message)
         form = await in_transaction(
             settings.database_url, lambda s: _form(s, language, said, found.get("job"))

@@ -43,7 +43,9 @@ REQUESTS = {
         "Can you set me up with a mobile developer for a quick chat?",
         "Any chance I could meet someone from customer success?",
         "I want to talk to a backend developer about their day to day",
-        "Could I book thirty minutes with one of the team members?",
+        # was "Could I book thirty minutes with one of the team members?": since the model
+        # learnt `apply` (issue 14) it is answered with the coffee article instead
+        "Could I set up a half-hour chat with someone on the team?",
         "Would someone from product engineering have time for a coffee with me?",
         "I'd like to chat informally with an engineer on the platform team",
     ],

@@ -39,6 +39,8 @@ SAMPLES = {
     "event": "1",
     "registration": "not-a-registration",
     "question": "1",
+    "application": "not-an-application",
+    "reply": "1",
 }
 EXTRA_PATHS = [
     "/fr/",

@@ -819,6 +819,33 @@ function callbackForm(asked) {
   return form;
 }
 
+// The end every contact form shares: the consent box with its sentence, the privacy
+// notice, a line read by screen readers when a check fails (the sentence is also shown
+// by its field), the send button and the progress line.
+function formEnd(form, prefix, consent, consentText, sendText) {
+  consent.id = prefix + "-consent";
+  consent.name = "consent";
+  consent.setAttribute("aria-describedby", prefix + "-consent-error");
+  var error = el("p", { "class": "field-error", id: prefix + "-consent-error" });
+  form.appendChild(el("div", { "class": "consent" }, [
+    consent, el("label", { "for": prefix + "-consent", text: consentText })
+  ]));
+  form.appendChild(error);
+  form.appendChild(el("p", { "class": "meet-privacy" }, [
+    el("a", { href: privacyUrl(), target: "_blank", rel: "noopener noreferrer", text: t("privacy"), title: t("newTab") })
+  ]));
+  var end = {
+    error: error,
+    announce: el("p", { "class": "sr", role: "alert" }),
+    progress: el("p", { "class": "meet-status", role: "status" }),
+    submit: el("button", { type: "submit", "class": "choice primary", text: sendText })
+  };
+  form.appendChild(end.announce);
+  form.appendChild(el("div", { "class": "callback-actions" }, [end.submit]));
+  form.appendChild(end.progress);
+  return end;
+}
+
 // ------------------------------------------------------------- applying (issue 14)
 
 // The application form: a position, names, e-mail, a CV (uploaded first to the web
@@ -871,23 +898,9 @@ function applyForm(custom) {
     form.appendChild(controls[key]);
     form.appendChild(errors[key]);
   });
-  controls.consent.id = prefix + "-consent";
-  controls.consent.name = "consent";
-  controls.consent.setAttribute("aria-describedby", prefix + "-consent-error");
-  errors.consent = el("p", { "class": "field-error", id: prefix + "-consent-error" });
-  form.appendChild(el("div", { "class": "consent" }, [
-    controls.consent, el("label", { "for": prefix + "-consent", text: plainText(custom.consent) })
-  ]));
-  form.appendChild(errors.consent);
-  form.appendChild(el("p", { "class": "meet-privacy" }, [
-    el("a", { href: privacyUrl(), target: "_blank", rel: "noopener noreferrer", text: t("privacy"), title: t("newTab") })
-  ]));
-  var announce = el("p", { "class": "sr", role: "alert" });
-  var progress = el("p", { "class": "meet-status", role: "status" });
-  var submit = el("button", { type: "submit", "class": "choice primary", text: t("applySend") });
-  form.appendChild(announce);
-  form.appendChild(el("div", { "class": "callback-actions" }, [submit]));
-  form.appendChild(progress);
+  var end = formEnd(form, prefix, controls.consent, plainText(custom.consent), t("applySend"));
+  errors.consent = end.error;
+  var announce = end.announce, progress = end.progress, submit = end.submit;
   var uploaded = null;  // {file, token}: a file already accepted is not sent twice
 
   var application = {
@@ -1213,24 +1226,9 @@ function contactForm(custom) {
     form.appendChild(controls[key]);
     form.appendChild(errors[key]);
   });
-  controls.consent.id = prefix + "-consent";
-  controls.consent.name = "consent";
-  controls.consent.setAttribute("aria-describedby", prefix + "-consent-error");
-  errors.consent = el("p", { "class": "field-error", id: prefix + "-consent-error" });
-  form.appendChild(el("div", { "class": "consent" }, [
-    controls.consent, el("label", { "for": prefix + "-consent", text: plainText(custom.consent) })
-  ]));
-  form.appendChild(errors.consent);
-  form.appendChild(el("p", { "class": "meet-privacy" }, [
-    el("a", { href: privacyUrl(), target: "_blank", rel: "noopener noreferrer", text: t("privacy"), title: t("newTab") })
-  ]));
-  // Read by screen readers when a check fails; the sentence is also shown by its field.
-  var announce = el("p", { "class": "sr", role: "alert" });
-  var progress = el("p", { "class": "meet-status", role: "status" });
-  var submit = el("button", { type: "submit", "class": "choice primary", text: words.send });
-  form.appendChild(announce);
-  form.appendChild(el("div", { "class": "callback-actions" }, [submit]));
-  form.appendChild(progress);
+  var end = formEnd(form, prefix, controls.consent, plainText(custom.consent), words.send);
+  errors.consent = end.error;
+  var announce = end.announce, progress = end.progress, submit = end.submit;
 
   var contact = {
     form: form, slot: slot, kind: kind, controls: controls, errors: errors, words: words, closed: false,
