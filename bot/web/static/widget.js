@@ -821,8 +821,10 @@ function callbackForm(asked) {
 
 // The end every contact form shares: the consent box with its sentence, the privacy
 // notice, a line read by screen readers when a check fails (the sentence is also shown
-// by its field), the send button and the progress line.
-function formEnd(form, prefix, consent, consentText, sendText) {
+// by its field), the send button and the progress line; and showing or clearing the
+// fields' errors (`controls.consent` is the box; `errors.consent` is set here).
+function formEnd(form, prefix, controls, errors, consentText, sendText) {
+  var consent = controls.consent;
   consent.id = prefix + "-consent";
   consent.name = "consent";
   consent.setAttribute("aria-describedby", prefix + "-consent-error");
@@ -839,6 +841,21 @@ function formEnd(form, prefix, consent, consentText, sendText) {
     announce: el("p", { "class": "sr", role: "alert" }),
     progress: el("p", { "class": "meet-status", role: "status" }),
     submit: el("button", { type: "submit", "class": "choice primary", text: sendText })
+  };
+  errors.consent = error;
+  end.showError = function (key, sentence, focus) {
+    var target = errors[key] ? key : "consent";
+    errors[target].textContent = sentence;
+    controls[target].setAttribute("aria-invalid", "true");
+    end.announce.textContent = sentence;
+    if (focus) { controls[target].focus(); }
+  };
+  end.clearErrors = function () {
+    Object.keys(errors).forEach(function (key) {
+      errors[key].textContent = "";
+      controls[key].removeAttribute("aria-invalid");
+    });
+    end.announce.textContent = "";
   };
   form.appendChild(end.announce);
   form.appendChild(el("div", { "class": "callback-actions" }, [end.submit]));
@@ -898,27 +915,14 @@ function applyForm(custom) {
     form.appendChild(controls[key]);
     form.appendChild(errors[key]);
   });
-  var end = formEnd(form, prefix, controls.consent, plainText(custom.consent), t("applySend"));
-  errors.consent = end.error;
+  var end = formEnd(form, prefix, controls, errors, plainText(custom.consent), t("applySend"));
   var announce = end.announce, progress = end.progress, submit = end.submit;
   var uploaded = null;  // {file, token}: a file already accepted is not sent twice
 
   var application = {
     form: form, controls: controls, closed: false,
-    showError: function (key, sentence, focus) {
-      var target = errors[key] ? key : "consent";
-      errors[target].textContent = sentence;
-      controls[target].setAttribute("aria-invalid", "true");
-      announce.textContent = sentence;
-      if (focus) { controls[target].focus(); }
-    },
-    clearErrors: function () {
-      Object.keys(errors).forEach(function (key) {
-        errors[key].textContent = "";
-        controls[key].removeAttribute("aria-invalid");
-      });
-      announce.textContent = "";
-    },
+    showError: end.showError,
+    clearErrors: end.clearErrors,
     busy: function (on, what) {
       if (application.closed) { return; }
       submit.disabled = Boolean(on);
@@ -1226,26 +1230,13 @@ function contactForm(custom) {
     form.appendChild(controls[key]);
     form.appendChild(errors[key]);
   });
-  var end = formEnd(form, prefix, controls.consent, plainText(custom.consent), words.send);
-  errors.consent = end.error;
+  var end = formEnd(form, prefix, controls, errors, plainText(custom.consent), words.send);
   var announce = end.announce, progress = end.progress, submit = end.submit;
 
   var contact = {
     form: form, slot: slot, kind: kind, controls: controls, errors: errors, words: words, closed: false,
-    showError: function (key, sentence, focus) {
-      var target = errors[key] ? key : "consent";
-      errors[target].textContent = sentence;
-      controls[target].setAttribute("aria-invalid", "true");
-      announce.textContent = sentence;
-      if (focus) { controls[target].focus(); }
-    },
-    clearErrors: function () {
-      Object.keys(errors).forEach(function (key) {
-        errors[key].textContent = "";
-        controls[key].removeAttribute("aria-invalid");
-      });
-      announce.textContent = "";
-    },
+    showError: end.showError,
+    clearErrors: end.clearErrors,
     busy: function (on) {
       if (contact.closed) { return; }
       submit.disabled = Boolean(on);
