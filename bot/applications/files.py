@@ -63,9 +63,13 @@ class CheckedCv:
     content: bytes
 
 
+def _folder(settings: Settings) -> Path:
+    return settings.var_dir / "uploads" / "cv"
+
+
 def upload_dir(settings: Settings) -> Path:
     """The folder CVs live in (created, private to this user)."""
-    folder = settings.var_dir / "uploads" / "cv"
+    folder = _folder(settings)
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     os.chmod(folder.parent, 0o700)
     os.chmod(folder, 0o700)
@@ -183,8 +187,9 @@ def store(settings: Settings, cv: CheckedCv) -> str:
 
 
 def stored_path(settings: Settings, stored_as: str) -> Path | None:
-    """The file of a stored name (never outside the uploads folder), if it is there."""
-    folder = upload_dir(settings)
+    """The file of a stored name (never outside the uploads folder), if it is there; reading
+    creates nothing (only `store` makes the folder)."""
+    folder = _folder(settings)
     path = (folder / stored_as).resolve()
     if path.parent != folder.resolve() or not path.is_file():
         return None
