@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import html
+from collections.abc import Callable
 
 from aiohttp import web
 from sqlalchemy import select
@@ -30,6 +31,10 @@ from bot.meetings.views import PAGE_HEADERS, STYLESHEET_PATH, cross_site
 
 PURPOSE: Purpose = "application_erase"
 settings_key = web.AppKey("applications_settings", Settings)
+# What else goes with an address's applications (the web app passes the talent
+# community's erasure: this layer cannot name it); how many rows went.
+AlsoErase = Callable[[Session, str], int]
+also_erase_key: web.AppKey[AlsoErase] = web.AppKey("applications_also_erase")
 
 
 def erase_url(settings: Settings, *, public_id: str, created_at: dt.datetime) -> str:
@@ -43,8 +48,9 @@ def erase_url(settings: Settings, *, public_id: str, created_at: dt.datetime) ->
     return f"{settings.public_url or settings.web_url}{PATHS[PURPOSE]}/{token}"
 
 
-def _page(language: str, body: str, status: int = 200) -> web.Response:
-    title = html.escape(text("erase_title", language))
+def link_page(language: str, title: str, body: str, status: int = 200) -> web.Response:
+    """The page an e-mail's link opens: a title and `body` (markup the caller escaped)."""
+    title = html.escape(title)
     document = (
         f'<!doctype html><html lang="{language}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
@@ -56,6 +62,10 @@ def _page(language: str, body: str, status: int = 200) -> web.Response:
     return web.Response(
         text=document, status=status, content_type="text/html", headers=PAGE_HEADERS
     )
+
+
+def _page(language: str, body: str, status: int = 200) -> web.Response:
+    return link_page(language, text("erase_title", language), body, status)
 
 
 def _said(language: str, key: str, status: int = 200, **values: object) -> web.Response:
@@ -124,17 +134,23 @@ async def erase(request: web.Request) -> web.Response:
     if application is None:
         return _said(_language(request), "erase_gone")
     told = utcnow() if settings.ats_webhook_url else None
-    count, stored = await in_transaction(
-        settings.database_url,
-        lambda s: erase_applications_of(session=s, email=application.email, announce=told),
-    )
+    also = request.app[also_erase_key]
+
+    def run(session: Session) -> tuple[int, list[str]]:
+        also(session, application.email)
+        return erase_applications_of(session=session, email=application.email, announce=told)
+
+    count, stored = await in_transaction(settings.database_url, run)
     for name in stored:
         files.remove(settings, name)
     return _said(application.language, "erase_done", count=count)
 
 
-def add_application_pages(app: web.Application, settings: Settings) -> None:
+def add_application_pages(
+    app: web.Application, settings: Settings, also_erase: AlsoErase = lambda _s, _e: 0
+) -> None:
     """Mount the erasure link's page (before the site's catch-all)."""
     app[settings_key] = settings
+    app[also_erase_key] = also_erase
     app.router.add_get(f"{PATHS[PURPOSE]}/{{token}}", show_erase)
     app.router.add_post(f"{PATHS[PURPOSE]}/{{token}}", erase)

@@ -175,6 +175,11 @@ COMMANDS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
         frozenset(),
         frozenset({"job", "first_name", "last_name", "email", "url", "cv", "message", "consent"}),
     ),
+    # the talent community: the form's fields; the offer's button names only the wishes
+    "join_community": (
+        frozenset(),
+        frozenset({"email", "teams", "locations", "remote", "level", "languages", "consent"}),
+    ),
 }
 CHOOSE_ARTICLE = "choose_article"
 ARTICLE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")  # bot.knowledge.files.ID_PATTERN
@@ -183,8 +188,14 @@ NAMES = {
     "team": re.compile(r"^[a-z0-9][a-z0-9_]{0,63}$"),
     "kind": re.compile(r"^[a-z][a-z_]{0,31}$"),
 }
-# Entities whose value is a short list of names.
-NAME_LISTS = {"priorities": (re.compile(r"^[a-z][a-z_]{0,31}$"), 12)}
+# Entities whose value is a short list of names: their pattern, and how many at least
+# and at most (the community's wishes may be empty: any team, anywhere).
+NAME_LISTS = {
+    "priorities": (re.compile(r"^[a-z][a-z_]{0,31}$"), 1, 12),
+    "teams": (re.compile(r"^[a-z][a-z_]{0,31}$"), 0, 12),
+    "locations": (re.compile(r"^[^\W\d_][^\W\d_' -]{0,30}(?:[' -][^\W\d_]{1,30}){0,3}$"), 0, 20),
+    "languages": (re.compile(r"^[a-z]{2}$"), 0, 2),
+}
 _COMMAND = re.compile(r"/([a-z_]+)(\{.*\})?", re.DOTALL)
 # What the widget's own button shows for /request_human (bot/web/static/widget.js, humanMessage).
 WIDGET_BUTTONS: dict[str, frozenset[str]] = {
@@ -219,10 +230,10 @@ def structured(text: str) -> str | None:
         return None
     for key, value in values.items():
         if key in NAME_LISTS:
-            name, most = NAME_LISTS[key]
+            name, least, most = NAME_LISTS[key]
             if not (
                 isinstance(value, list)
-                and 0 < len(value) <= most
+                and least <= len(value) <= most
                 and all(isinstance(v, str) and name.match(v) for v in value)
             ):
                 return None

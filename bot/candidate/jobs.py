@@ -21,6 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.core import replies
+from bot.core.community_texts import COMMUNITY_CITIES
 from bot.core.job_texts import (
     CONTRACT_WORDS,
     ENGINEERING_TEAMS,
@@ -249,6 +250,12 @@ def _check(job: JobPosition, wish: JobWish, language: str) -> Found:
     return found
 
 
+def fits(job: JobPosition, wish: JobWish) -> bool:
+    """Whether a position meets everything `wish` asks (a facet the position does not
+    state is not held against it): the talent community's matching."""
+    return not _check(job, wish, "en").differs
+
+
 def search_jobs(*, session: Session, wish: JobWish, language: str) -> JobResults:
     """The open positions for `wish`: all that match, else the closest (fewest differences)."""
     jobs = list(
@@ -335,7 +342,8 @@ def jobs_reply(*, session: Session, wish: JobWish, language: str, careers_url: s
                 {
                     "title": text("answer_check_button", language),
                     "payload": replies.command("request_human"),
-                }
+                },
+                _community_offer(wish, language),
             ],
             replies.jobs([], list(results.unmatched)),
         )
@@ -364,6 +372,9 @@ def jobs_reply(*, session: Session, wish: JobWish, language: str, careers_url: s
         lines.append(f"- {line}" + (f"\n  {why[0].upper()}{why[1:]}." if why else ""))
         items.append(job_item(found, language, careers_url))
     lines += list(results.unmatched)
+    offer = None if results.exact or wish.empty else _community_offer(wish, language)
+    if offer is not None:
+        lines.append(text("community_offer", language))
     buttons = [
         {
             "title": text("jobs_more_button", language, title=f.job.title(language)),
@@ -386,7 +397,24 @@ def jobs_reply(*, session: Session, wish: JobWish, language: str, careers_url: s
                     "payload": replies.command(FIRST_CHOICE, every),
                 }
             )
+    if offer is not None:
+        buttons.append(offer)
     return JobsReply("\n".join(lines), buttons, replies.jobs(items, list(results.unmatched)))
+
+
+def _community_offer(wish: JobWish, language: str) -> dict[str, str]:
+    """The button that opens the talent community's form with the search's wishes."""
+    wishes: dict[str, Any] = {
+        "teams": [t for t in wish.teams if t in JOB_TEAM_WORDS],
+        "locations": [c for c in wish.cities if c in COMMUNITY_CITIES],
+        "remote": wish.remote == "full",
+    }
+    if wish.level:
+        wishes["level"] = wish.level
+    return {
+        "title": text("community_offer_button", language),
+        "payload": replies.command("join_community", wishes),
+    }
 
 
 def _team_buttons(session: Session, language: str) -> list[dict[str, str]]:

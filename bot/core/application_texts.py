@@ -114,11 +114,13 @@ APPLICATION_TEXTS: dict[str, dict[str, str]] = {
     "erase_title": {"fr": "Effacer ma candidature", "en": "Delete my application"},
     "erase_intro": {
         "fr": "Cela efface définitivement votre candidature au poste « {job} » du {date}, "
-        "votre CV et toute autre candidature envoyée avec l'adresse {email}. Le logiciel de "
-        "recrutement de l'entreprise est prévenu qu'il doit l'effacer aussi.",
+        "votre CV, toute autre candidature envoyée avec l'adresse {email} et votre inscription "
+        "à la communauté de talents, s'il y en a une. Le logiciel de recrutement de "
+        "l'entreprise est prévenu qu'il doit effacer les candidatures aussi.",
         "en": 'This deletes for good your application for "{job}" of {date}, your CV and '
-        "any other application sent with the address {email}. The company's recruiting "
-        "software is told to delete it too.",
+        "any other application sent with the address {email} and your talent-community "
+        "membership, if any. The company's recruiting software is told to delete the "
+        "applications too.",
     },
     "erase_button": {"fr": "Effacer", "en": "Delete"},
     "erase_done": {

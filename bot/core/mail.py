@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import re
 import smtplib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 
@@ -56,15 +56,19 @@ def build_message(
     body: str,
     cc: Sequence[str] = (),
     attachments: Sequence[Attachment] = (),
+    headers: Mapping[str, str] | None = None,
 ) -> EmailMessage:
     """The message as it goes out: a plain-text body (nothing in it is ever rendered as
-    markup) and each attachment as its own part. Raises ValueError on a bad header."""
+    markup) and each attachment as its own part; `headers` adds others (e.g.
+    List-Unsubscribe). Raises ValueError on a bad header."""
     message = EmailMessage()
     message["Subject"] = one_line(subject)
     message["From"] = sender
     message["To"] = ", ".join(to)
     if cc:
         message["Cc"] = ", ".join(cc)
+    for name, value in (headers or {}).items():
+        message[name] = one_line(value)
     message.set_content(body)
     for attachment in attachments:
         message.add_attachment(
@@ -85,6 +89,7 @@ def send_mail(
     body: str,
     cc: Sequence[str] = (),
     attachments: Sequence[Attachment] = (),
+    headers: Mapping[str, str] | None = None,
 ) -> bool:
     """Send one e-mail through the configured SMTP server; whether it was accepted.
 
@@ -101,6 +106,7 @@ def send_mail(
             body=body,
             cc=cc,
             attachments=attachments,
+            headers=headers,
         )
         with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=TIMEOUT) as smtp:
             if settings.smtp_starttls:

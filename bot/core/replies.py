@@ -287,6 +287,41 @@ def apply_form(
     }
 
 
+CommunityStatus = Literal["pending_confirmation", "invalid"]
+
+
+def community_form(
+    *,
+    teams: list[dict[str, str]],
+    locations: list[str],
+    levels: list[dict[str, str]],
+    languages: list[dict[str, str]],
+    chosen: dict[str, Any],
+    consent: str,
+) -> Payload:
+    """The talent community's sign-up form: the choices (`id` and `title` each), what the
+    candidate already said (`chosen`: teams, locations, remote, level), the consent."""
+    return {
+        "type": "community_form",
+        "teams": list(teams),
+        "locations": list(locations),
+        "levels": list(levels),
+        "languages": list(languages),
+        "chosen": dict(chosen),
+        "consent": consent,
+    }
+
+
+def community(
+    status: CommunityStatus, *, field: str | None = None, code: str | None = None
+) -> Payload:
+    """What became of a sign-up; `invalid` names the `field` at fault and why."""
+    payload: Payload = {"type": "community", "status": status, "field": field}
+    if status == "invalid":
+        payload["code"] = code
+    return payload
+
+
 def application(
     status: ApplicationStatus,
     *,

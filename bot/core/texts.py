@@ -9,6 +9,7 @@ language)` words one for its reader.
 from __future__ import annotations
 
 from bot.core.application_texts import APPLICATION_TEXTS
+from bot.core.community_texts import COMMUNITY_TEXTS
 from bot.core.job_texts import JOB_TEXTS
 from bot.core.priority_texts import PITCH_TEXTS
 from bot.core.problem_texts import Problem, problem_text
@@ -617,6 +618,7 @@ EVENT_TEXTS = {
 TEXTS.update(EVENT_TEXTS)
 TEXTS.update(JOB_TEXTS)
 TEXTS.update(APPLICATION_TEXTS)
+TEXTS.update(COMMUNITY_TEXTS)
 TEXTS.update(PITCH_TEXTS)
 
 

@@ -31,9 +31,19 @@ from bot.core.settings import Settings, meeting_link_secret
 # (bot.events.messages): manage a place and ask the leaders, take an offered seat,
 # answer the thank-you question. A token names a registration's public id for them.
 # "application_erase" is the one-click erasure link of an application's e-mail
-# (bot.applications.views); its token names the application's public id.
+# (bot.applications.views); its token names the application's public id. The
+# "community_*" links confirm, renew and end a talent-community membership
+# (bot.community.views); their token names the member's public id.
 Purpose = Literal[
-    "manage", "decline", "registration", "seat_offer", "event_feedback", "application_erase"
+    "manage",
+    "decline",
+    "registration",
+    "seat_offer",
+    "event_feedback",
+    "application_erase",
+    "community_confirm",
+    "community_leave",
+    "community_renew",
 ]
 PURPOSES: tuple[Purpose, ...] = (
     "manage",
@@ -42,6 +52,9 @@ PURPOSES: tuple[Purpose, ...] = (
     "seat_offer",
     "event_feedback",
     "application_erase",
+    "community_confirm",
+    "community_leave",
+    "community_renew",
 )
 # Separates this use of the secret from any other it might ever be given.
 CONTEXT = b"ardoise/meeting-link/v1\x00"
@@ -53,6 +66,9 @@ PATHS: dict[Purpose, str] = {
     "seat_offer": "/events/offer",
     "event_feedback": "/events/feedback",
     "application_erase": "/applications/erase",
+    "community_confirm": "/community/confirm",
+    "community_leave": "/community/leave",
+    "community_renew": "/community/renew",
 }
 MAX_TOKEN_LENGTH = 512
 

@@ -6,7 +6,9 @@ not settle), their ratings of answers, their chat session, handoffs and
 callback requests, team-coffee bookings (with contact details and note), and event
 registrations, questions for the leaders (anonymised when HR made an article of one;
 votes keep their count) and "tell me when" alerts, and applications with their CVs
-(kept APPLICATION_RETENTION_DAYS, two years by default; a CV no application took, a day).
+(kept APPLICATION_RETENTION_DAYS, two years by default; a CV no application took, a day),
+and talent-community sign-ups (a membership lasts 24 months unless renewed; a sign-up
+never confirmed, a week).
 Purging removes what is older than the retention period (a coffee: once it
 ended that long ago); erasing removes one conversation entirely, and an
 upcoming coffee's host gets the cancellation so the calendar entry goes too.
@@ -30,6 +32,7 @@ from bot.applications.service import (
 )
 from bot.candidate.feedback import AnswerFeedback
 from bot.candidate.sessions import ChatSession
+from bot.community.service import erase_conversation_members, purge_community
 from bot.core.clock import utcnow
 from bot.core.db import transaction
 from bot.core.settings import Settings
@@ -56,6 +59,7 @@ class Removed:
     bookings: int = 0
     registrations: int = 0
     applications: int = 0
+    community: int = 0
 
     def __str__(self) -> str:
         return (
@@ -64,7 +68,8 @@ class Removed:
             f"{self.handoffs} handoffs, notes and callback requests, "
             f"{self.bookings} team-coffee bookings, "
             f"{self.registrations} event registrations, questions and alerts, "
-            f"{self.applications} applications and CVs"
+            f"{self.applications} applications and CVs, "
+            f"{self.community} talent-community sign-ups"
         )
 
 
@@ -79,6 +84,7 @@ def _remove(
     bookings: Callable[[Session], int],
     registrations: Callable[[Session], int],
     applications: Callable[[Session], tuple[int, list[str]]],
+    community: Callable[[Session], int],
 ) -> Removed:
     """Delete matching tracker events (if Rasa ever created its table) and our rows."""
     events = 0
@@ -101,6 +107,7 @@ def _remove(
         coffees = bookings(session)
         events_kept = registrations(session)
         applied, files = applications(session)
+        members = community(session)
     for stored_as in files:  # once the rows are gone for good
         cv_files.remove(settings, stored_as)
     return Removed(
@@ -112,6 +119,7 @@ def _remove(
         bookings=coffees,
         registrations=events_kept,
         applications=applied,
+        community=members,
     )
 
 
@@ -151,6 +159,8 @@ def purge_expired(*, settings: Settings, now: datetime | None = None) -> Removed
         lambda session: purge_old_bookings(session=session, cutoff=naive),
         lambda session: purge_old_registrations(session=session, cutoff=naive),
         _old_applications(settings, moment),
+        # a membership lasts its own 24 months (renewable); a sign-up unconfirmed, a week
+        lambda session: purge_community(session=session, now=moment.replace(tzinfo=None)),
     )
 
 
@@ -201,6 +211,9 @@ def erase_conversation(*, settings: Settings, conversation_id: str) -> Removed:
             session=session,
             conversation_id=conversation_id,
             announce=utcnow() if settings.ats_webhook_url else None,
+        ),
+        lambda session: erase_conversation_members(
+            session=session, conversation_id=conversation_id
         ),
     )
     for registration, event, terms in offered:

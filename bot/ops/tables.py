@@ -6,6 +6,7 @@ from __future__ import annotations
 import bot.applications.models  # noqa: F401  (registers the applications and CVs)
 import bot.candidate.feedback  # noqa: F401  (registers the feedback table)
 import bot.candidate.sessions  # noqa: F401  (registers the chat sessions table)
+import bot.community.models  # noqa: F401  (registers the talent community)
 import bot.core.audit  # noqa: F401  (registers the audit log)
 import bot.events.models  # noqa: F401  (registers the event registrations)
 import bot.handoff.models  # noqa: F401  (registers the handoff tables)

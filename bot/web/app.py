@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import hashlib
 import json
 import logging
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -37,6 +38,7 @@ HOSTNAME = re.compile(r"^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)$")
 SITE_FILE = re.compile(r"^[a-z0-9-]+\.svg$")
 # How often each web process sends what is due to the ATS (bot.applications.ats).
 ATS_SWEEP_SECONDS = 5.0
+COMMUNITY_SWEEP_SECONDS = 120.0
 
 settings_key = web.AppKey("settings", Settings)
 assets_key = web.AppKey("assets", dict)
@@ -256,53 +258,42 @@ async def reminder_sweep(app: web.Application) -> AsyncIterator[None]:
         await task
 
 
-async def events_sweep(app: web.Application) -> AsyncIterator[None]:
-    """The registrations' sweep beside the coffees' (lapsed offers and the next ones,
-    reminders, thank-yous): every web process sweeps every minute, and the conditional
-    UPDATEs in bot.events.reminders send each e-mail once. A failing sweep is logged."""
-    from bot.events.reminders import send_due_notices
+def sweeping(
+    name: str, work: Callable[[Settings, dt.datetime], object], seconds: float
+) -> Callable[[web.Application], AsyncIterator[None]]:
+    """A background sweep for as long as the app runs: `work(settings, now)` in a thread
+    every `seconds`. Every web process sweeps; each sweep's conditional UPDATEs make
+    each e-mail or delivery go once. A failing sweep is logged and tried again."""
 
-    async def forever() -> None:
-        while True:
-            try:
-                await asyncio.to_thread(send_due_notices, app[settings_key], utcnow())
-            except Exception:  # noqa: BLE001 - a background sweep must outlive a bad minute
-                logging.getLogger(__name__).exception("the events sweep failed")
-            await asyncio.sleep(60.0)
+    async def context(app: web.Application) -> AsyncIterator[None]:
+        settings = app[settings_key]
 
-    task = asyncio.create_task(forever())
-    yield
-    task.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await task
+        async def forever() -> None:
+            while True:
+                try:
+                    await asyncio.to_thread(work, settings, utcnow())
+                except Exception:  # noqa: BLE001 - a background sweep must outlive a bad minute
+                    logging.getLogger(__name__).exception("the %s sweep failed", name)
+                await asyncio.sleep(seconds)
 
+        task = asyncio.create_task(forever())
+        yield
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
 
-async def ats_sweep(app: web.Application) -> AsyncIterator[None]:
-    """Applications forwarded to the company's ATS (bot.applications.ats): every web
-    process sweeps every few seconds; a delivery is leased by one process at a time."""
-    from bot.applications.ats import deliver_due
-
-    settings = app[settings_key]
-
-    async def forever() -> None:
-        while True:
-            try:
-                await asyncio.to_thread(deliver_due, settings, utcnow())
-            except Exception:  # noqa: BLE001 - a background sweep must outlive a bad minute
-                logging.getLogger(__name__).exception("the ATS sweep failed")
-            await asyncio.sleep(ATS_SWEEP_SECONDS)
-
-    task = asyncio.create_task(forever())
-    yield
-    task.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await task
+    return context
 
 
 def create_app(settings: Settings, *, limiter: Limiter | None = None) -> web.Application:
     """The web app; `limiter` counts sign-in failures (default: bot.core.limits' for
     LIMITS_URL; tests pass one with their own clock)."""
+    from bot.applications.ats import deliver_due
     from bot.applications.views import add_application_pages
+    from bot.community.mail import sweep as community_sweep
+    from bot.community.service import erase_members_of
+    from bot.community.views import add_community_pages
+    from bot.events.reminders import send_due_notices
     from bot.events.views import add_events
     from bot.handoff.views import add_console, gate_key
     from bot.hr.views import add_workspace
@@ -322,11 +313,18 @@ def create_app(settings: Settings, *, limiter: Limiter | None = None) -> web.App
     add_events(app, settings)  # before the catch-all
     add_starters(app, settings)  # before the catch-all
     add_uploads(app, settings, limiter)  # before the catch-all
-    add_application_pages(app, settings)  # before the catch-all
+    # an application's erasure link also ends the address's talent-community membership
+    add_application_pages(
+        app, settings, lambda session, email: erase_members_of(session=session, email=email)
+    )  # before the catch-all
+    add_community_pages(app, settings)  # before the catch-all
     app.cleanup_ctx.append(reminder_sweep)
-    app.cleanup_ctx.append(events_sweep)
-    if settings.ats_webhook_url:
-        app.cleanup_ctx.append(ats_sweep)
+    # The registrations' sweep (lapsed offers and the next ones, reminders, thank-yous).
+    app.cleanup_ctx.append(sweeping("events", send_due_notices, 60.0))
+    # The talent community's e-mails (positions that opened, renewals) and its expiry.
+    app.cleanup_ctx.append(sweeping("community", community_sweep, COMMUNITY_SWEEP_SECONDS))
+    if settings.ats_webhook_url:  # applications forwarded to the company's ATS
+        app.cleanup_ctx.append(sweeping("ATS", deliver_due, ATS_SWEEP_SECONDS))
     app.router.add_get("/{path:.*}", serve)
     return app
 

@@ -315,7 +315,8 @@ def test_listing_upcoming_events(records_url):
 def test_the_office_calendar_gives_today():
     assert isinstance(local_today("Europe/Paris"), dt.date)
     here, there = local_today("Pacific/Kiritimati"), local_today("Pacific/Pago_Pago")
-    assert (here - there).days == 1  # UTC+14 and UTC-11 are always on different days
+    # UTC+14 and UTC-11 are 25 hours apart: always on different days, two apart for one hour
+    assert (here - there).days in (1, 2)
 
 
 def test_a_job_is_created_with_an_id_from_its_title(records_url):

@@ -20,6 +20,7 @@ from bot.hr.views.ambassadors import AmbassadorViews
 from bot.hr.views.articles import ArticleViews
 from bot.hr.views.base import API, HR, READERS
 from bot.hr.views.canned import CannedReplyViews
+from bot.hr.views.community import CommunityViews
 from bot.hr.views.dashboard import DashboardViews
 from bot.hr.views.event_dates import EventDateViews
 from bot.hr.views.inbox import InboxViews
@@ -104,3 +105,10 @@ def add_workspace(app: web.Application, settings: Settings, gate: StaffGate) -> 
     router.add_post(f"{API}/replies", hr(replies.create))
     router.add_put(f"{API}/replies/{{reply}}", hr(replies.update))
     router.add_delete(f"{API}/replies/{{reply}}", hr(replies.remove))
+
+    # The talent community: HR's counts and CSV; recruiters see a position's members.
+    community = CommunityViews(settings, gate)
+    router.add_get(f"{API}/community", hr(community.counts))
+    router.add_get(f"{API}/community.csv", hr(community.csv))
+    router.add_get("/console/api/community/matches", readers(community.matches))
+    router.add_post("/console/api/community/messages", readers(community.write))

@@ -10,6 +10,7 @@ from typing import Any, Literal
 from aiohttp import web
 from sqlalchemy.orm import Session
 
+from bot.community.service import note_opened_position
 from bot.core.clock import utcnow
 from bot.core.db import transaction
 from bot.events.alerts import announce, should_announce
@@ -72,7 +73,12 @@ class RecordViews(Views):
     def _save(self, session: Session, data: dict[str, Any], author: str) -> dict[str, Any]:
         if self.kind == "events":
             return records.save_event(session=session, data=data, author=author).to_json()
-        return records.save_job(session=session, data=data, author=author).to_json()
+        job_id = data.get("id") if isinstance(data, dict) else None
+        was = records.get_job(session=session, job_id=job_id).status if job_id else None
+        job = records.save_job(session=session, data=data, author=author)
+        # A position that opens (new, or reopened) waits for the members it fits.
+        fit = note_opened_position(session=session, job=job, now=utcnow()) if was != "open" else 0
+        return {**job.to_json(), "community_notified": fit}
 
     def _delete(self, session: Session, record_id: str, author: str) -> None:
         if self.kind == "events":
