@@ -37,7 +37,7 @@ def port(default: int) -> int:
 TEST_IP_LIMITS = (
     "messages-ip=100000/60,sessions-ip=100000/3600,ratings-ip=100000/3600,"
     "callbacks-ip=100000/86400,sign-in-ip=100000/300,sign-in-ip-day=100000/86400,"
-    "cv-uploads-ip=100000/3600"
+    "cv-uploads-ip=100000/3600,forms-ip=100000/3600"
 )
 SMTP_PORT = port(15025)
 WEBHOOK_PORT = port(15099)

@@ -5,10 +5,12 @@ said plainly, the closest positions with what differs, closed positions never sh
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 
 from bot.candidate.answering import respond
+from bot.candidate.inputs import structured
 from bot.candidate.jobs import JobWish, is_job_search, jobs_reply, read_job_wish
 from bot.core.db import transaction
 from bot.records.defaults import prepare_records
@@ -102,6 +104,26 @@ def test_nothing_fully_remote_in_data_gives_the_closest_with_what_differs(jobs_u
     first = reply.payload["jobs"][0]
     assert first["reasons"] == ["Data & ML team"]
     assert first["differs"] == ["hybrid, not fully remote"]
+
+
+def test_when_nothing_fits_the_talent_community_is_offered_with_the_wishes(jobs_url):
+    reply = ask(jobs_url, "a fully remote data job?", "en")
+    assert reply.text.endswith("I can let you know when a position that fits opens.")
+    offer = reply.buttons[-1]
+    assert offer["title"] == "Tell me when a matching position opens"
+    assert (
+        offer["payload"] == '/join_community{"teams": ["data_ml"], "locations": [], "remote": true}'
+    )
+    assert structured(offer["payload"]) == offer["payload"]  # a command the channels accept
+    senior = ask(jobs_url, "un poste de designer senior à Marseille")
+    assert json.loads(senior.buttons[-1]["payload"].removeprefix("/join_community")) == {
+        "teams": ["design"],
+        "locations": ["Marseille"],
+        "remote": False,
+        "level": "senior",
+    }
+    # a search that finds what it asks offers nothing more
+    assert "join_community" not in repr(ask(jobs_url, "anything in data science in Lyon?", "en"))
 
 
 def test_a_level_the_records_do_not_state_is_said_not_guessed(jobs_url):

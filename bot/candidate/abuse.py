@@ -12,6 +12,7 @@ import ipaddress
 import math
 from collections.abc import Iterable
 
+from bot.candidate.inputs import filled_form
 from bot.core.limits import Limit, configured, limiter_for
 from bot.core.settings import Settings
 from bot.core.texts import text
@@ -22,6 +23,8 @@ SESSIONS_PER_IP = Limit("sessions-ip", count=20, seconds=3600)
 RATINGS_PER_IP = Limit("ratings-ip", count=30, seconds=3600)
 RATINGS_PER_CONVERSATION = Limit("ratings-conversation", count=10, seconds=3600)
 CALLBACKS_PER_IP = Limit("callbacks-ip", count=5, seconds=86400)
+# Filled-in forms (an application, a talent-community sign-up): each sends e-mails.
+FORMS_PER_IP = Limit("forms-ip", count=10, seconds=3600)
 
 
 def _wait(settings: Settings, checks: tuple[tuple[Limit, str], ...]) -> float:
@@ -40,8 +43,12 @@ def _wait(settings: Settings, checks: tuple[tuple[Limit, str], ...]) -> float:
     return max((limiter.retry_after(limit, key) or 1.0 for limit, key in refused), default=0.0)
 
 
-def wait_message(settings: Settings, *, ip: str, conversation: str) -> float:
-    return _wait(settings, ((MESSAGES_PER_IP, ip), (MESSAGES_PER_CONVERSATION, conversation)))
+def wait_message(settings: Settings, *, ip: str, conversation: str, text: str = "") -> float:
+    """A message; a filled-in form (`text`) also counts against FORMS_PER_IP."""
+    checks = ((MESSAGES_PER_IP, ip), (MESSAGES_PER_CONVERSATION, conversation))
+    if filled_form(text):
+        checks = (*checks, (FORMS_PER_IP, ip))
+    return _wait(settings, checks)
 
 
 def wait_session(settings: Settings, *, ip: str) -> float:

@@ -390,7 +390,11 @@ class CandidateRestInput(RestInput):
             request.ip, request.headers.get("x-forwarded-for"), self.settings.trusted_proxies
         )
         wait = await asyncio.to_thread(
-            abuse.wait_message, self.settings, ip=ip, conversation=conversation_id
+            abuse.wait_message,
+            self.settings,
+            ip=ip,
+            conversation=conversation_id,
+            text=message.text,
         )
         if wait:
             # A reply like any other (200): REST clients show it; the text says how long to wait.
@@ -709,7 +713,11 @@ class WidgetSocket:
         if (conversation_id, message_id) in self.recent:
             return {"ok": True, "message_id": message_id, "duplicate": True}
         wait = await asyncio.to_thread(
-            abuse.wait_message, self.settings, ip=await self._ip(sid), conversation=conversation_id
+            abuse.wait_message,
+            self.settings,
+            ip=await self._ip(sid),
+            conversation=conversation_id,
+            text=message.text,
         )
         if wait:
             return self._slow_down(wait, language)

@@ -182,6 +182,7 @@ COMMANDS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     ),
 }
 CHOOSE_ARTICLE = "choose_article"
+FORMS = ("apply", "join_community")
 ARTICLE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")  # bot.knowledge.files.ID_PATTERN
 NAMES = {
     "article": ARTICLE_ID,
@@ -246,6 +247,19 @@ def structured(text: str) -> str | None:
     if not values:
         return f"/{intent}"
     return f"/{intent}{json.dumps(values, ensure_ascii=False)}"
+
+
+def filled_form(text: str) -> bool:
+    """Whether `text` is a filled-in form of the reply contract (`/apply{...}` or
+    `/join_community{...}` with an e-mail address), which sends e-mails."""
+    match = _COMMAND.fullmatch(text.strip())
+    if not match or match[1] not in FORMS or match[2] is None:
+        return False
+    try:
+        values = json.loads(match[2])
+    except (ValueError, RecursionError):
+        return False
+    return isinstance(values, dict) and "email" in values
 
 
 def for_assistant(text: str) -> str:

@@ -16,11 +16,15 @@ import smtplib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from email.message import EmailMessage
+from email.policy import default as default_policy
 
 from bot.core.settings import Settings
 
 logger = logging.getLogger(__name__)
 TIMEOUT = 10
+# Headers folded at SMTP's own limit, not 78 characters: a long link in List-Unsubscribe
+# must stay a plain <URL> (folding one long word would encode it, and clients ignore it).
+HEADERS_UNFOLDED = default_policy.clone(max_line_length=998)
 # Line breaks and other controls: an e-mail header is one line (a name with a line
 # break once made the header invalid and cancelled both notifications).
 _CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
@@ -61,7 +65,7 @@ def build_message(
     """The message as it goes out: a plain-text body (nothing in it is ever rendered as
     markup) and each attachment as its own part; `headers` adds others (e.g.
     List-Unsubscribe). Raises ValueError on a bad header."""
-    message = EmailMessage()
+    message = EmailMessage(policy=HEADERS_UNFOLDED)
     message["Subject"] = one_line(subject)
     message["From"] = sender
     message["To"] = ", ".join(to)

@@ -33,6 +33,7 @@ STRICT_LIMITS = {
     "ratings-ip": (4, 3600),
     "ratings-conversation": (2, 3600),
     "callbacks-ip": (2, 86400),
+    "forms-ip": (2, 3600),
 }
 _addresses = itertools.count(1)
 

@@ -165,3 +165,36 @@ async def test_callback_requests_per_address(stack, candidates):
     refused = await client.sio.call("callback_request", request)
     assert is_slow_down(refused, "en")
     assert refused["errors"] == {"form": refused["error"]}
+
+
+def test_filled_in_forms_per_address(stack):
+    """Applications and community sign-ups send e-mails: a few an hour per address, on top
+    of the message limits; other messages from that address still go through."""
+    ip = fresh_ip()
+    count, _ = STRICT_LIMITS["forms-ip"]
+    forms = [
+        '/join_community{"email": "a@example.org", "consent": true}',
+        '/apply{"job": "sre", "email": "a@example.org", "consent": true}',
+    ]
+    for number in range(count):
+        reply = stack.post(new_sender(), forms[number % 2], ip, metadata={"language": "en"})
+        assert "Retry-After" not in reply.headers
+    sender = new_sender()
+    refused = stack.post(sender, forms[0], ip, metadata={"language": "en"})
+    wait = int(refused.headers["Retry-After"])
+    assert refused.json() == [{"recipient_id": sender, "text": slow_down_text("en", wait)}]
+    assert user_texts(stack, rest_conversation(sender)) == []  # not processed
+    # a button's `/apply{"job"}` (no e-mail) and plain messages are not forms
+    for message in ('/apply{"job": "sre"}', "hello"):
+        assert "Retry-After" not in stack.post(new_sender(), message, ip).headers
+
+
+async def test_filled_in_forms_per_address_over_socket_io(stack, candidates):
+    ip = fresh_ip()
+    count, _ = STRICT_LIMITS["forms-ip"]
+    form = {"message": '/join_community{"email": "b@example.org"}', "metadata": {"language": "en"}}
+    client = candidates(ip)
+    await client.start()
+    for _ in range(count):
+        assert (await client.sio.call("user_uttered", form)).get("ok") is True
+    assert is_slow_down(await client.sio.call("user_uttered", form), "en")
