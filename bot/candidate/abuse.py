@@ -45,7 +45,10 @@ def _wait(settings: Settings, checks: tuple[tuple[Limit, str], ...]) -> float:
 
 def wait_message(settings: Settings, *, ip: str, conversation: str, text: str = "") -> float:
     """A message; a filled-in form (`text`) also counts against FORMS_PER_IP."""
-    checks = ((MESSAGES_PER_IP, ip), (MESSAGES_PER_CONVERSATION, conversation))
+    checks: tuple[tuple[Limit, str], ...] = (
+        (MESSAGES_PER_IP, ip),
+        (MESSAGES_PER_CONVERSATION, conversation),
+    )
     if filled_form(text):
         checks = (*checks, (FORMS_PER_IP, ip))
     return _wait(settings, checks)
