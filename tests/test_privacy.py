@@ -324,3 +324,39 @@ def _pdf():
     from tests.applications.cvs import pdf
 
     return check_cv(pdf())
+
+
+def test_talent_community_sign_ups_are_erased_and_purged(settings):
+    """Issue 14: an erasure takes the sign-ups made from a conversation; the purge takes
+    memberships past their end and sign-ups never confirmed within a week."""
+    from bot.community.models import CommunityMember
+    from bot.community.service import confirm, sign_up
+
+    now = datetime.now(timezone.utc)
+    naive = now.replace(tzinfo=None)
+
+    def join(conversation: str, when: datetime, confirmed: bool = True) -> None:
+        with transaction(settings.database_url) as session:
+            signed = sign_up(
+                session=session,
+                data={"email": f"{conversation}@example.org", "consent": True},
+                conversation_id=conversation,
+                language="fr",
+                consent_text="ok",
+                now=when,
+            )
+            if confirmed:
+                confirm(session=session, public_id=signed.public_id, now=when)
+
+    join("alex", naive)
+    join("sam", naive)
+    join("ended", naive - timedelta(days=800))  # 24 months are over
+    join("never", naive - timedelta(days=8), confirmed=False)
+    join("waiting", naive - timedelta(days=2), confirmed=False)
+    assert erase_conversation(settings=settings, conversation_id="alex").community == 1
+    removed = purge_expired(settings=settings, now=now)
+    assert removed.community == 2
+    assert "2 talent-community sign-ups" in str(removed)
+    with transaction(settings.database_url) as session:
+        left = session.execute(select(CommunityMember.conversation_id)).scalars().all()
+        assert sorted(left) == ["sam", "waiting"]

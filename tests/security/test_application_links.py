@@ -16,6 +16,8 @@ from bot.applications import files
 from bot.applications.models import Application, AtsDelivery, CvFile
 from bot.applications.service import take_application
 from bot.applications.views import erase_url
+from bot.community.models import CommunityMember
+from bot.community.service import confirm, sign_up
 from bot.core.clock import utcnow
 from bot.core.db import transaction
 from bot.meetings.links import link_secret, make_token
@@ -84,6 +86,17 @@ async def test_the_link_shows_then_erases_every_application_of_the_address(site)
     link, stored = apply(settings, "sre", "lea@example.org", cv=True)
     apply(settings, "csm", "LEA@example.org")
     apply(settings, "sre", "sam@example.org")
+    for address in ("Lea@Example.org", "sam@example.org"):  # talent-community members too
+        with transaction(settings.database_url) as session:
+            signed = sign_up(
+                session=session,
+                data={"email": address, "consent": True},
+                conversation_id="c",
+                language="fr",
+                consent_text="ok",
+                now=utcnow(),
+            )
+            confirm(session=session, public_id=signed.public_id, now=utcnow())
     async with http.get(path_of(link)) as page:
         body = await page.text()
         assert page.status == 200 and page.headers["Cache-Control"] == "no-store"
@@ -97,6 +110,8 @@ async def test_the_link_shows_then_erases_every_application_of_the_address(site)
         kinds = session.execute(select(AtsDelivery.kind)).scalars().all()
         assert kinds == ["application.deleted", "application.deleted"]
         assert session.execute(select(CvFile)).first() is None
+        members = session.execute(select(CommunityMember.email)).scalars().all()
+        assert members == ["sam@example.org"]  # the address's membership went too
     async with http.get(path_of(link)) as again:
         assert again.status == 200 and "déjà effacée" in await again.text()
     async with http.post(path_of(link)) as twice:
