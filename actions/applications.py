@@ -181,10 +181,14 @@ class ActionApply(Action):
         form = await in_transaction(
             settings.database_url, lambda s: _form(s, language, said, found.get("job"))
         )
-        if form is None:
+        if form is None:  # nothing open: a recruiter, or the talent community
+            joining = {
+                "title": text("community_offer_button", language),
+                "payload": replies.command("join_community"),
+            }
             dispatcher.utter_message(
                 text=text("apply_no_position", language),
-                buttons=yes_no(language),
+                buttons=[*yes_no(language), joining],
                 json_message=replies.handoff_offered("personal"),
             )
             return [SlotSet("offer", "human")]

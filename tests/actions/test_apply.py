@@ -77,3 +77,14 @@ async def test_a_refusal_names_the_field_and_queues_nothing(hiring):
         assert session.execute(select(Application)).first() is None
         assert session.execute(select(AtsDelivery)).first() is None
     assert mailbox.messages == []
+
+
+async def test_with_nothing_open_a_recruiter_or_the_talent_community_is_offered(mail_env):
+    settings, _ = mail_env  # no position recorded at all
+    messages, events = await run(
+        ActionApply(), tracker("je veux postuler", intent="apply", language="en")
+    )
+    assert messages[0]["text"].startswith("No position is open right now")
+    payloads = [b["payload"] for b in messages[0]["buttons"]]
+    assert payloads == ["/affirm", "/deny", "/join_community"]
+    assert events[0]["name"] == "offer" and events[0]["value"] == "human"
