@@ -91,24 +91,26 @@ def letter(member: CommunityMember) -> Letter:
     )
 
 
-def send_confirmation(settings: Settings, member: Letter, now: dt.datetime) -> bool:
-    """The double opt-in e-mail; whether the mail server took it."""
+def _send(
+    settings: Settings, member: Letter, kind: str, leave: str | None, **values: object
+) -> bool:
+    """The `community_<kind>` e-mail in the member's language; with `leave` (the
+    unsubscribe link) its List-Unsubscribe headers. Whether the mail server took it."""
     language = member.language
-    confirm = link(
-        settings, "community_confirm", member.public_id, now + dt.timedelta(days=PENDING_DAYS)
-    )
     return send_mail(
         settings,
         to=[member.email],
-        subject=text("community_confirm_subject", language),
-        body=text(
-            "community_confirm_body",
-            language,
-            wishes=member.wishes,
-            days=PENDING_DAYS,
-            link=confirm,
-        ),
+        subject=text(f"community_{kind}_subject", language),
+        body=text(f"community_{kind}_body", language, wishes=member.wishes, leave=leave, **values),
+        headers=_unsubscribe_headers(leave) if leave else None,
     )
+
+
+def send_confirmation(settings: Settings, member: Letter, now: dt.datetime) -> bool:
+    """The double opt-in e-mail; whether the mail server took it."""
+    expires = now + dt.timedelta(days=PENDING_DAYS)
+    confirm = link(settings, "community_confirm", member.public_id, expires)
+    return _send(settings, member, "confirm", None, days=PENDING_DAYS, link=confirm)
 
 
 def _position_line(job: JobPosition, language: str) -> str:
@@ -182,21 +184,13 @@ def _announce(settings: Settings, now: dt.datetime) -> int:
         if claimed is None:
             continue
         member, lines, notice_ids = claimed
-        leave = leave_link(settings, member.public_id, now)
-        language = member.language
-        delivered = send_mail(
+        delivered = _send(
             settings,
-            to=[member.email],
-            subject=text("community_positions_subject", language),
-            body=text(
-                "community_positions_body",
-                language,
-                wishes=member.wishes,
-                positions="\n".join(lines),
-                careers=careers_url(settings, language),
-                leave=leave,
-            ),
-            headers=_unsubscribe_headers(leave),
+            member,
+            "positions",
+            leave_link(settings, member.public_id, now),
+            positions="\n".join(lines),
+            careers=careers_url(settings, member.language),
         )
         if delivered:
             sent += 1
@@ -244,22 +238,14 @@ def _renewals(settings: Settings, now: dt.datetime) -> int:
             member = letter(found) if found is not None else None
         if member is None or member.expires_at is None:
             continue
-        language = member.language
-        leave = leave_link(settings, member.public_id, now)
-        renew = link(settings, "community_renew", member.public_id, member.expires_at)
-        if send_mail(
+        if _send(
             settings,
-            to=[member.email],
-            subject=text("community_renew_subject", language),
-            body=text(
-                "community_renew_body",
-                language,
-                date=date_in_words(member.expires_at.date(), language),
-                months=MEMBERSHIP_MONTHS,
-                renew=renew,
-                leave=leave,
-            ),
-            headers=_unsubscribe_headers(leave),
+            member,
+            "renew",
+            leave_link(settings, member.public_id, now),
+            date=date_in_words(member.expires_at.date(), member.language),
+            months=MEMBERSHIP_MONTHS,
+            renew=link(settings, "community_renew", member.public_id, member.expires_at),
         ):
             sent += 1
         else:
