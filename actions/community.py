@@ -47,6 +47,27 @@ FORM_FIELDS = ("email", "consent")
 WISHES = ("teams", "locations", "remote", "level")
 
 
+# The form's list fields. Rasa makes `"teams": ["a", "b"]` one entity per name (and an
+# empty list none at all), so `entities` alone would keep only the first.
+LISTS = ("teams", "locations", "languages")
+
+
+def form_entities(tracker: Tracker) -> dict[str, Any]:
+    """The latest message's entities by name, the list fields whole."""
+    found = entities(tracker)
+    for name in LISTS:
+        values = [
+            entity.get("value")
+            for entity in tracker.latest_message.get("entities") or []
+            if entity.get("entity") == name
+        ]
+        if values:
+            found[name] = [
+                v for value in values for v in (value if isinstance(value, list) else [value])
+            ]
+    return found
+
+
 def consent_sentence(language: str) -> str:
     return text("community_consent", language, months=MEMBERSHIP_MONTHS)
 
@@ -103,7 +124,7 @@ class ActionJoinCommunity(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         settings, language = get_settings(), candidate_language(tracker)
-        found = entities(tracker)
+        found = form_entities(tracker)
         if any(field in found for field in FORM_FIELDS):
             return await self._submitted(dispatcher, tracker, settings, language, found)
         said = typed_words(tracker.latest_message)
@@ -146,6 +167,6 @@ class ActionJoinCommunity(Action):
                 email=member.email,
                 days=PENDING_DAYS,
             ),
-            json_message=replies.community("pending_confirmation"),
+            json_message=replies.community("pending_confirmation", mail_sent=sent),
         )
         return [SlotSet("offer", None)]

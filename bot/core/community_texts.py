@@ -225,6 +225,8 @@ COMMUNITY_WORDS = (
     "prevenez",
     "prevenir",
     "previens",
+    "previenne",
+    "averti",
     "alerte",
     "au courant",
     "informe",

@@ -313,12 +313,19 @@ def community_form(
 
 
 def community(
-    status: CommunityStatus, *, field: str | None = None, code: str | None = None
+    status: CommunityStatus,
+    *,
+    field: str | None = None,
+    code: str | None = None,
+    mail_sent: bool | None = None,
 ) -> Payload:
-    """What became of a sign-up; `invalid` names the `field` at fault and why."""
+    """What became of a sign-up; `invalid` names the `field` at fault and why;
+    `pending_confirmation` says whether the confirmation e-mail went (`mail_sent`)."""
     payload: Payload = {"type": "community", "status": status, "field": field}
     if status == "invalid":
         payload["code"] = code
+    else:
+        payload["mail_sent"] = bool(mail_sent)
     return payload
 
 

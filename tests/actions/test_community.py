@@ -54,6 +54,7 @@ async def test_the_form_with_the_wishes_said_then_a_pending_sign_up(mail_env):
         "type": "community",
         "status": "pending_confirmation",
         "field": None,
+        "mail_sent": True,
     }
     assert "lea@example.org" in messages[0]["text"] and "Presque fini" in messages[0]["text"]
     (sent,) = [m for m in mailbox.messages if m["To"] == "lea@example.org"]

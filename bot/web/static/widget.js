@@ -144,6 +144,30 @@ var TEXTS = {
       url: "Le lien doit commencer par https://",
       consent: "Cochez la case pour que nous puissions enregistrer votre candidature.",
       form: "La candidature n'a pas pu partir : réessayez dans un instant."
+    },
+    communityTitle: "Rejoindre la communauté de talents",
+    communityEmail: "E-mail",
+    communityTeams: "Les équipes qui m'intéressent",
+    communityLocations: "Les villes où je peux travailler",
+    communityAny: "(facultatif : sans choix, toutes)",
+    communityRemote: "Uniquement des postes en télétravail complet",
+    communityLevel: "Mon niveau",
+    communityAnyLevel: "Tous niveaux",
+    communityLanguages: "Les langues dans lesquelles je travaille",
+    communitySend: "M'inscrire",
+    communitySending: "Envoi de l'inscription…",
+    communitySent: "Inscription envoyée : confirmez-la avec le lien reçu par e-mail.",
+    communityNotSent: "L'e-mail de confirmation n'a pas pu partir : rien n'est gardé sans lui.",
+    communitySummary: "Mon inscription à la communauté de talents",
+    communityErrors: {
+      email: "Indiquez une adresse e-mail valide.",
+      teams: "Choisissez les équipes dans la liste.",
+      locations: "Choisissez les villes dans la liste.",
+      remote: "Cochez ou décochez la case.",
+      level: "Choisissez le niveau dans la liste.",
+      languages: "Choisissez le français, l'anglais ou les deux.",
+      consent: "Cochez la case pour que nous puissions garder votre e-mail et vos souhaits.",
+      form: "L'inscription n'a pas pu partir : réessayez dans un instant."
     }
   },
   en: {
@@ -276,6 +300,30 @@ var TEXTS = {
       url: "The link must start with https://",
       consent: "Tick the box so that we can save your application.",
       form: "The application could not be sent: try again in a moment."
+    },
+    communityTitle: "Join the talent community",
+    communityEmail: "E-mail",
+    communityTeams: "The teams I'm interested in",
+    communityLocations: "The cities I can work in",
+    communityAny: "(optional: none ticked means any)",
+    communityRemote: "Fully remote positions only",
+    communityLevel: "My level",
+    communityAnyLevel: "Any level",
+    communityLanguages: "The languages I work in",
+    communitySend: "Sign me up",
+    communitySending: "Sending your sign-up…",
+    communitySent: "Sign-up sent: confirm it with the link in the e-mail you received.",
+    communityNotSent: "The confirmation e-mail could not be sent: nothing is kept without it.",
+    communitySummary: "My sign-up to the talent community",
+    communityErrors: {
+      email: "Enter a valid e-mail address.",
+      teams: "Pick the teams from the list.",
+      locations: "Pick the cities from the list.",
+      remote: "Tick or untick the box.",
+      level: "Pick the level from the list.",
+      languages: "Pick French, English or both.",
+      consent: "Tick the box so that we can keep your e-mail address and wishes.",
+      form: "The sign-up could not be sent: try again in a moment."
     }
   }
 };
@@ -622,6 +670,13 @@ function botElement(message, live) {
     if (application) { node.appendChild(application.form); openApply(application, live); }
   } else if (custom.type === "application") {
     applicationResult(node, custom, message.text, live);
+  } else if (custom.type === "community_form") {
+    node.classList.add("community-form-message");
+    var signUp = communityForm(custom);
+    node.appendChild(signUp.form);
+    openCommunity(signUp, live);
+  } else if (custom.type === "community") {
+    communityResult(node, custom, message.text, live);
   } else if (custom.type === "meeting_contact") {
     node.classList.add("meeting-contact");
     var contact = contactForm(custom);
@@ -869,6 +924,8 @@ function formEnd(form, prefix, controls, errors, consentText, sendText) {
 // server, which answers a token) or a link, a word, consent. It sends one structured
 // message, `/apply{...}`; the `application` result closes it or points at the field.
 var activeApply = null;
+// Each position's title as the forms showed it, for the summary of a reloaded application.
+var applyTitles = Object.create(null);
 
 function applyForm(custom) {
   var jobs = Array.isArray(custom.jobs) ? custom.jobs.filter(function (j) {
@@ -884,7 +941,10 @@ function applyForm(custom) {
   form.appendChild(el("p", { "class": "meet-title", id: prefix + "-title", text: t("applyTitle") }));
   var job = el("select", { required: "", "aria-required": "true" });
   job.appendChild(el("option", { value: "", text: "—" }));
-  jobs.forEach(function (j) { job.appendChild(el("option", { value: j.id, text: j.title })); });
+  jobs.forEach(function (j) {
+    applyTitles[j.id] = j.title;
+    job.appendChild(el("option", { value: j.id, text: j.title }));
+  });
   if (typeof custom.job === "string") { job.value = custom.job; }
   var controls = {
     job: job,
@@ -1029,6 +1089,187 @@ function applicationResult(node, custom, text, live) {
   }
 }
 
+// ------------------------------------------------------------- talent community (issue 14)
+
+// The talent community's sign-up form: an e-mail, the teams, cities, "fully remote only",
+// a level, the languages worked in, consent; what the candidate already said (`chosen`)
+// is ticked. It sends one structured message, `/join_community{...}`, as the application
+// form sends `/apply{...}`; the `community` result closes it or points at the field.
+var activeCommunity = null;
+
+// [{id, title}] from the server, without anything malformed.
+function namedOptions(list) {
+  return (Array.isArray(list) ? list : []).filter(function (item) {
+    return item && typeof item.id === "string" && typeof item.title === "string";
+  });
+}
+
+// A group of checkboxes (a fieldset, tickable chips that wrap): the fieldset is the
+// control an error points at, `boxes` what was ticked.
+function checkGroup(prefix, key, legend, options, chosen) {
+  var id = prefix + "-" + key;
+  var group = el("fieldset", { id: id, "class": "checks", tabindex: "-1", "aria-describedby": id + "-error" }, [
+    el("legend", {}, [
+      document.createTextNode(legend + " "), el("span", { "class": "hint", text: t("communityAny") })
+    ])
+  ]);
+  var list = el("div", { "class": "check-list" });
+  group.boxes = options.map(function (option) {
+    var box = el("input", { type: "checkbox", name: key, value: option.id });
+    box.checked = chosen.indexOf(option.id) >= 0;
+    list.appendChild(el("label", { "class": "check" }, [box, el("span", { text: option.title })]));
+    return box;
+  });
+  group.appendChild(list);
+  group.ticked = function () {
+    return group.boxes.filter(function (box) { return box.checked; }).map(function (box) { return box.value; });
+  };
+  return group;
+}
+
+function communityForm(custom) {
+  var teams = namedOptions(custom.teams), levels = namedOptions(custom.levels);
+  var languages = namedOptions(custom.languages);
+  var cities = (Array.isArray(custom.locations) ? custom.locations : []).filter(function (city) {
+    return typeof city === "string" && city;
+  }).map(function (city) { return { id: city, title: city }; });
+  var chosen = custom.chosen && typeof custom.chosen === "object" ? custom.chosen : {};
+  function chosenList(key) {
+    return Array.isArray(chosen[key]) ? chosen[key].map(plainText) : [];
+  }
+  var texts = t("communityErrors");
+  formCount += 1;
+  var prefix = "community-" + formCount;
+  var form = el("form", { "class": "meet-form community-form", novalidate: "", "aria-labelledby": prefix + "-title" });
+  form.appendChild(el("p", { "class": "meet-title", id: prefix + "-title", text: t("communityTitle") }));
+  var controls = {
+    email: el("input", {
+      id: prefix + "-email", name: "email", type: "email", maxlength: "254", autocomplete: "email",
+      required: "", "aria-required": "true", spellcheck: "false", "aria-describedby": prefix + "-email-error"
+    }),
+    teams: checkGroup(prefix, "teams", t("communityTeams"), teams, chosenList("teams")),
+    locations: checkGroup(prefix, "locations", t("communityLocations"), cities, chosenList("locations")),
+    remote: el("input", { id: prefix + "-remote", name: "remote", type: "checkbox", "aria-describedby": prefix + "-remote-error" }),
+    level: el("select", { id: prefix + "-level", name: "level", "aria-describedby": prefix + "-level-error" }),
+    languages: checkGroup(prefix, "languages", t("communityLanguages"), languages, chosenList("languages")),
+    consent: el("input", { type: "checkbox", required: "", "aria-required": "true" })
+  };
+  controls.remote.checked = chosen.remote === true;
+  controls.level.appendChild(el("option", { value: "", text: t("communityAnyLevel") }));
+  levels.forEach(function (level) { controls.level.appendChild(el("option", { value: level.id, text: level.title })); });
+  controls.level.value = plainText(chosen.level);
+  if (controls.level.selectedIndex < 0) { controls.level.value = ""; }
+  var errors = {};
+  ["email", "teams", "locations", "remote", "level", "languages"].forEach(function (key) {
+    errors[key] = el("p", { "class": "field-error", id: prefix + "-" + key + "-error" });
+    if (key === "email" || key === "level") {
+      form.appendChild(el("label", { "for": prefix + "-" + key }, [
+        document.createTextNode(t(key === "email" ? "communityEmail" : "communityLevel") + " "),
+        el("span", { "class": "hint", text: t(key === "email" ? "required" : "optional") })
+      ]));
+      form.appendChild(controls[key]);
+    } else if (key === "remote") {
+      form.appendChild(el("div", { "class": "consent remote" }, [
+        controls.remote, el("label", { "for": prefix + "-remote", text: t("communityRemote") })
+      ]));
+    } else {
+      form.appendChild(controls[key]);
+    }
+    form.appendChild(errors[key]);
+  });
+  var end = formEnd(form, prefix, controls, errors, plainText(custom.consent), t("communitySend"));
+  var submit = end.submit;
+
+  var community = {
+    form: form, controls: controls, closed: false,
+    showError: end.showError,
+    clearErrors: end.clearErrors,
+    busy: function (on) {
+      if (community.closed) { return; }
+      submit.disabled = Boolean(on);
+      form.setAttribute("aria-busy", String(Boolean(on)));
+      end.progress.textContent = on ? t("communitySending") : "";
+    }
+  };
+
+  // A field the candidate changes loses its error at once (the others keep theirs).
+  ["input", "change"].forEach(function (type) {
+    form.addEventListener(type, function (event) {
+      Object.keys(errors).forEach(function (key) {
+        if (errors[key].textContent && controls[key].contains(event.target)) {
+          errors[key].textContent = "";
+          controls[key].removeAttribute("aria-invalid");
+        }
+      });
+    });
+  });
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    if (community.closed) { return; }
+    community.clearErrors();
+    var email = controls.email.value.trim();
+    var problems = [];
+    if (!email || !controls.email.checkValidity()) { problems.push(["email", texts.email]); }
+    if (!controls.consent.checked) { problems.push(["consent", texts.consent]); }
+    problems.forEach(function (problem) { community.showError(problem[0], problem[1], false); });
+    if (problems.length) {
+      end.announce.textContent = problems[0][1];
+      controls[problems[0][0]].focus();
+      return;
+    }
+    var data = {
+      email: email, teams: controls.teams.ticked(), locations: controls.locations.ticked(),
+      remote: controls.remote.checked
+    };
+    if (controls.level.value) { data.level = controls.level.value; }
+    data.languages = controls.languages.ticked();
+    data.consent = true;
+    if (!sendMessage("/join_community" + JSON.stringify(data), t("communitySummary"))) {
+      community.showError("email", texts.form, true);
+      return;
+    }
+    community.busy(true);
+  });
+  return community;
+}
+
+function openCommunity(community, live) {
+  if (activeCommunity && activeCommunity !== community && !activeCommunity.closed) {
+    activeCommunity.closed = true;
+    activeCommunity.form.replaceWith(el("p", { "class": "meet-closed", text: t("meetClosed") }));
+  }
+  activeCommunity = community;
+  if (live) {
+    window.setTimeout(function () {
+      if (!community.closed && panelOpen()) { community.controls.email.focus(); }
+    }, 0);
+  }
+}
+
+// A sign-up result: pending its e-mail's confirmation closes the form, a refusal points
+// at the field the server named (its sentence, as text).
+function communityResult(node, custom, text, live) {
+  var outcome = plainText(custom.status);
+  node.classList.add("community", "community-" + (outcome || "unknown"));
+  var current = activeCommunity;
+  if (!current || current.closed) { return; }
+  if (outcome === "pending_confirmation") {
+    current.closed = true;
+    activeCommunity = null;
+    var sent = custom.mail_sent === false ? t("communityNotSent") : t("communitySent");
+    current.form.replaceWith(el("p", { "class": "meet-closed", text: sent }));
+    if (live) { input.focus(); }
+    return;
+  }
+  current.busy(false);
+  if (outcome === "invalid") {
+    var field = plainText(custom.field);
+    var key = current.controls[field] ? field : "consent";
+    current.showError(key, text || t("communityErrors")[key] || t("communityErrors").form, live);
+  }
+}
+
 // ------------------------------------------------------------- team coffee
 
 // What the widget knows of each slot it was offered: {label, host, localLabel, kind}.
@@ -1091,6 +1332,16 @@ function bookingSummary(text) {
     return t("askSummary", { question: asked.question });
   }
   if (text === "/tell_priorities") { return t("prioritiesStarter"); }
+  var joining = commandData(text, "join_community");
+  if (joining && (typeof joining.email === "string" || joining.consent === true)) {
+    return t("communitySummary");  // the filled-in form: never its e-mail as JSON
+  }
+  var applying = commandData(text, "apply");
+  if (applying && (typeof applying.email === "string" || applying.consent === true)) {
+    // the filled-in application (reloaded history): never its name and e-mail as JSON
+    var job = typeof applying.job === "string" ? applying.job : "";
+    return t("applySummary", { job: applyTitles[job] || job });
+  }
   if (text === "/cancel_handoff") { return t("cancelSummary"); }
   var matters = commandData(text, "tell_priorities");
   if (matters && Array.isArray(matters.priorities)) {
