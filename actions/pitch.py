@@ -23,6 +23,7 @@ from bot.core.db import in_transaction
 from bot.core.priority_texts import PRIORITIES_SLOT
 from bot.core.settings import get_settings
 from bot.core.texts import text
+from bot.core.transcript import refused_command
 from bot.events.messages import careers_url
 from bot.inbox.service import record_question
 from bot.meetings.chat import ANY_TEAM
@@ -35,7 +36,12 @@ async def tell_pitch(dispatcher: CollectingDispatcher, tracker: Tracker) -> list
     language = candidate_language(tracker)
     parse = tracker.latest_message
     words = typed_words(parse)
-    chosen = priorities_from_entities(parse.get("entities") or []) or read_priorities(words)
+    # a refused `/tell_priorities{...}` (crafted values) read as text gets the question:
+    # the names it carried never become a pitch through the words
+    crafted = refused_command(str(parse.get("text") or ""))
+    chosen = priorities_from_entities(parse.get("entities") or []) or (
+        () if crafted else read_priorities(words)
+    )
     if not chosen:
         if words and tells_what_matters(words):
             # Something matters to them that no chip names: HR should know.

@@ -20,6 +20,12 @@ RECRUITER_ROLE = "recruiter"
 PLAIN_TEXT_MARK = "\u2060"
 
 
+def refused_command(text: str) -> bool:
+    """Whether the channels marked `text` as plain text: it looked like a command of the
+    assistant's but was not one it takes (crafted values)."""
+    return text.startswith(PLAIN_TEXT_MARK + "/")
+
+
 def said(text: str) -> str:
     """A candidate's message as they typed it (without the channels' plain-text mark)."""
     return text.removeprefix(PLAIN_TEXT_MARK)

@@ -130,3 +130,14 @@ def test_apply_with_a_link_on_a_phone_after_a_refused_file(phone: Page, tmp_path
     expect(page.locator(f"{WIDGET} .message.assistant.application-received")).to_contain_text(
         "Thank you Sam", timeout=30_000
     )
+    # The history restored after a reload shows the same summary: never the name and
+    # e-mail the filled-in message carried as JSON.
+    bubbles = page.locator(f"{WIDGET} .message.candidate .bubble")
+    sent = bubbles.all_inner_texts()
+    assert any(text.startswith("My application: ") for text in sent), sent
+    page.reload()
+    expect(page.locator(f"{WIDGET} .message.assistant.application-received")).to_be_visible(
+        timeout=15_000
+    )
+    restored = bubbles.all_inner_texts()
+    assert restored == sent and not any("sam.lee@example.org" in text for text in restored)

@@ -21,6 +21,7 @@ import requests
 from sqlalchemy import create_engine, insert, inspect, text
 
 from bot.applications.service import take_application
+from bot.community.service import confirm, sign_up
 from bot.core.clock import utcnow
 from bot.core.db import transaction
 from bot.core.settings import Settings, settings_from
@@ -102,6 +103,13 @@ PUBLIC = {
     # an application's erasure link: a signed token (tests/security/test_application_links.py)
     ("GET", "/applications/erase/{token}"),
     ("POST", "/applications/erase/{token}"),
+    # the talent community's e-mail links: a signed token (tests/security/test_community.py)
+    ("GET", "/community/confirm/{token}"),
+    ("POST", "/community/confirm/{token}"),
+    ("GET", "/community/renew/{token}"),
+    ("POST", "/community/renew/{token}"),
+    ("GET", "/community/leave/{token}"),
+    ("POST", "/community/leave/{token}"),
     ("GET", "/console/static/{name}"),
     ("GET", "/console/login"),
     ("POST", "/console/login"),
@@ -228,12 +236,24 @@ def seed(url: str, settings: Settings) -> dict[str, str]:
             now=utcnow(),
         )
         reply = session.execute(text("SELECT id FROM canned_reply ORDER BY id LIMIT 1")).scalar()
+        # a talent-community member every position fits: a message slipping through would
+        # mark it written to (and journal it)
+        member = sign_up(
+            session=session,
+            data={"email": "victim-member@example.org", "consent": True},
+            conversation_id="victim-conversation",
+            language="fr",
+            consent_text="ok",
+            now=utcnow(),
+        )
+        confirm(session=session, public_id=member.public_id, now=utcnow())
         ids = {
             "application": applied.application.public_id,
             "reply": str(reply),
             "handoff": str(queued.handoff.id),
             "callback": str(callback.id),
             "record": str(record),
+            "member": member.public_id,
         }
     # a past confirmed team coffee, that a mark slipping through would change
     ids["booking"] = add_coffee(url, hours_from_now=-24, conversation_id="victim-conversation")

@@ -115,6 +115,12 @@ WHO_MAY: dict[str, frozenset[str]] = {
     "POST /console/api/hr/replies": HR,
     "PUT /console/api/hr/replies/{reply}": HR,
     "DELETE /console/api/hr/replies/{reply}": HR,
+    # the talent community (issue 14): HR's counts and CSV (no address); the members a
+    # position fits, with their addresses, and a message to them: recruiters and HR
+    "GET /console/api/hr/community": HR,
+    "GET /console/api/hr/community.csv": HR,
+    "GET /console/api/community/matches": BOTH,
+    "POST /console/api/community/messages": BOTH,
 }
 
 

@@ -731,3 +731,65 @@ def test_an_applications_fields_show_as_text_in_the_console(
     finally:
         context.close()
         next(stack_runs, None)
+
+
+# ---------------------------------------------------------------- the talent community
+
+
+def test_a_recruiters_community_message_shows_as_text_in_the_console_and_the_journal(
+    browser: Browser, tmp_path_factory: pytest.TempPathFactory
+):
+    """A recruiter's message to a position's talent-community members (issue 14), typed
+    in the console as hostile markup: the console stays inert while it is sent, and HR's
+    journal shows its subject as text (the e-mail itself is plain text:
+    tests/security/test_community.py)."""
+    from tests.conftest import port
+    from tests.security.attacks import web_stack
+
+    stack_runs = web_stack(tmp_path_factory.mktemp("xss-community"), port(18765))
+    stack = next(stack_runs)
+    context = unguarded(browser)
+    contexts = [context]
+    try:
+        with transaction(stack.db_url) as session:
+            add_user(
+                session=session,
+                login="community-rec",
+                display_name="Recruteur",
+                role="recruiter",
+                password=PASSWORD,
+            )
+            add_user(
+                session=session,
+                login="community-hr",
+                display_name="RH",
+                role="hr",
+                password=PASSWORD,
+            )
+        page = new_page(context)
+        sign_in(page, stack.url, "community-rec", "/console")
+        expect(page.locator('#applications-job option[value="sre"]')).to_be_attached(timeout=10_000)
+        page.select_option("#applications-job", "sre")
+        page.locator("#applications-community").click()
+        # the seeded member (attacks.seed) wants any position
+        expect(page.locator("#community-members li")).to_have_count(1, timeout=10_000)
+        for typed in XSS.values():
+            page.locator("#community-subject").fill(typed[:150])
+            page.locator("#community-text").fill(typed)
+            page.get_by_role("button", name="Envoyer").click()
+            expect(page.locator("#community-result")).not_to_be_empty(timeout=10_000)
+            assert_inert(page, page.locator("body"))
+        hr_context = unguarded(browser)  # its own cookies: HR signs in beside the recruiter
+        contexts.append(hr_context)
+        journal = new_page(hr_context)
+        sign_in(journal, stack.url, "community-hr", "/console/hr")
+        journal.goto(f"{stack.url}/console/hr#audit")
+        entries = journal.locator(".journal")
+        expect(entries).to_contain_text("communauté de talents", timeout=10_000)
+        for typed in XSS.values():
+            expect(entries).to_contain_text(visible_part(typed[:150]))
+        assert_inert(journal, journal.locator("body"))
+    finally:
+        for opened in contexts:
+            opened.close()
+        next(stack_runs, None)

@@ -1,5 +1,6 @@
 // The recruiter console: live queue, conversation detail, claim, live chat, hand back,
-// team coffees, and open houses / reverse Q&As (registrations, check-in, host's questions).
+// team coffees, open houses / reverse Q&As (registrations, check-in, host's questions), and
+// the talent-community members a position fits, with a message to them.
 // Every text from candidates or colleagues is put in the page with textContent.
 "use strict";
 
@@ -75,6 +76,8 @@
   function loadDetail(conversation, focus) {
     selected = conversation;
     if (openEvent !== null) { openEvent = null; main.removeAttribute("data-event"); renderEvents(); }
+    openCommunity = null;
+    main.removeAttribute("data-community");
     return api("GET", "/console/api/conversations/" + encodeURIComponent(conversation)).then(function (reply) {
       if (selected !== conversation) { return; }  // another one was opened meanwhile
       if (reply.status === 404 && focus) {
@@ -565,6 +568,7 @@
         applicationJob.appendChild(el("option", { value: j.id, text: j.title + (j.status === "closed" ? " (fermé)" : "") }));
       });
       applicationJob.value = chosen;
+      communityButton.hidden = !applicationJob.value;
       var items = reply.data.applications || [];
       var list = document.getElementById("applications");
       list.textContent = "";
@@ -574,8 +578,149 @@
       document.getElementById("applications-empty").hidden = items.length > 0;
     });
   }
-  applicationJob.addEventListener("change", loadApplications);
+  applicationJob.addEventListener("change", function () {
+    communityButton.hidden = !applicationJob.value;
+    loadApplications();
+  });
   applicationStatus.addEventListener("change", loadApplications);
+
+  // ------------------------------------------------------------ talent community (issue 14)
+
+  // The members of the talent community a position fits (their wishes met, their e-mail
+  // confirmed), and a message to them: the server sends it only to those not written to
+  // within the week, each with an unsubscribe link, and keeps it in the audit journal.
+  var TEAM_NAMES = {
+    platform: "Plateforme", data_ml: "Data & ML", product_engineering: "Ingénierie produit", mobile: "Mobile",
+    design: "Design", customer_success: "Customer Success", sales: "Ventes", people: "People (RH)"
+  };
+  var LEVEL_NAMES = { intern: "stage / alternance", junior: "junior", confirmed: "confirmé", senior: "senior" };
+  var WORK_LANGUAGES = { fr: "français", en: "anglais" };
+  var MAX_SUBJECT = 150;
+  var MAX_TEXT = 5000;
+  var communityButton = document.getElementById("applications-community");
+  var openCommunity = null;   // the position whose members the main area shows
+
+  function communityDay(iso) {
+    var d = new Date(iso);
+    return !iso || isNaN(d) ? "—" : d.toLocaleDateString("fr-FR", { day: "numeric", month: "long", year: "numeric" });
+  }
+
+  function communityMoment(iso) {
+    var d = new Date(iso);
+    return isNaN(d) ? String(iso) : d.toLocaleString("fr-FR",
+      { weekday: "long", day: "numeric", month: "long", year: "numeric", hour: "2-digit", minute: "2-digit" });
+  }
+
+  // "Plateforme, Data & ML · Lyon · télétravail complet · senior · français, anglais"
+  function wishesText(m) {
+    var parts = [];
+    parts.push((m.teams || []).length ? m.teams.map(function (t) { return TEAM_NAMES[t] || t; }).join(", ") : "toutes équipes");
+    parts.push((m.locations || []).length ? m.locations.join(", ") : "toutes villes");
+    if (m.remote) { parts.push("télétravail complet"); }
+    if (m.level) { parts.push(LEVEL_NAMES[m.level] || m.level); }
+    if ((m.languages || []).length) {
+      parts.push("travaille en " + m.languages.map(function (l) { return WORK_LANGUAGES[l] || l; }).join(", "));
+    }
+    return parts.join(" · ");
+  }
+
+  function memberElement(m) {
+    return el("li", { "class": "community-member", "data-member": m.id }, [
+      el("p", { "class": "who-line" }, [
+        el("a", { href: "mailto:" + encodeURIComponent(m.email).replace("%40", "@"), text: m.email }),
+        document.createTextNode(" · " + String(m.language || "").toUpperCase())
+      ]),
+      el("p", { "class": "wishes", text: wishesText(m) }),
+      el("p", { "class": "meta", text: "Inscrit·e le " + communityDay(m.joined_at) + " · jusqu'au " + communityDay(m.expires_at) +
+        (m.last_mailed_at ? " · dernier e-mail le " + communityDay(m.last_mailed_at) : "") })
+    ]);
+  }
+
+  // "3 envoyés, 2 déjà contactés cette semaine : prochain envoi possible le …"
+  function sentText(result) {
+    var text = result.sent + " envoyé" + (result.sent > 1 ? "s" : "");
+    if (result.sent < result.reached) { text += " (sur " + result.reached + " : le serveur d'e-mail en a refusé)"; }
+    if (result.waiting) {
+      text += ", " + result.waiting + " déjà contacté" + (result.waiting > 1 ? "s" : "") + " cette semaine";
+      if (result.next_possible) { text += " : prochain envoi possible le " + communityMoment(result.next_possible); }
+    }
+    return text + ".";
+  }
+
+  function showCommunity(jobId, focus) {
+    openCommunity = jobId;
+    if (openEvent !== null) { openEvent = null; main.removeAttribute("data-event"); renderEvents(); }
+    selected = null;
+    detail = null;
+    main.removeAttribute("data-conversation");
+    renderQueue();
+    return api("GET", "/console/api/community/matches?job=" + encodeURIComponent(jobId)).then(function (reply) {
+      if (openCommunity !== jobId) { return; }
+      main.textContent = "";
+      main.setAttribute("data-community", jobId);
+      if (!reply.ok) {
+        main.appendChild(el("p", { "class": "feedback", role: "alert", text: reply.data.error || "Erreur" }));
+      } else {
+        renderCommunity(reply.data);
+      }
+      if (focus) { main.focus(); main.scrollIntoView({ block: "start" }); }
+    });
+  }
+
+  function renderCommunity(data) {
+    var members = data.members || [];
+    var list = el("ul", { "class": "community-members", id: "community-members" });
+    var count = el("p", { "class": "meta", id: "community-count" });
+    function drawMembers(items) {
+      list.textContent = "";
+      items.forEach(function (m) { list.appendChild(memberElement(m)); });
+      count.textContent = items.length ? items.length + " membre(s) de la communauté de talents : ce poste correspond à leurs souhaits."
+        : "Aucun membre de la communauté de talents n'a de souhaits auxquels ce poste correspond.";
+    }
+    drawMembers(members);
+    main.appendChild(el("section", { "class": "head community-head", "aria-labelledby": "community-title" }, [
+      el("h2", { id: "community-title", text: "Communauté de talents · " + data.title }), count
+    ]));
+    main.appendChild(el("section", { "aria-label": "Membres" }, [list]));
+
+    var subject = el("input", { id: "community-subject", name: "subject", maxlength: String(MAX_SUBJECT), required: true });
+    var text = el("textarea", { id: "community-text", name: "text", rows: "6", maxlength: String(MAX_TEXT), required: true });
+    var send = el("button", { type: "submit", "class": "primary", text: "Envoyer" });
+    var result = el("p", { "class": "sent", id: "community-result", role: "status" });
+    var problem = el("p", { "class": "feedback", id: "community-feedback", role: "alert" });
+    var form = el("form", { "class": "community-message", id: "community-form", "aria-labelledby": "community-form-title" }, [
+      el("h3", { id: "community-form-title", text: "Écrire à ces membres" }),
+      el("p", { "class": "meta", text: "Chacun le reçoit par e-mail, avec un lien de désinscription, sauf ceux déjà " +
+        "contactés cette semaine (un e-mail par semaine au plus). Le message est envoyé en texte brut et noté dans le journal." }),
+      el("label", { "for": "community-subject", text: "Objet" }), subject,
+      el("label", { "for": "community-text", text: "Message" }), text,
+      el("div", { "class": "actions" }, [send]), result, problem
+    ]);
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      problem.textContent = "";
+      result.textContent = "";
+      send.disabled = true;
+      var jobId = data.job;
+      api("POST", "/console/api/community/messages", { job: jobId, subject: subject.value, text: text.value }).then(function (reply) {
+        send.disabled = false;
+        if (openCommunity !== jobId) { return; }
+        if (!reply.ok) { problem.textContent = reply.data.error || "Erreur"; return; }
+        result.textContent = sentText(reply.data);
+        subject.value = "";
+        text.value = "";
+        // the list shows when each member was last written to
+        api("GET", "/console/api/community/matches?job=" + encodeURIComponent(jobId)).then(function (again) {
+          if (openCommunity === jobId && again.ok) { drawMembers(again.data.members || []); }
+        });
+      });
+    });
+    if (members.length) { main.appendChild(form); }
+  }
+
+  communityButton.addEventListener("click", function () {
+    if (applicationJob.value) { showCommunity(applicationJob.value, true); }
+  });
 
   // ------------------------------------------------------------ team coffees
 
@@ -757,6 +902,8 @@
   // then seats offered, the waitlist, ended registrations and, for a reverse Q&A, the questions.
   function showEvent(eventId, focus) {
     openEvent = eventId;
+    openCommunity = null;
+    main.removeAttribute("data-community");
     selected = null;
     detail = null;
     main.removeAttribute("data-conversation");

@@ -1,6 +1,6 @@
 // The HR workspace: articles, inbox, events and positions (with a date's seats, cancellation and
 // reverse Q&A questions), ambassadors, team coffees, the console's canned replies, model,
-// dashboard, audit log.
+// the talent community's figures, dashboard, audit log.
 // Everything HR, candidates or colleagues typed goes into the page with textContent only.
 "use strict";
 
@@ -151,7 +151,8 @@
 
   var routes = {
     articles: showArticles, article: showEditor, "new": showEditor, inbox: showInbox,
-    records: showRecords, ambassadors: showAmbassadors, coffees: showCoffees, replies: showReplies, model: showModel, dashboard: showDashboard, audit: showAudit
+    records: showRecords, ambassadors: showAmbassadors, coffees: showCoffees, replies: showReplies, model: showModel, community: showCommunity,
+    dashboard: showDashboard, audit: showAudit
   };
 
   function route() {
@@ -713,8 +714,9 @@
     loadRecords("jobs", jobs);
   }
 
-  var TEAMS = { platform: "Platform", data_ml: "Data & ML", product_engineering: "Product engineering", mobile: "Mobile",
-    design: "Design", customer_success: "Customer success", sales: "Sales", people: "People" };
+  // The teams' French names, as the assistant says them (bot/core/meeting_texts.py TEAMS["fr"]).
+  var TEAMS = { platform: "Plateforme", data_ml: "Data & ML", product_engineering: "Ingénierie produit", mobile: "Mobile",
+    design: "Design", customer_success: "Customer Success", sales: "Ventes", people: "People (RH)" };
   var RECORD_FIELDS = {
     events: [
       ["kind", "Type", "select", EVENT_KINDS], ["date", "Date", "date"], ["end_date", "Jusqu'au (plusieurs jours)", "date"],
@@ -1793,6 +1795,82 @@
     ])]));
   }
 
+  // ------------------------------------------------------------ talent community (issue 14)
+
+  // HR's figures of the talent community: counts per wish, never an e-mail address (the
+  // recruiters see a position's members in their console). The CSV has the same rows.
+  var COMMUNITY_LEVELS = { intern: "stage / alternance", junior: "junior", confirmed: "confirmé", senior: "senior" };
+  var COMMUNITY_LANGUAGES = { fr: "français", en: "anglais" };
+  var ANY_WISH = "sans préférence";
+
+  function showCommunity() {
+    title("Communauté de talents");
+    view.appendChild(el("p", { "class": "meta", text: "Les candidats inscrits (e-mail confirmé) reçoivent au plus un e-mail " +
+      "par semaine quand un poste correspondant à leurs souhaits ouvre. Aucune adresse n'est montrée ici." }));
+    var csv = el("a", { "class": "button", id: "community-csv", href: API + "/community.csv", download: "",
+      text: "Télécharger le CSV" });
+    view.appendChild(el("div", { "class": "bar" }, [csv]));
+    var body = el("div", { "class": "dashboard community", id: "community" });
+    view.appendChild(body);
+    var here = stillHere();
+    api("GET", API + "/community").then(function (reply) {
+      if (!here()) { return; }
+      if (!reply.ok) { body.appendChild(notice(reply.data.error || "Erreur", "error")); return; }
+      renderCommunity(body, reply.data);
+    });
+  }
+
+  // {"platform": 3, "any": 1} -> labels and values, the "any" count last under a French name.
+  function wishCounts(counts, names) {
+    var keys = Object.keys(counts || {}).filter(function (k) { return k !== "any"; });
+    if (counts && counts.any) { keys.push("any"); }
+    return {
+      labels: keys.map(function (k) { return k === "any" ? ANY_WISH : (names && names[k]) || k; }),
+      values: keys.map(function (k) { return Number(counts[k]) || 0; })
+    };
+  }
+
+  function countList(heading, name, counts, names) {
+    var shown = wishCounts(counts, names);
+    return el("section", { "class": "community-counts", "data-counts": name }, [
+      el("h3", { text: heading }),
+      shown.labels.length ? el("ul", {}, shown.labels.map(function (label, i) {
+        return el("li", { text: label + " : " + shown.values[i] });
+      })) : el("p", { "class": "empty", text: "Aucun membre." })
+    ]);
+  }
+
+  function renderCommunity(body, data) {
+    var kpis = [
+      ["members", "Membres", data.members], ["pending", "En attente de confirmation", data.pending],
+      ["expiring_soon", "Fin d'inscription dans les 30 jours", data.expiring_soon],
+      ["announced", "Postes annoncés", data.announced]
+    ];
+    body.appendChild(el("div", { "class": "kpis" }, kpis.map(function (k) {
+      return el("div", { "class": "kpi", "data-kpi": k[0] }, [el("span", { "class": "kpi-label", text: k[1] }),
+        el("strong", { text: k[2] === undefined || k[2] === null ? "—" : String(k[2]) })]);
+    })));
+    var charts = el("div", { "class": "charts" });
+    body.appendChild(charts);
+    var C = window.ArdoiseCharts;
+    [["teams", "Membres par équipe souhaitée", TEAMS], ["locations", "Membres par ville souhaitée", null]].forEach(function (spec) {
+      var shown = wishCounts(data[spec[0]], spec[2]);
+      chart(charts, spec[1], function (area) {
+        area.setAttribute("data-chart", "community-" + spec[0]);
+        C.hbars(area, { title: spec[1], labels: shown.labels, values: shown.values, valueLabel: "membres" });
+      });
+    });
+    body.appendChild(el("div", { "class": "community-lists" }, [
+      el("section", { "class": "community-counts", "data-counts": "remote" }, [
+        el("h3", { text: "Télétravail complet" }),
+        el("p", { text: data.remote === 1 ? "1 membre ne veut que des postes en télétravail complet"
+          : (data.remote || 0) + " membres ne veulent que des postes en télétravail complet" })
+      ]),
+      countList("Niveaux", "levels", data.levels, COMMUNITY_LEVELS),
+      countList("Langues de travail", "languages", data.languages, COMMUNITY_LANGUAGES)
+    ]));
+  }
+
   // ------------------------------------------------------------ audit
 
   // The journal in sentences ("Hana a restauré la révision 1 de « Télétravail »"), the raw
@@ -1897,7 +1975,10 @@
       "canned_replies.seeded": "a chargé les réponses types de départ de la console",
       "canned_reply.created": "a ajouté la réponse type « " + (d.title || "?") + " »",
       "canned_reply.updated": "a modifié la réponse type « " + (d.title || "?") + " »" + changedList(d),
-      "canned_reply.deleted": "a supprimé la réponse type « " + (d.title || "?") + " »"
+      "canned_reply.deleted": "a supprimé la réponse type « " + (d.title || "?") + " »",
+      "community.message": "a écrit « " + (d.subject || "?") + " » aux membres de la communauté de talents pour " +
+        jobName(e) + " (" + some(d.sent || 0, "un envoi", "envois") +
+        (d.waiting ? ", " + some(d.waiting, "un membre déjà contacté cette semaine", "membres déjà contactés cette semaine") : "") + ")"
     };
     if (e.action === "model.live" && /^automatic/.test(who)) {
       return "Le modèle du build " + targetId(e) + " a été mis en ligne automatiquement (précision maintenue)";
