@@ -208,6 +208,15 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
     # Files this process (and the processes it starts) creates are the user's alone,
     # and no SQL parameter (candidate text) reaches a log line.
     logs.install()
+    if args.production:
+        from bot.ops.production import run_production
+
+        return run_production(
+            settings,
+            nginx=args.nginx,
+            event_broker=args.event_broker,
+            event_queue=args.event_queue,
+        )
     return run_all(settings)
 
 
@@ -357,7 +366,18 @@ def build_parser() -> argparse.ArgumentParser:
     unlocking.add_argument("login")
     unlocking.set_defaults(func=cmd_users_unlock)
 
-    groups.add_parser("run", help="start everything").set_defaults(func=cmd_run)
+    running = groups.add_parser("run", help="start everything")
+    running.add_argument(
+        "--production",
+        action="store_true",
+        help="nginx in front of two Rasa, two action and two web processes, supervised",
+    )
+    running.add_argument("--nginx", default="/usr/sbin/nginx", help="nginx's executable")
+    running.add_argument(
+        "--event-broker", help="RabbitMQ for Rasa's events, amqp://user:password@host:5672/"
+    )
+    running.add_argument("--event-queue", default="ardoise_events", help="RabbitMQ queue")
+    running.set_defaults(func=cmd_run)
     groups.add_parser("web", help="the web server alone (careers page, widget)").set_defaults(
         func=cmd_web
     )

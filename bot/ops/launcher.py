@@ -100,6 +100,8 @@ class Services:
     # var/ is checked before the first process only: what the processes create after
     # that is private already (umask 077, logs opened 0600)
     files_checked: bool = False
+    # Rasa's endpoints file (the production shape adds an event broker to a copy)
+    endpoints: str = "endpoints.yml"
 
     def _spawn_command(self, name: str, command: list[str]) -> None:
         """`command` as a child process logging to <log_dir>/<name>.log, its files private."""
@@ -124,9 +126,9 @@ class Services:
                 umask=PRIVATE_UMASK,
             )
 
-    def start_actions(self) -> None:
+    def start_actions(self, name: str = "actions") -> None:
         """The action server (bot.ops.action_server): ACTION_HOST, Rasa's token required."""
-        self._spawn_command("actions", [sys.executable, "-m", "bot.ops.action_server"])
+        self._spawn_command(name, [sys.executable, "-m", "bot.ops.action_server"])
 
     def start_rasa(self, name: str = "rasa", port: int | None = None) -> None:
         """A Rasa server; several can run side by side (shared stores, one port each)."""
@@ -146,7 +148,7 @@ class Services:
                 "--interface",
                 self.settings.rasa_host,
                 "--endpoints",
-                "endpoints.yml",
+                self.endpoints,
                 "--credentials",
                 "credentials.yml",
                 "--enable-api",
@@ -154,9 +156,9 @@ class Services:
             ],
         )
 
-    def start_web(self) -> None:
+    def start_web(self, name: str = "web") -> None:
         """The careers page and the widget's files."""
-        self._spawn_command("web", [sys.executable, "-m", "bot", "web"])
+        self._spawn_command(name, [sys.executable, "-m", "bot", "web"])
 
     def start(self) -> None:
         self.start_actions()

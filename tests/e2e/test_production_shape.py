@@ -1,0 +1,301 @@
+"""`python -m bot run --production` (what `make run-production` starts) for real: nginx as
+the single entry point in front of two Rasa, two action and two web processes, on
+PostgreSQL and Redis; a killed Rasa process is restarted while the other one answers;
+SIGTERM stops everything.
+
+One start of the whole shape for the module (two Rasa processes loading take minutes):
+the tests run in order and the last one stops it.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+import redis
+import requests
+from sqlalchemy import create_engine, text
+
+from bot.core.settings import PROJECT_ROOT
+from tests.conftest import POSTGRES_ADMIN_URL, TEST_IP_LIMITS, port
+from tests.e2e.conftest import new_sender, payloads
+from tests.e2e.socket_client import Candidate, customs
+from tests.security.test_processes import process_tree
+
+# Generous: the start (two Rasa processes loading side by side) counts in the first test.
+pytestmark = [pytest.mark.e2e, pytest.mark.postgres, pytest.mark.timeout(1500)]
+
+ENTRY = port(15700)  # nginx; the web processes on ENTRY+1 and ENTRY+2
+RASA = (port(15705), port(15706))
+ACTIONS = (port(15755), port(15756))
+WEB = (ENTRY + 1, ENTRY + 2)
+NGINX = os.environ.get("NGINX") or shutil.which("nginx") or "/usr/sbin/nginx"
+START_SECONDS = 1200.0
+RESTART_SECONDS = 600.0
+
+
+def port_open(number: int) -> bool:
+    with socket.socket() as sock:
+        return sock.connect_ex(("127.0.0.1", number)) == 0
+
+
+def alive(pid: int) -> bool:
+    """Running (a zombie waiting for its parent counts as gone)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError, IndexError):
+        return False
+    return state != "Z"
+
+
+@dataclass
+class Shape:
+    """The launcher process, its output so far, and where it keeps its files."""
+
+    process: subprocess.Popen
+    var: Path
+    output: list[str] = field(default_factory=list)
+    lines: queue.Queue[str | None] = field(default_factory=queue.Queue)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{ENTRY}"
+
+    def read_until(self, done: Callable[[str], bool], seconds: float) -> None:
+        """Collect the launcher's output until a line satisfies `done` (or it ends)."""
+        deadline = time.monotonic() + seconds
+        while True:
+            try:
+                line = self.lines.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                pytest.fail(f"no such line after {seconds:.0f}s:\n{self.report()}")
+            if line is None:
+                return
+            self.output.append(line)
+            if done(line):
+                return
+
+    def report(self) -> str:
+        """The launcher's output and the end of every log, for a failure message."""
+        logs = "\n".join(
+            f"--- {log.name}:\n{log.read_text(errors='replace')[-2500:]}"
+            for log in sorted((self.var / "logs").glob("*.log"))
+        )
+        return "".join(self.output) + "\n" + logs
+
+    def pid(self, name: str) -> int:
+        return int((self.var / "run" / f"{name}.pid").read_text())
+
+    def ask(self, sender: str, message: str) -> list[dict]:
+        reply = requests.post(
+            f"{self.url}/webhooks/rest/webhook",
+            json={"sender": sender, "message": message},
+            timeout=60,
+        )
+        assert reply.status_code == 200, reply.text
+        return reply.json()
+
+
+@pytest.fixture(scope="module")
+def shape(trained, tmp_path_factory) -> Iterator[Shape]:
+    """The production shape started once, on a database of its own, stopped at the end."""
+    name = f"ardoise_shape_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT", future=True)
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    redis.Redis(host="127.0.0.1", port=6379).ping()
+    root = tmp_path_factory.mktemp("production-shape")
+    models = root / "models"
+    models.mkdir()
+    shutil.copy2(trained.model, models / trained.model.name)
+    env = {
+        **os.environ,
+        "DATABASE_URL": POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}",
+        "LOCK_STORE_URL": "redis://127.0.0.1:6379/3",
+        "VAR_DIR": str(root / "var"),
+        "MODELS_DIR": str(models),
+        "WEB_PORT": str(ENTRY),
+        "RASA_PORT": str(RASA[0]),
+        "ACTION_PORT": str(ACTIONS[0]),
+        "RASA_TOKEN": "shape-test-token",
+        "OFFICE_HOURS": "mon-sun 00:00-24:00",
+        # Redis keeps per-IP counts across runs; the suite all comes from 127.0.0.1
+        "LIMITS": TEST_IP_LIMITS,
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "run", "--production", "--nginx", NGINX],
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    started = Shape(process=process, var=root / "var")
+
+    def read() -> None:
+        assert process.stdout is not None
+        for line in process.stdout:
+            started.lines.put(line)
+        started.lines.put(None)
+
+    threading.Thread(target=read, daemon=True).start()
+    try:
+        started.read_until(lambda line: "Stop:" in line, START_SECONDS)
+        if "The assistant is ready, behind nginx" not in "".join(started.output):
+            pytest.fail(f"the production shape did not start:\n{started.report()}")
+        yield started
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(120)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        # Whatever the launcher left behind (it should leave nothing) goes too.
+        for pid_file in (root / "var" / "run").glob("*.pid"):
+            try:
+                os.killpg(int(pid_file.read_text()), signal.SIGKILL)
+            except (ProcessLookupError, PermissionError, ValueError):
+                pass
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def test_nginx_sends_socket_io_and_the_webhook_to_both_rasa_processes_sticky(shape):
+    config = (shape.var / "nginx" / "nginx.conf").read_text()
+    rasa = re.search(r"upstream rasa \{(.*?)\}", config, re.S)
+    web = re.search(r"upstream web \{(.*?)\}", config, re.S)
+    assert rasa and web, config
+    assert "ip_hash;" in rasa.group(1)
+    assert re.findall(r"server 127\.0\.0\.1:(\d+)", rasa.group(1)) == [str(p) for p in RASA]
+    assert re.findall(r"server 127\.0\.0\.1:(\d+)", web.group(1)) == [str(p) for p in WEB]
+    assert "ip_hash" not in web.group(1)
+    assert re.search(r"location /socket\.io/ \{\s*proxy_pass http://rasa;", config)
+    assert re.search(r"location /webhooks/ \{\s*proxy_pass http://rasa;", config)
+    assert re.search(r"location / \{\s*proxy_pass http://web;", config)
+    assert f"listen 127.0.0.1:{ENTRY};" in config
+
+
+def test_every_process_runs_on_its_port_and_nginx_is_the_entry_point(shape):
+    for number in (ENTRY, *RASA, *ACTIONS, *WEB):
+        assert port_open(number), f"nothing listens on {number}\n{shape.report()}"
+    names = ["nginx", "rasa-1", "rasa-2", "actions-1", "actions-2", "web-1", "web-2"]
+    pids = {name: shape.pid(name) for name in names}
+    assert len(set(pids.values())) == len(names)
+    assert all(alive(pid) for pid in pids.values()), pids
+    # every one of them is the launcher's child
+    assert set(pids.values()) <= process_tree([shape.process.pid])
+
+
+def test_the_careers_page_comes_from_a_web_process_through_nginx(shape):
+    page = requests.get(f"{shape.url}/", timeout=30)
+    assert page.status_code == 200 and "/widget.js" in page.text
+    widget = requests.get(f"{shape.url}/widget.js", timeout=30)
+    assert widget.status_code == 200
+    # the widget opens its socket on nginx's address, which the page's policy allows
+    assert f'"socketUrl": "{shape.url}"' in widget.text
+    assert shape.url in page.headers["Content-Security-Policy"]
+    log = (shape.var / "logs" / "nginx-access.log").read_text()
+    served = re.findall(r'"GET /" 200 .*upstream=127\.0\.0\.1:(\d+)', log)
+    assert served and set(served) <= {str(p) for p in WEB}, log
+    # nginx does not say its version
+    assert page.headers.get("Server", "") in ("nginx", "")
+
+
+def test_a_question_on_the_rest_webhook_gets_an_answer_through_nginx(shape):
+    replies = shape.ask(new_sender(), "Hello! What's your remote work policy?")
+    assert any(p.get("article") == "remote-work" for p in payloads(replies)), replies
+    # the routes meant for the web processes only are not reachable from outside
+    relay = requests.post(f"{shape.url}/webhooks/socketio/relay", json={}, timeout=30)
+    assert relay.status_code == 404
+
+
+async def test_a_socket_io_conversation_gets_its_answer_through_nginx(shape):
+    candidate = Candidate(shape.url)
+    try:
+        confirm = await candidate.start()
+        assert len(confirm["session_id"]) == 32
+        ack, replies = await candidate.say("Quels sont vos avantages sociaux ?", language="fr")
+        assert ack["ok"] is True
+        assert any(c.get("type") == "answer" for c in customs(replies)), replies
+    finally:
+        await candidate.close()
+
+
+def rasa_serving_this_address(shape: Shape) -> str:
+    """Which Rasa process nginx sends 127.0.0.1 to (ip_hash), from its access log."""
+    log = (shape.var / "logs" / "nginx-access.log").read_text()
+    used = {
+        int(p)
+        for p in re.findall(r'"POST /webhooks/rest/webhook" 200 .*upstream=127\.0\.0\.1:(\d+)', log)
+    }
+    assert len(used) == 1 and used <= set(RASA), log
+    return f"rasa-{RASA.index(used.pop()) + 1}"
+
+
+def test_a_killed_rasa_process_is_restarted_while_the_other_one_answers(shape):
+    sender = new_sender()
+    assert any(
+        p.get("type") == "answer" for p in payloads(shape.ask(sender, "Can I work remotely?"))
+    )
+    # kill the very process nginx sends this address to: the other one must take over
+    name = rasa_serving_this_address(shape)
+    other = RASA[1] if name == "rasa-1" else RASA[0]
+    killed = shape.pid(name)
+    os.kill(killed, signal.SIGKILL)
+    # The launcher sees it die once all its threads are gone (its listening socket with
+    # them); until then nginx may still reach it.
+    shape.read_until(lambda line: f"{name} exited (-9)" in line, 30)
+    assert not alive(killed)
+    # meanwhile, the same conversation goes on through nginx, on the other process
+    replies = shape.ask(sender, "and is there a home office allowance?")
+    assert {"type": "disclosure"} not in payloads(replies)
+    assert any(p.get("type") == "answer" for p in payloads(replies)), replies
+    # (nginx logs every upstream it tried: the dead one first, if it was still tried)
+    last = (shape.var / "logs" / "nginx-access.log").read_text().splitlines()[-1]
+    assert last.rsplit("upstream=", 1)[1].split(", ")[-1] == f"127.0.0.1:{other}", last
+    shape.read_until(lambda line: f"{name} restarted (pid" in line, 60)
+    restarted = shape.pid(name)
+    assert restarted != killed and alive(restarted)
+    assert restarted in process_tree([shape.process.pid])
+    # a new conversation is answered while the restarted process loads
+    assert payloads(shape.ask(new_sender(), "Bonjour"))
+    shape.read_until(lambda line: f"{name} is ready again" in line, RESTART_SECONDS)
+    status = requests.get(
+        f"http://127.0.0.1:{RASA[int(name[-1]) - 1]}/status",
+        params={"token": "shape-test-token"},
+        timeout=30,
+    )
+    assert status.status_code == 200
+    assert any(p.get("type") == "answer" for p in payloads(shape.ask(sender, "Any bonus?")))
+
+
+def test_sigterm_stops_every_child_and_the_launcher_exits_0(shape):
+    children = process_tree([shape.process.pid]) - {shape.process.pid}
+    assert len(children) >= 7, shape.report()  # nginx (and its workers) and six processes
+    started = len(shape.output)
+    shape.process.send_signal(signal.SIGTERM)
+    shape.read_until(lambda line: False, 120)  # to the end of the output
+    code = shape.process.wait(30)
+    said = "".join(shape.output[started:])
+    assert code == 0, said
+    assert "stopping: nginx first" in said and "stopped." in said
+    assert [pid for pid in children if alive(pid)] == []
+    assert not any(port_open(p) for p in (ENTRY, *RASA, *ACTIONS, *WEB))
+    assert list((shape.var / "run").glob("*.pid")) == []
