@@ -15,6 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.applications import ActionApply, application_status, wants_to_apply
+from actions.meetings import ActionMeetTeam
 from actions.reading import candidate_language, yes_no
 from bot.core import replies
 from bot.core.db import in_transaction
@@ -24,6 +25,7 @@ from bot.core.transcript import said
 from bot.handoff.requests import request_live_handoff
 from bot.handoff.summary import NOT_A_QUESTION
 from bot.inbox.service import record_human_request
+from bot.meetings.chat import colleague_request
 
 
 def last_question(tracker: Tracker) -> str | None:
@@ -49,6 +51,10 @@ class ActionRequestHuman(Action):
         if intent == "needs_human" and wants_to_apply(tracker):
             # "je voudrais postuler à l'offre SRE" read as personal: the form, not a recruiter
             return await ActionApply().run(dispatcher, tracker, domain)
+        if colleague_request(said(str(tracker.latest_message.get("text") or ""))):
+            # "I want to talk to a backend developer about their day to day": a team
+            # coffee with one, not a recruiter
+            return await ActionMeetTeam().run(dispatcher, tracker, domain)
         if intent == "needs_human":
             # "Où en est ma candidature ?" after applying here: when and for what, honestly.
             status = await application_status(tracker)

@@ -220,6 +220,38 @@ def meeting_request(text: str) -> bool:
     return read_wish(text) is not None or any(has_phrase(words, word) for word in people)
 
 
+# Asking for a person of the company's side of hiring: never turned into a coffee.
+HUMAN_WORDS = (
+    "rh",
+    "hr",
+    "ressources humaines",
+    "human resources",
+    "humain",
+    "human",
+    "vrai personne",
+    "real person",
+    "recruteur",
+    "recruteuse",
+    "recruiter",
+    "manager",
+)
+
+
+def colleague_request(text: str) -> bool:
+    """Whether a message asks to talk with someone of a trade or a team ("a backend
+    developer", "quelqu'un de l'équipe data"), not with a recruiter, HR or a human at
+    large: a team coffee, even where the model read it as asking for a human."""
+    words = fold(text)
+    if any(word in words for word in NOT_A_MEETING) or any(
+        has_phrase(words, word) for word in HUMAN_WORDS
+    ):
+        return False
+    if not any(has_phrase(words, verb) for verb in MEETING_VERBS):
+        return False
+    wish = read_wish(text)
+    return wish is not None and wish.teams is not None and "people" not in wish.teams
+
+
 def all_topics(*, session: Session) -> list[str]:
     """Every active ambassador's topics (what `read_wish` may recognise)."""
     found: list[str] = []

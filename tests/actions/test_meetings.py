@@ -519,3 +519,38 @@ async def test_the_answer_action_offers_the_coffee_for_such_a_request(env):
     )
     messages, _ = await run(ActionAnswer(), current)
     assert [h["team"] for h in custom(messages, "meeting_offer")["hosts"]] == ["design"]
+
+
+@pytest.mark.parametrize(
+    ("text", "wanted"),
+    [
+        ("I want to talk to a backend developer about their day to day", True),
+        ("can I speak to an engineer?", True),
+        ("Je voudrais discuter avec un dev de l'équipe data", True),
+        # a human at large, HR, a recruiter: the handoff stays
+        ("I want to talk to someone", False),
+        ("je veux parler à un humain", False),
+        ("je veux parler à quelqu'un des RH", False),
+        ("I want to talk to a recruiter about the backend job", False),
+        ("I need to speak to a human about my data engineer application", False),
+        ("talk to someone in the people team", False),
+    ],
+)
+def test_asking_for_a_colleague_of_a_trade_is_told_from_asking_for_a_human(text, wanted):
+    from bot.meetings.chat import colleague_request
+
+    assert colleague_request(text) is wanted
+
+
+async def test_a_colleague_asked_for_as_a_human_gets_a_coffee_offer(env):
+    """The model read "talk to a backend developer" as asking for a human: a coffee with
+    an engineer is offered, and nobody is queued for a recruiter."""
+    from actions.human import ActionRequestHuman
+
+    said = "I want to talk to a backend developer about their day to day"
+    messages, events = await run(
+        ActionRequestHuman(), tracker(said, intent="request_human", language="en")
+    )
+    hosts = custom(messages, "meeting_offer")["hosts"]
+    assert hosts and {h["team"] for h in hosts} <= {"platform", "product_engineering", "data_ml"}
+    assert not any((m.get("custom") or {}).get("type") == "handoff" for m in messages)

@@ -129,7 +129,7 @@ def test_hr_rechecks_a_stale_article_from_the_inbox_in_one_click(hr_page: Page, 
         page.goto(page.url.split("#")[0] + "#inbox")
         section = page.locator("section.recheck")
         expect(section.locator("h3")).to_have_text("À revérifier (1)", timeout=10_000)
-        expect(section.locator("h4")).to_have_text(["People"])
+        expect(section.locator("h4")).to_have_text(["People (RH)"])
         item = section.locator('ul.recheck-list[data-team="people"] li[data-article="time-off"]')
         expect(item).to_have_count(1)
         link = item.get_by_role("link", name=TITLE_FR)
