@@ -7,8 +7,8 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.community import answer_wish
 from actions.events import ARTICLE_EVENTS, alert_offer, dates_for, offer_dates
-from actions.jobs import answer_search
 from actions.meetings import ActionMeetTeam
 from actions.pitch import tell_pitch
 from actions.reading import (
@@ -45,7 +45,7 @@ class ActionAnswer(Action):
             )
         if tells_priorities(tracker.latest_message):
             return await tell_pitch(dispatcher, tracker)
-        searched = await answer_search(dispatcher, tracker)
+        searched = await answer_wish(dispatcher, tracker)
         if searched is not None:
             return searched
         if wants_a_coffee(tracker.latest_message, settings):

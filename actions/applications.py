@@ -23,7 +23,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.orm import Session
 
-from actions.jobs import answer_search
+from actions.community import answer_wish
 from actions.reading import candidate_language, entities, typed_words, yes_no
 from bot.applications import ats
 from bot.applications.files import MAX_CV_BYTES
@@ -174,7 +174,7 @@ class ActionApply(Action):
         if any(field in found for field in FORM_FIELDS):
             return await self._submitted(dispatcher, tracker, settings, language, found)
         if not wants_to_apply(tracker):  # a job search the model read as applying
-            searched = await answer_search(dispatcher, tracker)
+            searched = await answer_wish(dispatcher, tracker)
             if searched is not None:
                 return searched
         said = typed_words(tracker.latest_message)

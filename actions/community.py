@@ -1,7 +1,10 @@
 """The talent community from the conversation (issue 14): the form, and the filled-in form.
 
-"Prévenez-moi quand un poste data ouvre", "add me to your talent pool", or the button a
-job search shows when nothing fits, answer with the sign-up form (`community_form`: the
+"Prévenez-moi quand un poste data ouvre", "add me to your talent pool" (read by its
+words, `bot.candidate.jobs.community_request`, in every action a message can reach:
+the model has no intent for it, so that adding the community left its reading of
+every other question as it was), or the button a job search shows when nothing fits,
+answer with the sign-up form (`community_form`: the
 teams, cities, levels and languages to choose from, what the candidate already said
 pre-chosen, the consent sentence). The filled-in form comes back as one structured
 message, `/join_community{"email", "teams", "locations", "remote", "level", "languages",
@@ -23,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from actions.jobs import answer_search
 from actions.reading import candidate_language, entities, typed_words
-from bot.candidate.jobs import read_job_wish
+from bot.candidate.jobs import community_request, read_job_wish
 from bot.community.mail import Letter, letter, send_confirmation
 from bot.community.service import CITIES, PENDING_DAYS, CommunityError, sign_up
 from bot.core import replies
@@ -116,6 +119,27 @@ def _sign_up(session: Session, data: dict[str, Any], conversation_id: str, langu
     return letter(member)
 
 
+def offer_form(
+    dispatcher: CollectingDispatcher, tracker: Tracker, found: dict[str, Any], said: str
+) -> list[EventType]:
+    """The sign-up form, with the wishes the button or the message named chosen."""
+    language = candidate_language(tracker)
+    dispatcher.utter_message(
+        text=text("community_form", language),
+        json_message=community_form(language, chosen_wishes(found, said)),
+    )
+    return [SlotSet("offer", None)]
+
+
+async def answer_wish(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType] | None:
+    """The form for a typed request to join the talent community, else the `jobs` reply
+    for a job search, whatever the model read them as; None for any other message."""
+    said = typed_words(tracker.latest_message)
+    if said and community_request(said):
+        return offer_form(dispatcher, tracker, {}, said)
+    return await answer_search(dispatcher, tracker)
+
+
 class ActionJoinCommunity(Action):
     def name(self) -> str:
         return "action_join_community"
@@ -132,11 +156,7 @@ class ActionJoinCommunity(Action):
             searched = await answer_search(dispatcher, tracker)
             if searched is not None:
                 return searched
-        dispatcher.utter_message(
-            text=text("community_form", language),
-            json_message=community_form(language, chosen_wishes(found, said)),
-        )
-        return [SlotSet("offer", None)]
+        return offer_form(dispatcher, tracker, found, said)
 
     async def _submitted(
         self,

@@ -22,7 +22,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.orm import Session
 
-from actions.jobs import answer_search
+from actions.community import answer_wish
 from actions.reading import candidate_language, candidate_timezone, entities, reader, yes_no
 from actions.refusals import refuse
 from bot.core import replies
@@ -201,7 +201,7 @@ class ActionRegisterEvent(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        searched = await answer_search(dispatcher, tracker)
+        searched = await answer_wish(dispatcher, tracker)
         if searched is not None:  # a job search the model read as a registration
             return searched
         settings, language = get_settings(), candidate_language(tracker)

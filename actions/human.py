@@ -15,8 +15,10 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.applications import ActionApply, application_status, wants_to_apply
+from actions.community import offer_form
 from actions.meetings import ActionMeetTeam
 from actions.reading import candidate_language, yes_no
+from bot.candidate.jobs import community_request
 from bot.core import replies
 from bot.core.db import in_transaction
 from bot.core.settings import get_settings
@@ -51,7 +53,11 @@ class ActionRequestHuman(Action):
         if intent == "needs_human" and wants_to_apply(tracker):
             # "je voudrais postuler à l'offre SRE" read as personal: the form, not a recruiter
             return await ActionApply().run(dispatcher, tracker, domain)
-        if colleague_request(said(str(tracker.latest_message.get("text") or ""))):
+        typed = said(str(tracker.latest_message.get("text") or ""))
+        if community_request(typed):
+            # "keep me posted about future openings" read as asking for a human: the form
+            return offer_form(dispatcher, tracker, {}, typed)
+        if colleague_request(typed):
             # "I want to talk to a backend developer about their day to day": a team
             # coffee with one, not a recruiter
             return await ActionMeetTeam().run(dispatcher, tracker, domain)

@@ -22,6 +22,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.orm import Session
 
+from actions.community import answer_wish
 from actions.events import (
     book_event,
     cancel_registration,
@@ -29,7 +30,6 @@ from actions.events import (
     is_registration,
     my_registrations,
 )
-from actions.jobs import answer_search
 from actions.reading import entities, reader, yes_no
 from actions.refusals import refuse
 from bot.core import replies
@@ -267,7 +267,7 @@ class ActionMeetTeam(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        searched = await answer_search(dispatcher, tracker)
+        searched = await answer_wish(dispatcher, tracker)
         if searched is not None:  # "je cherche un poste de développeuse à Paris"
             return searched
         settings, language, tz = reader(tracker).unpacked()
@@ -490,7 +490,7 @@ class ActionMyBooking(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        searched = await answer_search(dispatcher, tracker)
+        searched = await answer_wish(dispatcher, tracker)
         if searched is not None:  # a job search the model read as "my booking"
             return searched
         settings, language, tz = reader(tracker).unpacked()

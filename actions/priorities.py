@@ -9,7 +9,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.jobs import answer_search
+from actions.community import answer_wish
 from actions.pitch import tell_pitch
 from actions.reading import typed_words
 from bot.candidate.priorities import tells_what_matters
@@ -23,7 +23,7 @@ class ActionPriorities(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         if not tells_what_matters(typed_words(tracker.latest_message)):
-            searched = await answer_search(dispatcher, tracker)
+            searched = await answer_wish(dispatcher, tracker)
             if searched is not None:
                 return searched
         return await tell_pitch(dispatcher, tracker)

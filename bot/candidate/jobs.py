@@ -21,7 +21,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.core import replies
-from bot.core.community_texts import COMMUNITY_CITIES
+from bot.core.community_texts import (
+    COMMUNITY_CITIES,
+    JOIN_PHRASES,
+    POSITION,
+    POSITION_TO_COME,
+    TELL_ME,
+)
 from bot.core.job_texts import (
     CONTRACT_WORDS,
     ENGINEERING_TEAMS,
@@ -438,3 +444,18 @@ def _team_buttons(session: Session, language: str) -> list[dict[str, str]]:
         }
         for team in teams
     ]
+
+
+def community_request(said: str) -> bool:
+    """Whether a typed message asks to join the talent community: to be told of positions
+    to come ("prévenez-moi de vos prochaines offres", "put me in your talent pool", "ping
+    me when a data role opens"), never a question about the positions open now. The model
+    has no intent for it: every action a message can reach checks this first."""
+    words = fold(said)
+    if any(phrase in words for phrase in JOIN_PHRASES):
+        return True
+    if not any(re.search(tell, words) for tell in TELL_ME):
+        return False
+    if "alert" in words and re.search(POSITION, words):
+        return True
+    return any(re.search(pattern, words) for pattern in POSITION_TO_COME)

@@ -254,3 +254,63 @@ COMMUNITY_WORDS = (
     "comes up",
     "opens",
 )
+
+
+# A typed request to join, whatever the model read it as (it has no intent of its own:
+# bot.candidate.community_request). Folded text (lower case, no accents).
+JOIN_PHRASES = (
+    "communaute de talent",
+    "vivier",
+    "talent pool",
+    "talent community",
+    "talent network",
+    "job alert",
+    "alerte emploi",
+    "alertes emploi",
+    "keep me in the loop",
+    "keep me posted",
+    "keep me in mind",
+    "tenez-moi informe",
+    "tenez moi informe",
+    "tenez-moi au courant",
+    "tenez moi au courant",
+    "tenu au courant",
+    "tenue au courant",
+    "gardez-moi en tete",
+    "gardez moi en tete",
+)
+# Asking to be told: with a position to come, a request to join.
+TELL_ME = (
+    r"alert",
+    r"previen",
+    r"prevenez",
+    r"prevenir",
+    r"averti",
+    r"inform",
+    r"recevoir",
+    r"inscri",
+    r"notif",
+    r"let me know",
+    r"ping me",
+    r"hear about",
+    r"sign up",
+    r"subscribe",
+    r"add me",
+    r"add my",
+    r"email me",
+    r"e-mail me",
+    r"contact me",
+    r"reach out",
+)
+# A position to come ("vos prochaines offres", "future openings", "when a role opens").
+POSITION = (
+    r"(poste|offre|recrutement|ouverture|opportunite|job|role|position|opening|vacanc|opportunit)"
+)
+POSITION_TO_COME = (
+    rf"\b(prochain|futur|a venir)\w*\s+(\w+\s+)?{POSITION}",
+    rf"{POSITION}\w*\s+(\w+\s+)?(futur|a venir)",
+    rf"\b(future|upcoming|new|next)\s+(\w+\s+)?{POSITION}",
+    rf"{POSITION}\w*\s+(\w+\s+){{0,2}}(opens|open up|opens up|comes up|ouvre|s'ouvre)\b",
+    r"\bwhen you (open|have|post)\b",
+    r"\bquand vous (aurez|ouvrirez|ouvrez)\b",
+)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from sqlalchemy import select
 
 from actions.community import ActionJoinCommunity
@@ -107,3 +108,47 @@ async def test_a_search_read_as_joining_lists_the_positions(mail_env):
         tracker("je cherche un poste backend en full remote", intent="join_community"),
     )
     assert custom(messages, "jobs")["jobs"][0]["id"] == "senior-backend"
+
+
+async def test_a_request_to_join_read_as_anything_else_gets_the_form(mail_env):
+    """The model has no intent for joining: the words decide, in the actions a message
+    can reach (a question, asking for a human, wanting to meet a team)."""
+    from actions.answer import ActionAnswer
+    from actions.human import ActionRequestHuman
+    from actions.meetings import ActionMeetTeam
+
+    for action, said, intent in [
+        (ActionAnswer(), "Put me in your talent pool please", "faq"),
+        (
+            ActionRequestHuman(),
+            "je ne cherche pas maintenant mais prévenez-moi pour les prochaines ouvertures",
+            "request_human",
+        ),
+        (ActionMeetTeam(), "Please notify me if a data engineering job opens", "meet_team"),
+    ]:
+        messages, _ = await run(action, tracker(said, intent=intent))
+        form = custom(messages, "community_form")
+        assert form["consent"], said
+
+
+@pytest.mark.parametrize(
+    ("said", "wanted"),
+    [
+        ("Pouvez-vous m'alerter quand vous aurez une offre en data ?", True),
+        ("Gardez-moi en tête pour vos prochains recrutements", True),
+        ("Let me know when you open a senior backend position", True),
+        ("How can I sign up to hear about future vacancies?", True),
+        ("Je veux recevoir une alerte pour les postes à Lyon", True),
+        # the positions open now, the next step of one's own application, an event
+        ("let me know the salary for the SRE job", False),
+        ("pouvez-vous m'informer de la prochaine étape de ma candidature", False),
+        ("je veux m'inscrire à la journée portes ouvertes", False),
+        ("Quels sont les postes ouverts ?", False),
+        ("I want to register for the next open house", False),
+        ("prévenez-moi si mon café est annulé", False),
+    ],
+)
+def test_a_request_to_join_is_told_by_its_words(said, wanted):
+    from bot.candidate.jobs import community_request
+
+    assert community_request(said) is wanted

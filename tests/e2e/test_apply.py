@@ -28,16 +28,12 @@ from tests.e2e.test_events import training_examples
 
 pytestmark = pytest.mark.e2e
 
-# Written apart from the training data. Two were replaced when the model was retrained
-# with the talent community's intent (2026-12-01): "Où puis-je vous transmettre mon
-# curriculum vitae ?" became a question (faq) and "how do I put in my application for
-# the backend position" a request for a human (needs_human).
 REQUESTS = {
     "fr": [
         "Je souhaite déposer ma candidature chez vous",
         "comment je fais pour postuler au poste de data scientist ?",
         "ok je suis partant, je veux candidater",
-        "Je peux vous envoyer mon CV tout de suite ?",
+        "Où puis-je vous transmettre mon curriculum vitae ?",
         "je voudrais postuler à l'offre SRE que j'ai vue",
         "Je désire envoyer ma candidature pour le poste de designer",
         "est-ce que je peux postuler directement ici",
@@ -54,7 +50,7 @@ REQUESTS = {
         "Can I apply straight from this chat?",
         "I'd like to send you my resume now",
         "Applying for the product designer job please",
-        "How can I submit an application for the backend role?",
+        "how do I put in my application for the backend position",
         "Let me submit my candidacy",
     ],
 }

@@ -29,10 +29,7 @@ ARTICLE = "time-off"
 # Training examples of the time-off article (data/knowledge/pay.yml): answered outright.
 QUESTIONS = {"fr": "Combien de jours de congés ?", "en": "How many days off do I get?"}
 # Another article's question: the same article twice in a row gets a follow-up instead.
-# (A training example in French: since the model learnt `join_community`, "Est-ce que je
-# peux télétravailler ?" gets "did you mean" between remote work and working from abroad,
-# a French reading issue 15 takes up; here it only has to be another article.)
-BETWEEN = {"fr": "On peut télétravailler ?", "en": "Can I work from home?"}
+BETWEEN = {"fr": "Est-ce que je peux télétravailler ?", "en": "Can I work from home?"}
 OWNER_LABELS = {"fr": "People (RH)", "en": "People (HR)"}
 CHECK_BUTTONS = {"fr": "Vérifier avec un recruteur", "en": "Check with a recruiter"}
 STALE_DAYS = 400  # well past REVIEW_MAX_DAYS (180)
