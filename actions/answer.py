@@ -7,6 +7,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.applications import ActionApply, sends_application
 from actions.community import answer_wish
 from actions.events import ARTICLE_EVENTS, alert_offer, dates_for, offer_dates
 from actions.meetings import ActionMeetTeam
@@ -48,6 +49,8 @@ class ActionAnswer(Action):
         searched = await answer_wish(dispatcher, tracker)
         if searched is not None:
             return searched
+        if sends_application(tracker):
+            return await ActionApply().run(dispatcher, tracker, domain)
         if wants_a_coffee(tracker.latest_message, settings):
             return await ActionMeetTeam().run(dispatcher, tracker, domain)
         if off_topic(tracker.latest_message):

@@ -35,6 +35,7 @@ from bot.core.application_texts import (
     APPLICATION_WORDS,
     APPLY_WORDS,
     REPLY_WORKING_DAYS,
+    SENDING_WORDS,
     STATUS_WORDS,
     application_problem,
 )
@@ -249,6 +250,13 @@ def wants_to_apply(tracker: Tracker) -> bool:
     """Whether the latest typed message asks to apply (not about an application sent)."""
     words = f" {fold(typed_words(tracker.latest_message))} "
     return any(w in words for w in APPLY_WORDS) and not any(w in words for w in STATUS_WORDS)
+
+
+def sends_application(tracker: Tracker) -> bool:
+    """Whether the latest typed message says the candidate sends their application now
+    ("c'est possible de vous envoyer mon CV maintenant ?"), not asks about one sent."""
+    words = f" {fold(typed_words(tracker.latest_message))} "
+    return any(w in words for w in SENDING_WORDS) and not any(w in words for w in STATUS_WORDS)
 
 
 async def application_status(tracker: Tracker) -> str | None:

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from bot.core import replies
 from bot.core.community_texts import (
+    ALERT,
     COMMUNITY_CITIES,
     JOIN_PHRASES,
     POSITION,
@@ -456,6 +457,6 @@ def community_request(said: str) -> bool:
         return True
     if not any(re.search(tell, words) for tell in TELL_ME):
         return False
-    if "alert" in words and re.search(POSITION, words):
+    if re.search(ALERT, words) and re.search(POSITION, words):
         return True
     return any(re.search(pattern, words) for pattern in POSITION_TO_COME)

@@ -28,6 +28,19 @@ APPLY_WORDS = (
 )
 # Words (folded) of a message about an application ("où en est ma candidature ?").
 APPLICATION_WORDS = ("candidature", "postule", "application", "applied")
+# Saying one is sending one's application now: the form, even where the model read a
+# question about applying (an article would only tell how).
+SENDING_WORDS = (
+    "envoyer mon cv",
+    "transmettre mon cv",
+    "envoyer ma candidature",
+    "deposer ma candidature",
+    "send my cv",
+    "send you my cv",
+    "send my resume",
+    "send you my resume",
+    "submit my application",
+)
 STATUS_WORDS = (
     "ou en est",
     "nouvelles",

@@ -302,6 +302,9 @@ TELL_ME = (
     r"contact me",
     r"reach out",
 )
+# Asking for an alert ("une alerte pour les postes à Lyon", "alert me about data roles"),
+# not the word inside markup or code ("onerror=alert(1)").
+ALERT = r"(\bune alerte|\bdes alertes|\bm'alert|\balert me\b|\balerts? (for|about|on)\b)"
 # A position to come ("vos prochaines offres", "future openings", "when a role opens").
 POSITION = (
     r"(poste|offre|recrutement|ouverture|opportunite|job|role|position|opening|vacanc|opportunit)"

@@ -88,3 +88,17 @@ async def test_with_nothing_open_a_recruiter_or_the_talent_community_is_offered(
     payloads = [b["payload"] for b in messages[0]["buttons"]]
     assert payloads == ["/affirm", "/deny", "/join_community"]
     assert events[0]["name"] == "offer" and events[0]["value"] == "human"
+
+
+async def test_sending_ones_cv_read_as_a_question_gets_the_form(hiring):
+    """ "C'est possible de vous envoyer mon CV maintenant ?" read as a question about
+    applying: the form, not the article that only tells how; asking about an
+    application already sent keeps its answer."""
+    from actions.answer import ActionAnswer
+    from actions.applications import sends_application
+
+    said = "c'est possible de vous envoyer mon CV maintenant ?"
+    messages, _ = await run(ActionAnswer(), tracker(said, intent="faq"))
+    assert custom(messages, "apply_form")["upload"] == "/apply/cv"
+    assert not sends_application(tracker("j'ai envoyé mon CV, des nouvelles ?", intent="faq"))
+    assert not sends_application(tracker("how do I apply?", intent="faq"))

@@ -146,6 +146,7 @@ async def test_a_request_to_join_read_as_anything_else_gets_the_form(mail_env):
         ("Quels sont les postes ouverts ?", False),
         ("I want to register for the next open house", False),
         ("prévenez-moi si mon café est annulé", False),
+        ("<img src=x onerror=alert(1)> jobs in Lyon?", False),
     ],
 )
 def test_a_request_to_join_is_told_by_its_words(said, wanted):
