@@ -248,15 +248,20 @@ class ActionApply(Action):
 
 def wants_to_apply(tracker: Tracker) -> bool:
     """Whether the latest typed message asks to apply (not about an application sent)."""
-    words = f" {fold(typed_words(tracker.latest_message))} "
-    return any(w in words for w in APPLY_WORDS) and not any(w in words for w in STATUS_WORDS)
+    return _typed_says(tracker, APPLY_WORDS)
 
 
 def sends_application(tracker: Tracker) -> bool:
     """Whether the latest typed message says the candidate sends their application now
     ("c'est possible de vous envoyer mon CV maintenant ?"), not asks about one sent."""
+    return _typed_says(tracker, SENDING_WORDS)
+
+
+def _typed_says(tracker: Tracker, phrases: tuple[str, ...]) -> bool:
+    """Whether the latest typed message holds one of `phrases` (folded) and is not about
+    an application already sent."""
     words = f" {fold(typed_words(tracker.latest_message))} "
-    return any(w in words for w in SENDING_WORDS) and not any(w in words for w in STATUS_WORDS)
+    return any(w in words for w in phrases) and not any(w in words for w in STATUS_WORDS)
 
 
 async def application_status(tracker: Tracker) -> str | None:

@@ -17,7 +17,7 @@ from rasa_sdk.types import DomainDict
 from actions.applications import ActionApply, application_status, wants_to_apply
 from actions.community import offer_form
 from actions.meetings import ActionMeetTeam
-from actions.reading import candidate_language, yes_no
+from actions.reading import candidate_language, typed_words, yes_no
 from bot.candidate.jobs import community_request
 from bot.core import replies
 from bot.core.db import in_transaction
@@ -53,7 +53,7 @@ class ActionRequestHuman(Action):
         if intent == "needs_human" and wants_to_apply(tracker):
             # "je voudrais postuler à l'offre SRE" read as personal: the form, not a recruiter
             return await ActionApply().run(dispatcher, tracker, domain)
-        typed = said(str(tracker.latest_message.get("text") or ""))
+        typed = typed_words(tracker.latest_message)
         if community_request(typed):
             # "keep me posted about future openings" read as asking for a human: the form
             return offer_form(dispatcher, tracker, {}, typed)

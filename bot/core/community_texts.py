@@ -257,7 +257,7 @@ COMMUNITY_WORDS = (
 
 
 # A typed request to join, whatever the model read it as (it has no intent of its own:
-# bot.candidate.community_request). Folded text (lower case, no accents).
+# bot.candidate.jobs.community_request). Folded text (lower case, no accents).
 JOIN_PHRASES = (
     "communaute de talent",
     "vivier",
