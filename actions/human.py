@@ -25,7 +25,7 @@ from bot.core.settings import get_settings
 from bot.core.texts import text
 from bot.core.transcript import said
 from bot.handoff.requests import request_live_handoff
-from bot.handoff.summary import NOT_A_QUESTION
+from bot.handoff.summary import is_question
 from bot.inbox.service import record_human_request
 from bot.meetings.chat import colleague_request
 
@@ -37,7 +37,7 @@ def last_question(tracker: Tracker) -> str | None:
             continue
         intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
         text = event.get("text") or ""
-        if intent not in NOT_A_QUESTION and text and not text.startswith("/"):
+        if is_question(text, intent):
             return said(text)
     return None
 

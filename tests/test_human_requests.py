@@ -39,6 +39,8 @@ def test_the_question_before_a_request_skips_the_request_greetings_and_later_mes
         message("Oui", "affirm", -20),
         message("/request_human", "request_human", -10),
         message("Un humain svp", "request_human", -5),
+        # asked in words, read by the model as a personal matter: still the request itself
+        message("je voudrais parler à quelqu'un des RH", "needs_human", -4),
         message("Et la cantine ?", "faq", 60),
     ]
     assert question_before(messages, AT) == "Et un parking ?"

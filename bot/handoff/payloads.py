@@ -8,11 +8,32 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from bot.core.meeting_texts import TEAMS
 from bot.core.transcript import Line
 from bot.handoff.models import CallbackRequest, HandoffNote
 from bot.handoff.service import Listed
 
 LINE_FIELDS = ("sender", "text", "at", "author", "custom")
+# What the console (in French) calls a handoff's topic: a team, else a knowledge-base topic;
+# a topic HR made up since is shown as it is written.
+TOPIC_NAMES = {
+    **TEAMS["fr"],
+    "careers": "Carrières",
+    "company": "Entreprise",
+    "csr": "RSE",
+    "culture": "Culture",
+    "diversity": "Diversité",
+    "early-careers": "Débuts de carrière",
+    "events": "Événements",
+    "hiring": "Recrutement",
+    "international": "International",
+    "jobs": "Postes",
+    "pay": "Rémunération",
+    "recruiters": "Recruteurs",
+    "remote": "Télétravail",
+    "teams": "Équipes",
+    "values": "Valeurs",
+}
 # The JSON key, and the request's attribute it shows.
 CALLBACK_FIELDS = {
     "id": "id",
@@ -39,6 +60,7 @@ def handoff_json(listed: Listed) -> dict[str, Any]:
         "reason": h.reason,
         "language": h.language,
         "topic": h.topic,
+        "topic_label": TOPIC_NAMES.get(h.topic, h.topic),
         "routed_to": h.routed_to,
         "summary": h.summary,
         "requested_at": _utc(h.requested_at),

@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from bot.handoff.summary import NOT_A_QUESTION
+from bot.handoff.summary import is_question
 from bot.hr.triage import inbox_entries
 from bot.inbox.models import MAX_TEXT, InboxEntry
 
@@ -46,7 +46,8 @@ def open_requests(
 
 def question_before(messages: Iterable[Mapping[str, Any]], at: datetime) -> str | None:
     """The candidate's last question said before `at` (naive UTC), skipping the request
-    itself, yes/no, greetings and buttons' commands; None when there is none."""
+    itself (by intent or in words), yes/no, greetings and buttons' commands; None when
+    there is none."""
     until = at.replace(tzinfo=timezone.utc).timestamp()
     question = None
     for message in messages:
@@ -54,7 +55,7 @@ def question_before(messages: Iterable[Mapping[str, Any]], at: datetime) -> str 
             continue
         text = str(message.get("text") or "").strip()
         intent = ((message.get("parse_data") or {}).get("intent") or {}).get("name")
-        if text and not text.startswith("/") and intent not in NOT_A_QUESTION:
+        if is_question(text, intent):
             question = text
     return question[:MAX_TEXT] if question else None
 

@@ -18,6 +18,7 @@ from bot.core.db import transaction
 from bot.core.tracker_store import EVENTS, tracker_engine
 from bot.handoff.callbacks import create_callback
 from bot.handoff.service import request_handoff
+from bot.handoff.summary import summarize
 from bot.staff.accounts import StaffUser
 from tests.browser.conftest import screenshot
 from tests.conftest import port
@@ -28,6 +29,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 HANDED_OFF = "polish-handed-off"
 CALLED_BACK = "polish-callback"
 DELETED = "polish-deleted"
+ABOUT_SRE = "polish-about-sre"
 HOSTILE = "**<img src=x onerror=window.__pwned=1>**"
 BOOK_COFFEE = (
     '/book{"slot": "coffee-lea-1", "name": "Ada", "email": "ada@example.org", "consent": true}'
@@ -51,6 +53,22 @@ def recruiter(text: str) -> dict[str, Any]:
         "metadata": {"sender": {"role": "recruiter", "name": "Inès Martin"}},
     }
 
+
+def read(text: str, intent: str) -> dict[str, Any]:
+    return {"event": "user", "text": text, "parse_data": {"intent": {"name": intent}}}
+
+
+# About the SRE job, answered with the teams' overview (topic "teams"); then a person asked
+# for in words that the model read as a personal matter, and "yes" to the offer.
+ABOUT_SRE_EVENTS = [
+    read("Le poste de SRE, c'est dans quelle équipe ?", "faq"),
+    assistant("Nos équipes…", {"type": "answer", "article": "teams-overview"}),
+    read("Et une salle de sport au bureau ?", "out_of_scope"),
+    assistant("Je ne sais pas.", {"type": "no_answer"}),
+    read("je voudrais parler à quelqu'un des RH", "needs_human"),
+    assistant("Un recruteur ?", {"type": "handoff", "status": "offered"}),
+    read("oui", "affirm"),
+]
 
 HANDED_OFF_EVENTS = [
     user("Et les astreintes ?"),
@@ -114,6 +132,7 @@ def conversations(stack: WebStack) -> None:
     """A handed-off conversation, one that only left a callback request, and a callback
     request whose conversation has been deleted from the tracker store."""
     put_events(stack.db_url, HANDED_OFF, HANDED_OFF_EVENTS)
+    put_events(stack.db_url, ABOUT_SRE, ABOUT_SRE_EVENTS)
     put_events(
         stack.db_url,
         CALLED_BACK,
@@ -130,6 +149,19 @@ def conversations(stack: WebStack) -> None:
             language="fr",
             hints=[],
             summary={"asked": ["Et les astreintes ?"]},
+            routes={},
+            online=[seeded],
+        )
+        summary, hints = summarize(
+            session=session, events=ABOUT_SRE_EVENTS, language="fr", reason="needs_human"
+        )
+        request_handoff(
+            session=session,
+            conversation_id=ABOUT_SRE,
+            reason="needs_human",
+            language="fr",
+            hints=hints,
+            summary=summary,
             routes={},
             online=[seeded],
         )
@@ -254,3 +286,23 @@ def test_a_callback_card_opens_its_conversation(page: Page, stack: WebStack, con
     expect(tab.locator("#detail")).to_have_text("Cette conversation n'existe plus.")
     tab.close()
     assert page.errors == [] and page.dialogs == []  # type: ignore[attr-defined]
+
+
+def test_a_request_about_the_sre_job_is_tagged_with_its_team_and_the_request_is_not_missing(
+    page: Page, stack: WebStack, conversations: None
+):
+    sign_in(page, f"{stack.url}/console")
+    item = page.locator(f'#queue .item[data-conversation="{ABOUT_SRE}"]')
+    # the team the candidate named, in words: not the article's topic ("teams"), not an id
+    expect(item.locator(".topic")).to_have_text("Plateforme")
+    item.click()
+    summary = page.locator("section.summary")
+    expect(summary).to_be_visible(timeout=10_000)
+    parts = summary.locator(".summary-part")
+    expect(parts.nth(0).locator("li")).to_have_text(
+        ["Le poste de SRE, c'est dans quelle équipe ?", "Et une salle de sport au bureau ?"]
+    )
+    expect(parts.nth(2).locator("li")).to_have_text(["Et une salle de sport au bureau ?"])
+    expect(summary).not_to_contain_text("quelqu'un des RH")
+    expect(page.locator("#detail .meta").first).to_contain_text("Plateforme")
+    screenshot(page, "console-topic-and-missing")

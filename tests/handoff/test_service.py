@@ -34,7 +34,7 @@ from bot.handoff.service import (
     touch_presence,
     waiting,
 )
-from bot.handoff.summary import summarize
+from bot.handoff.summary import asks_for_a_person, summarize
 from tests.handoff.factories import queue, users
 
 
@@ -195,6 +195,85 @@ def test_the_summary_says_what_was_asked_answered_and_missing(kb_url):
     assert len(summary["answered"]) == 1 and "SRE" in summary["answered"][0]
     assert summary["missing"] == ["Et une salle de sport ?"]
     assert "platform" in hints
+
+
+def user(text: str, intent: str) -> dict:
+    return {"event": "user", "text": text, "parse_data": {"intent": {"name": intent}}}
+
+
+def answer(article: str) -> dict:
+    return {
+        "event": "bot",
+        "text": "...",
+        "data": {"custom": {"type": "answer", "article": article}},
+    }
+
+
+def test_a_question_about_the_sre_job_is_platforms_not_teams(kb_url):
+    # the model answered the overview of the teams (topic "teams", team "people"): the
+    # trade the candidate named tells more than the article's topic
+    events = [
+        user("Le poste de SRE, c'est dans quelle équipe ?", "faq"),
+        answer("teams-overview"),
+        user("je veux parler à un recruteur", "request_human"),
+    ]
+    with transaction(kb_url) as session:
+        _, hints = summarize(session=session, events=events, language="fr", reason="request_human")
+        assert hints[0] == "platform" and "teams" in hints
+        # an answered article's team comes before its topic
+        _, hints = summarize(
+            session=session,
+            events=[user("Comment travaille l'équipe ?", "faq"), answer("team-platform")],
+            language="fr",
+            reason="request_human",
+        )
+        assert hints == ["platform", "teams"]
+
+
+@pytest.mark.parametrize(
+    ("request_text", "intent"),
+    [
+        ("Je voudrais parler à quelqu'un des RH", "needs_human"),
+        ("est-ce qu'un recruteur peut me rappeler ?", "faq"),
+        ("can I talk to someone from HR", "out_of_scope"),
+        ("I'd like to speak with a recruiter please", "needs_human"),
+    ],
+)
+def test_asking_for_a_person_in_words_is_never_listed_as_missing(kb_url, request_text, intent):
+    events = [
+        user("Quel est le salaire pour un SRE ?", "faq"),
+        answer("job-sre"),
+        user("Et une salle de sport ?", "out_of_scope"),
+        {"event": "bot", "text": "...", "data": {"custom": {"type": "no_answer"}}},
+        user(request_text, intent),
+        {"event": "bot", "text": "...", "data": {"custom": {"type": "handoff"}}},
+        user("oui", "affirm"),
+    ]
+    with transaction(kb_url) as session:
+        summary, _ = summarize(session=session, events=events, language="fr", reason=intent)
+        assert summary["missing"] == ["Et une salle de sport ?"]
+        assert request_text not in summary["asked"]
+        # nothing missing: the question before the request is what the recruiter is for
+        summary, _ = summarize(
+            session=session, events=events[:2] + events[4:], language="fr", reason=intent
+        )
+        assert summary["missing"] == ["Quel est le salaire pour un SRE ?"]
+
+
+@pytest.mark.parametrize(
+    ("words", "person"),
+    [
+        ("je voudrais parler à un humain", True),
+        ("Pouvez-vous me rappeler ? quelqu'un de l'équipe recrutement", True),
+        ("can a recruiter call me back", True),
+        ("Que fait l'équipe RH au quotidien ?", False),
+        ("Comment se passe l'entretien avec le manager ?", False),
+        ("How many people work in the HR team?", False),
+        ("on peut parler salaire ?", False),
+    ],
+)
+def test_a_person_asked_for_is_told_from_a_question_about_people(words, person):
+    assert asks_for_a_person(words) is person
 
 
 def test_an_overdue_handoff_becomes_an_apology_with_the_callback_offer(db_url, staff):

@@ -60,7 +60,7 @@
         el("span", { "class": "tags" }, [
           el("span", { "class": "lang", text: h.language.toUpperCase() }),
           el("span", { "class": "status", text: STATUS[h.status] || h.status }),
-          h.topic ? el("span", { "class": "topic", text: h.topic }) : null,
+          h.topic ? el("span", { "class": "topic", text: h.topic_label || h.topic }) : null,
           h.routed_to ? el("span", { "class": "routed", text: "→ " + h.routed_to }) : null
         ]),
         el("span", { "class": "wait", text: waiting(h) }),
@@ -273,7 +273,7 @@
     main.appendChild(el("section", { "class": "head", "aria-labelledby": "detail-title" }, [
       el("h2", { id: "detail-title", text: "Conversation " + conversation.slice(0, 8) + "… · " + language }),
       h ? el("p", { "class": "meta", text: (STATUS[h.status] || h.status) + " · " + (REASON[h.reason] || h.reason) +
-        (h.topic ? " · " + h.topic : "") + " · " + waiting(h) }) : null,
+        (h.topic ? " · " + (h.topic_label || h.topic) : "") + " · " + waiting(h) }) : null,
       asked ? el("p", { "class": "meta callback-meta", text: "Demande de réponse par e-mail (" +
         (CALLBACK_STATUS[asked.status] || asked.status) + ") · " + asked.name + " · " + asked.email }) : null,
       actions, feedback

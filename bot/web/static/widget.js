@@ -399,6 +399,7 @@ var stylesheet = el("link", { rel: "stylesheet", href: new URL("widget.css", ASS
 stylesheet.addEventListener("load", function () {
   host.style.display = "";
   host.setAttribute("data-ready", "true");
+  queueTuck();
 });
 root.appendChild(stylesheet);
 
@@ -1931,12 +1932,41 @@ function closePanel() {
   frame.classList.remove("open");
   state.open = false;
   save();
+  frame.classList.remove("tucked");  // the focus comes back to it, even over a page's link
   launcher.focus();
+  queueTuck();
 }
 
 launcher.addEventListener("click", function () {
   if (panelOpen()) { closePanel(); } else { openPanel(); }
 });
+// The closed launcher steps aside while one of the page's own "ask the assistant" links
+// (a[href="#assistant"]) lies under it, so the page's button stays visible and tappable;
+// the link opens the chat too. Kept while the launcher has the keyboard's focus.
+var tuckQueued = false;
+function tuckLauncher() {
+  tuckQueued = false;
+  var box = launcher.getBoundingClientRect();
+  var covered = false;
+  if (!panelOpen() && root.activeElement !== launcher) {
+    var links = document.querySelectorAll('a[href="#assistant"]');
+    for (var i = 0; i < links.length && !covered; i += 1) {
+      var r = links[i].getBoundingClientRect();
+      covered = r.width > 0 && r.height > 0 && r.left < box.right && r.right > box.left &&
+        r.top < box.bottom && r.bottom > box.top;
+    }
+  }
+  frame.classList.toggle("tucked", covered);
+}
+function queueTuck() {
+  if (tuckQueued) { return; }
+  tuckQueued = true;
+  window.requestAnimationFrame(tuckLauncher);
+}
+window.addEventListener("scroll", queueTuck, { passive: true });
+window.addEventListener("resize", queueTuck);
+launcher.addEventListener("focus", queueTuck);
+launcher.addEventListener("blur", queueTuck);
 closeButton.addEventListener("click", closePanel);
 panel.addEventListener("keydown", function (event) {
   if (event.key === "Escape") { closePanel(); }
