@@ -101,6 +101,11 @@ async def append(agent: Agent | None, conversation_id: str, events: list[Event])
     async with agent.lock_store.lock(conversation_id):
         if hasattr(store, "SQLEvent") and hasattr(store, "session_scope"):
             await asyncio.to_thread(insert_events, store, conversation_id, events)
+            # what Rasa's own save would have published to the event broker, if any
+            broker = getattr(store, "event_broker", None)
+            if broker is not None:
+                for event in events:
+                    broker.publish({"sender_id": conversation_id, **event.as_dict()})
             return
         tracker = await agent.tracker_store.get_or_create_tracker(conversation_id)
         for event in events:

@@ -36,6 +36,9 @@ class Settings:
     database_url: str
     tracker_store_url: str
     lock_store_url: str | None = None
+    # The dashboard's read model, kept by the event stream's consumer (bot/ops/stream.py);
+    # unset, the dashboard reads Rasa's tracker store itself.
+    read_model_url: str | None = None
     rasa_host: str = "127.0.0.1"
     rasa_port: int = 5005
     action_port: int = 5055
@@ -87,6 +90,11 @@ class Settings:
     var_dir: Path = PROJECT_ROOT / "var"
     training_config: Path = PROJECT_ROOT / "config.yml"
     rasa_servers: tuple[str, ...] = ()
+
+    @property
+    def analytics_url(self) -> str:
+        """Where the dashboard's figures are read: the read model, else the tracker store."""
+        return self.read_model_url or self.tracker_store_url
 
     @property
     def rasa_url(self) -> str:
@@ -234,6 +242,13 @@ def settings_from(env: Mapping[str, str]) -> Settings:
     clarify = _fraction(env, "CLARIFY_THRESHOLD", 0.1)
     if clarify > answer:
         raise SettingsError("CLARIFY_THRESHOLD must not be above ANSWER_THRESHOLD")
+    tracker_store_url = env.get("TRACKER_STORE_URL") or database_url
+    if env.get("READ_MODEL_URL") and env["READ_MODEL_URL"] == tracker_store_url:
+        raise SettingsError(
+            "READ_MODEL_URL must not be the tracker store: both keep a table named events "
+            "(give the read model its own database, or its own PostgreSQL schema with "
+            "?options=-csearch_path%3Dread_model)"
+        )
     if env.get("ATS_WEBHOOK_URL") and len(env.get("ATS_WEBHOOK_SECRET") or "") < 16:
         raise SettingsError(
             "ATS_WEBHOOK_URL needs ATS_WEBHOOK_SECRET (16 characters at least): every "
@@ -241,8 +256,9 @@ def settings_from(env: Mapping[str, str]) -> Settings:
         )
     return Settings(
         database_url=database_url,
-        tracker_store_url=env.get("TRACKER_STORE_URL") or database_url,
+        tracker_store_url=tracker_store_url,
         lock_store_url=env.get("LOCK_STORE_URL") or None,
+        read_model_url=env.get("READ_MODEL_URL") or None,
         rasa_host=env.get("RASA_HOST") or "127.0.0.1",
         rasa_port=_int(env, "RASA_PORT", 5005),
         action_port=_int(env, "ACTION_PORT", 5055),
@@ -373,6 +389,7 @@ def rasa_environment(settings: Settings) -> dict[str, str]:
         "SOCKETIO_REDIS_URL": settings.socketio_redis_url or "",
         "PRIVACY_URL": settings.privacy_url or "",
         "LOCK_STORE_URL": settings.lock_store_url or "",
+        "READ_MODEL_URL": settings.read_model_url or "",
         "LIMITS_URL": settings.limits_url or "",
         "LIMITS": ",".join(f"{name}={count}/{seconds}" for name, count, seconds in settings.limits),
         "TRUSTED_PROXIES": ",".join(settings.trusted_proxies),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -14,6 +15,7 @@ from bot.knowledge.files import KnowledgeFileError, load_directory, write_direct
 from bot.knowledge.service import all_docs, import_docs
 from bot.ops import logs
 from bot.ops.schema import upgrade
+from bot.ops.stream import EVENT_QUEUE
 
 
 def _author(args: argparse.Namespace) -> str:
@@ -179,6 +181,59 @@ def cmd_backup(settings: Settings, args: argparse.Namespace) -> int:
         f"backup written to {target}: {rows} rows in {len(manifest.tables)} tables, "
         f"{manifest.tracker_events} conversation events, {manifest.files} files "
         f"(schema {manifest.revision}); it holds candidates' data: keep it private"
+    )
+    return 0
+
+
+def cmd_events_consume(settings: Settings, args: argparse.Namespace) -> int:
+    import asyncio
+    import signal
+
+    from bot.ops.stream import Tally, broker_of, consume, serve_health
+
+    if not settings.read_model_url:
+        print("set READ_MODEL_URL: the read model the stream is kept in", file=sys.stderr)
+        return 2
+    if not args.broker:
+        print("set EVENT_BROKER_URL (or --broker amqp://user:password@host:5672/)", file=sys.stderr)
+        return 2
+    try:
+        broker_of(args.broker)
+    except ValueError as error:
+        print(error, file=sys.stderr)
+        return 2
+
+    async def run() -> Tally:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for number in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(number, stop.set)
+        tally = Tally()
+        runner = (
+            await serve_health("127.0.0.1", args.health_port, tally) if args.health_port else None
+        )
+        try:
+            url = settings.read_model_url or ""
+            return await consume(args.broker, args.queue, url, stop=stop, tally=tally)
+        finally:
+            if runner is not None:
+                await runner.cleanup()
+
+    tally = asyncio.run(run())
+    print(f"stopped: {tally.stored} events kept, {tally.duplicates} duplicates, {tally.bad} bad")
+    return 0
+
+
+def cmd_events_replay(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.ops.stream import replay
+
+    if not settings.read_model_url:
+        print("set READ_MODEL_URL: the read model to rebuild", file=sys.stderr)
+        return 2
+    tally = replay(settings.tracker_store_url, settings.read_model_url)
+    print(
+        f"replayed the tracker store: {tally.stored} events added, "
+        f"{tally.duplicates} already there, {tally.bad} unreadable"
     )
     return 0
 
@@ -349,6 +404,28 @@ def build_parser() -> argparse.ArgumentParser:
     )
     restoring.set_defaults(func=cmd_restore)
 
+    stream = groups.add_parser("events", help="the event stream's read model").add_subparsers(
+        dest="command", required=True
+    )
+    consuming = stream.add_parser("consume", help="keep the read model from RabbitMQ")
+    consuming.add_argument(
+        "--broker",
+        default=os.environ.get("EVENT_BROKER_URL") or "",
+        help="amqp://user:password@host:5672/ (default EVENT_BROKER_URL)",
+    )
+    consuming.add_argument(
+        "--queue",
+        default=os.environ.get("EVENT_QUEUE") or EVENT_QUEUE,
+        help=f"the queue Rasa publishes to (default EVENT_QUEUE, else {EVENT_QUEUE})",
+    )
+    consuming.add_argument(
+        "--health-port", type=int, default=0, help="serve /alive and /ready on 127.0.0.1:PORT"
+    )
+    consuming.set_defaults(func=cmd_events_consume)
+    stream.add_parser("replay", help="rebuild the read model from the tracker store").set_defaults(
+        func=cmd_events_replay
+    )
+
     users = groups.add_parser("users", help="staff accounts for the consoles").add_subparsers(
         dest="command", required=True
     )
@@ -374,9 +451,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     running.add_argument("--nginx", default="/usr/sbin/nginx", help="nginx's executable")
     running.add_argument(
-        "--event-broker", help="RabbitMQ for Rasa's events, amqp://user:password@host:5672/"
+        "--event-broker",
+        default=os.environ.get("EVENT_BROKER_URL") or None,
+        help="RabbitMQ for Rasa's events, amqp://user:password@host:5672/ "
+        "(default EVENT_BROKER_URL)",
     )
-    running.add_argument("--event-queue", default="ardoise_events", help="RabbitMQ queue")
+    running.add_argument(
+        "--event-queue",
+        default=os.environ.get("EVENT_QUEUE") or EVENT_QUEUE,
+        help="RabbitMQ queue",
+    )
     running.set_defaults(func=cmd_run)
     groups.add_parser("web", help="the web server alone (careers page, widget)").set_defaults(
         func=cmd_web

@@ -103,9 +103,11 @@ class Services:
     # Rasa's endpoints file (the production shape adds an event broker to a copy)
     endpoints: str = "endpoints.yml"
 
-    def _spawn_command(self, name: str, command: list[str]) -> None:
+    def _spawn_command(
+        self, name: str, command: list[str], extra: dict[str, str] | None = None
+    ) -> None:
         """`command` as a child process logging to <log_dir>/<name>.log, its files private."""
-        env = {**os.environ, **rasa_environment(self.settings)}
+        env = {**os.environ, **rasa_environment(self.settings), **(extra or {})}
         if not self.files_checked:
             for fixed in secure_data_files(self.settings):
                 print(f"permissions: {fixed}", flush=True)
@@ -155,6 +157,13 @@ class Services:
                 *(["--cors", *self.settings.cors_origins] if self.settings.cors_origins else []),
             ],
         )
+
+    def start_stream(self, name: str, *, broker_url: str, queue: str, health_port: int) -> None:
+        """The event stream's consumer (bot.ops.stream), its /ready on `health_port`; the
+        broker's URL (its password) goes through the environment, not the process list."""
+        command = [sys.executable, "-m", "bot", "events", "consume", "--queue", queue]
+        command += ["--health-port", str(health_port)]
+        self._spawn_command(name, command, {"EVENT_BROKER_URL": broker_url})
 
     def start_web(self, name: str = "web") -> None:
         """The careers page and the widget's files."""

@@ -4,7 +4,9 @@ web processes, each restarted when it dies (`python -m bot run --production`,
 
 The same topology as deploy/ (compose, Kubernetes) without containers: PostgreSQL and
 Redis from the settings (two Rasa processes share conversations through them), RabbitMQ
-as Rasa's event broker when given. nginx (Debian's package, scripts/install-nginx) is
+as Rasa's event broker when given, with the stream's consumer keeping the dashboard's
+read model (bot.ops.stream; READ_MODEL_URL, else a `read_model` schema of DATABASE_URL).
+nginx (Debian's package, scripts/install-nginx) is
 the single entry point on WEB_HOST:WEB_PORT and runs as a child of this process on a
 configuration generated into VAR_DIR/nginx/. Ports, from the settings:
 
@@ -12,6 +14,7 @@ configuration generated into VAR_DIR/nginx/. Ports, from the settings:
     web 1, 2       WEB_PORT+1, +2      careers page, widget.js, consoles
     rasa 1, 2      RASA_PORT, +1       /socket.io/ (sticky by address) and /webhooks/
     actions 1, 2   ACTION_PORT, +1     rasa N calls actions N
+    stream         WEB_PORT+3          the consumer's /alive and /ready (with a broker)
 
 Stopping (SIGTERM, SIGINT) drains: nginx first, gracefully (it closes its listening
 socket and finishes the requests under way while every server still runs), then the Rasa
@@ -30,7 +33,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
-from urllib.parse import unquote, urlsplit
 
 import yaml
 
@@ -38,10 +40,11 @@ from bot.core.settings import PROJECT_ROOT, Settings, rasa_token
 from bot.ops.files import rotate_log
 from bot.ops.launcher import Services, StartupFailed, _get, prepare
 from bot.ops.logs import PRIVATE_UMASK
+from bot.ops.stream import EVENT_QUEUE, broker_of
 
 PROCESSES_PER_KIND = 2
+READ_MODEL_SCHEMA = "read_model"
 READY_TIMEOUT = 900.0  # two Rasa processes loading side by side on two cores take minutes
-EVENT_QUEUE = "ardoise_events"
 # Seconds before restarting a child that died; the longer ones after repeated quick
 # deaths (a child that stayed up STABLE_SECONDS starts again from the first delay).
 RESTART_DELAYS = (1.0, 2.0, 5.0, 10.0, 30.0, 60.0)
@@ -67,6 +70,7 @@ class Layout:
     rasa_ports: tuple[int, ...]
     action_ports: tuple[int, ...]
     web_ports: tuple[int, ...]
+    stream_port: int
 
     @property
     def entry_url(self) -> str:
@@ -91,11 +95,18 @@ def layout_of(settings: Settings) -> Layout:
         rasa_ports=tuple(settings.rasa_port + i for i in count),
         action_ports=tuple(settings.action_port + i for i in count),
         web_ports=tuple(settings.web_port + 1 + i for i in count),
+        stream_port=settings.web_port + 1 + PROCESSES_PER_KIND,
     )
-    ports = [shape.entry_port, *shape.rasa_ports, *shape.action_ports, *shape.web_ports]
+    ports = [
+        shape.entry_port,
+        *shape.rasa_ports,
+        *shape.action_ports,
+        *shape.web_ports,
+        shape.stream_port,
+    ]
     if len(set(ports)) != len(ports) or max(ports) > 65535:
         raise ProductionRefused(
-            f"ports overlap or exceed 65535: WEB_PORT {settings.web_port} (+1, +2), "
+            f"ports overlap or exceed 65535: WEB_PORT {settings.web_port} (+1, +2, +3), "
             f"RASA_PORT {settings.rasa_port} (+1), ACTION_PORT {settings.action_port} (+1)"
         )
     return shape
@@ -160,20 +171,25 @@ def process_settings(settings: Settings, shape: Layout, index: int) -> Settings:
 
 def event_broker_endpoints(base: str, broker_url: str, queue: str) -> str:
     """The repository's endpoints.yml plus a RabbitMQ event broker (as deploy/compose.yaml)."""
-    url = urlsplit(broker_url)
-    if url.scheme not in ("amqp", "amqps") or not url.hostname:
-        raise ProductionRefused(
-            f"the event broker must be like amqp://user:password@host:5672/, got {broker_url!r}"
-        )
+    try:
+        url = broker_of(broker_url)
+    except ValueError as error:
+        raise ProductionRefused(str(error)) from None
     broker = {
         "type": "pika",
-        "url": url.hostname,
-        "port": url.port or 5672,
-        "username": unquote(url.username or "guest"),
-        "password": unquote(url.password or "guest"),
+        "url": url.host,
+        "port": url.port,
+        "username": url.username,
+        "password": url.password,
         "queues": [queue],
     }
     return base.rstrip("\n") + "\n\n" + yaml.safe_dump({"event_broker": broker}, sort_keys=False)
+
+
+def default_read_model(database_url: str) -> str:
+    """DATABASE_URL with the `read_model` schema first in its search path."""
+    joiner = "&" if "?" in database_url else "?"
+    return f"{database_url}{joiner}options=-csearch_path%3D{READ_MODEL_SCHEMA}"
 
 
 def nginx_config(settings: Settings, shape: Layout, *, root: Path, logs: Path) -> str:
@@ -312,6 +328,11 @@ class Production:
     stopping: bool = False
 
     def __post_init__(self) -> None:
+        if self.event_broker and not self.settings.read_model_url:
+            # the stream's read model in its own schema of the one database
+            self.settings = dataclasses.replace(
+                self.settings, read_model_url=default_read_model(self.settings.database_url)
+            )
         check_settings(self.settings)
         self.shape = layout_of(self.settings)
         self.var = self.settings.var_dir
@@ -396,6 +417,22 @@ class Production:
             name = f"{kind}-{number}"
             self.children[name] = Child(name, kind, url, spawn(name, start))
 
+    def _add_stream(self) -> None:
+        """The event stream's consumer, keeping the dashboard's read model."""
+        services = Services(settings=self.settings, model=self.model, log_dir=self.log_dir)
+        port = self.shape.stream_port
+
+        def start() -> subprocess.Popen:
+            services.start_stream(
+                "stream",
+                broker_url=self.event_broker or "",
+                queue=self.event_queue,
+                health_port=port,
+            )
+            return services.processes["stream"]
+
+        self.children["stream"] = Child("stream", "stream", f"http://127.0.0.1:{port}/ready", start)
+
     def _launch(self, child: Child) -> None:
         if child.process is not None:
             # What the dead process left in its group (none expected) goes with it.
@@ -417,6 +454,8 @@ class Production:
         self._pid_file("production").write_text(f"{os.getpid()}\n")
         for index in range(PROCESSES_PER_KIND):
             self._add_lane(index, endpoints)
+        if self.event_broker:
+            self._add_stream()
         for child in self.children.values():
             self._launch(child)
         self.wait_ready(list(self.children.values()))
@@ -483,7 +522,7 @@ class Production:
     def stop(self) -> None:
         """nginx first (no new connections; those under way finish), then Rasa and web
         (each finishes its requests), the action servers last (Rasa may still call them)."""
-        stages = (("nginx",), ("rasa", "web"), ("actions",))
+        stages = (("nginx",), ("rasa", "web"), ("actions", "stream"))
         signals = {"nginx": signal.SIGQUIT}
         timeouts = {"nginx": NGINX_STOP_TIMEOUT}
         for kinds in stages:

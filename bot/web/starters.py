@@ -31,9 +31,10 @@ class StarterCache:
         self.kept: dict[str, tuple[float, list[Starter]]] = {}
 
     def _read(self, language: str) -> list[Starter]:
-        """One transaction on the tracker store and one on our database (maybe two databases)."""
+        """One transaction on the conversations' events (the read model, else the tracker
+        store) and one on our database (maybe two databases)."""
         with (
-            transaction(self.settings.tracker_store_url) as tracker_session,
+            transaction(self.settings.analytics_url) as tracker_session,
             transaction(self.settings.database_url) as session,
         ):
             return starters(

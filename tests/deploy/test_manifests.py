@@ -40,9 +40,17 @@ KUBERNETES_VERSION = "1.28.0"
 COMPOSE_SCHEMA = Path(__file__).with_name("compose-spec.json")
 COMPOSE_SCHEMA_SHA256 = "d61cc3df8c6e6a727043e84f3405c69ffd63d341f629db8480f1d2ee5405b10c"
 
-PROCESS_REPLICAS = {"rasa": 2, "actions": 2, "web": 2}
+PROCESS_REPLICAS = {"rasa": 2, "actions": 2, "web": 2, "stream": 1}
 # What each kind of process must answer without a token (Rasa's /status needs it).
-HEALTH_ROUTES = {"rasa": (5005, "/"), "actions": (5055, "/health"), "web": (8000, "/healthz")}
+HEALTH_ROUTES = {
+    "rasa": (5005, "/"),
+    "actions": (5055, "/health"),
+    "web": (8000, "/healthz"),
+    "stream": (8090, "/ready"),
+}
+# Where a liveness probe differs from readiness: the consumer is alive (and reconnects)
+# while RabbitMQ is away, so it is not restarted for that.
+LIVENESS_ROUTES = {"stream": "/alive"}
 # Settings with an embedded default that is wrong once there are several processes or
 # machines: each must be set for every process (besides what endpoints.yml expands).
 PRODUCTION_SETTINGS = frozenset(
@@ -361,8 +369,11 @@ def test_health_checks_use_the_routes_that_need_no_token(kind: str) -> None:
         }
     container = app_containers(kubernetes_documents())[kind]
     ports = {p["name"]: p["containerPort"] for p in container["ports"]}
-    for probe in ("readinessProbe", "livenessProbe"):
-        assert container[probe]["httpGet"]["path"] == path
+    for probe, expected in (
+        ("readinessProbe", path),
+        ("livenessProbe", LIVENESS_ROUTES.get(kind, path)),
+    ):
+        assert container[probe]["httpGet"]["path"] == expected
         assert ports[container[probe]["httpGet"]["port"]] == port
         assert container["resources"]["limits"]["memory"]
 

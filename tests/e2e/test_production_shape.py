@@ -1,7 +1,8 @@
 """`python -m bot run --production` (what `make run-production` starts) for real: nginx as
 the single entry point in front of two Rasa, two action and two web processes, on
-PostgreSQL and Redis; a killed Rasa process is restarted while the other one answers;
-SIGTERM stops everything.
+PostgreSQL and Redis, with RabbitMQ as Rasa's event broker and the stream's consumer
+keeping the dashboard's read model; a killed Rasa process is restarted while the other
+one answers; SIGTERM stops everything.
 
 One start of the whole shape for the module (two Rasa processes loading take minutes):
 the tests run in order and the last one stops it.
@@ -9,6 +10,7 @@ the tests run in order and the last one stops it.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import queue
@@ -24,12 +26,15 @@ import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+import aio_pika
 import pytest
 import redis
 import requests
 from sqlalchemy import create_engine, text
 
+from bot.candidate.sessions import rest_conversation
 from bot.core.settings import PROJECT_ROOT
 from tests.conftest import POSTGRES_ADMIN_URL, TEST_IP_LIMITS, port
 from tests.e2e.conftest import new_sender, payloads
@@ -43,6 +48,8 @@ ENTRY = port(15700)  # nginx; the web processes on ENTRY+1 and ENTRY+2
 RASA = (port(15705), port(15706))
 ACTIONS = (port(15755), port(15756))
 WEB = (ENTRY + 1, ENTRY + 2)
+STREAM = ENTRY + 3  # the stream consumer's /alive and /ready
+BROKER = "amqp://guest:guest@127.0.0.1:5672/"
 NGINX = os.environ.get("NGINX") or shutil.which("nginx") or "/usr/sbin/nginx"
 START_SECONDS = 1200.0
 RESTART_SECONDS = 600.0
@@ -68,6 +75,7 @@ class Shape:
 
     process: subprocess.Popen
     var: Path
+    database_url: str
     output: list[str] = field(default_factory=list)
     lines: queue.Queue[str | None] = field(default_factory=queue.Queue)
 
@@ -114,6 +122,7 @@ class Shape:
 def shape(trained, tmp_path_factory) -> Iterator[Shape]:
     """The production shape started once, on a database of its own, stopped at the end."""
     name = f"ardoise_shape_{uuid.uuid4().hex[:12]}"
+    events_queue = f"{name}_events"
     admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT", future=True)
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
@@ -135,9 +144,14 @@ def shape(trained, tmp_path_factory) -> Iterator[Shape]:
         "OFFICE_HOURS": "mon-sun 00:00-24:00",
         # Redis keeps per-IP counts across runs; the suite all comes from 127.0.0.1
         "LIMITS": TEST_IP_LIMITS,
+        "EVENT_BROKER_URL": BROKER,
     }
     process = subprocess.Popen(
-        [sys.executable, "-m", "bot", "run", "--production", "--nginx", NGINX],
+        [
+            sys.executable,
+            *("-m", "bot", "run", "--production", "--nginx", NGINX),
+            *("--event-queue", events_queue),
+        ],
         cwd=PROJECT_ROOT,
         env=env,
         stdout=subprocess.PIPE,
@@ -145,7 +159,7 @@ def shape(trained, tmp_path_factory) -> Iterator[Shape]:
         text=True,
         start_new_session=True,
     )
-    started = Shape(process=process, var=root / "var")
+    started = Shape(process=process, var=root / "var", database_url=env["DATABASE_URL"])
 
     def read() -> None:
         assert process.stdout is not None
@@ -176,6 +190,15 @@ def shape(trained, tmp_path_factory) -> Iterator[Shape]:
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+        asyncio.run(delete_queue(events_queue))
+
+
+async def delete_queue(name: str) -> None:
+    """The durable queue bound to Rasa's exchange would keep filling after the test."""
+    connection = await aio_pika.connect(BROKER)
+    async with connection:
+        channel = await connection.channel()
+        await channel.queue_delete(name)
 
 
 def test_nginx_sends_socket_io_and_the_webhook_to_both_rasa_processes_sticky(shape):
@@ -194,9 +217,9 @@ def test_nginx_sends_socket_io_and_the_webhook_to_both_rasa_processes_sticky(sha
 
 
 def test_every_process_runs_on_its_port_and_nginx_is_the_entry_point(shape):
-    for number in (ENTRY, *RASA, *ACTIONS, *WEB):
+    for number in (ENTRY, *RASA, *ACTIONS, *WEB, STREAM):
         assert port_open(number), f"nothing listens on {number}\n{shape.report()}"
-    names = ["nginx", "rasa-1", "rasa-2", "actions-1", "actions-2", "web-1", "web-2"]
+    names = ["nginx", "rasa-1", "rasa-2", "actions-1", "actions-2", "web-1", "web-2", "stream"]
     pids = {name: shape.pid(name) for name in names}
     assert len(set(pids.values())) == len(names)
     assert all(alive(pid) for pid in pids.values()), pids
@@ -225,6 +248,38 @@ def test_a_question_on_the_rest_webhook_gets_an_answer_through_nginx(shape):
     # the routes meant for the web processes only are not reachable from outside
     relay = requests.post(f"{shape.url}/webhooks/socketio/relay", json={}, timeout=30)
     assert relay.status_code == 404
+
+
+def test_the_event_stream_keeps_the_dashboards_read_model(shape):
+    """Every event of a conversation reaches the read model (schema read_model of the same
+    database) through RabbitMQ, once; the consumer says it is ready."""
+    assert requests.get(f"http://127.0.0.1:{STREAM}/alive", timeout=10).status_code == 200
+    ready = requests.get(f"http://127.0.0.1:{STREAM}/ready", timeout=10)
+    assert ready.status_code == 200 and ready.json()["status"] == "ready"
+    sender = new_sender()
+    shape.ask(sender, article("remote-work"))
+    conversation = rest_conversation(sender)
+    engine = create_engine(shape.database_url, future=True)
+    query = text("SELECT count(*), count(DISTINCT data) FROM {table} WHERE sender_id = :s")
+    try:
+        with engine.connect() as connection:
+            tracked = connection.execute(
+                text(str(query).format(table="public.events")), {"s": conversation}
+            ).one()
+        assert tracked[0] >= 3  # the session's start, the message, the answer...
+        kept: Any = (0, 0)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            with engine.connect() as connection:
+                kept = connection.execute(
+                    text(str(query).format(table="read_model.events")), {"s": conversation}
+                ).one()
+            if kept[0] >= tracked[0]:
+                break
+            time.sleep(0.5)
+        assert tuple(kept) == tuple(tracked), (kept, tracked)
+    finally:
+        engine.dispose()
 
 
 async def test_a_socket_io_conversation_gets_its_answer_through_nginx(shape):
@@ -306,5 +361,5 @@ def test_sigterm_stops_every_child_and_the_launcher_exits_0(shape):
     assert code == 0, said
     assert "stopping: nginx first" in said and "stopped." in said
     assert [pid for pid in children if alive(pid)] == []
-    assert not any(port_open(p) for p in (ENTRY, *RASA, *ACTIONS, *WEB))
+    assert not any(port_open(p) for p in (ENTRY, *RASA, *ACTIONS, *WEB, STREAM))
     assert list((shape.var / "run").glob("*.pid")) == []

@@ -34,10 +34,11 @@ class DashboardViews(Views):
         return start, end
 
     def _figures(self, start: date, end: date) -> analytics.Figures:
-        """One transaction on the tracker store and one on our database (maybe two databases)."""
+        """One transaction on the conversations' events (the read model, else the tracker
+        store) and one on our database (maybe two databases)."""
         settings = self.settings
         with (
-            transaction(settings.tracker_store_url) as tracker_session,
+            transaction(settings.analytics_url) as tracker_session,
             transaction(settings.database_url) as session,
         ):
             return analytics.compute(
