@@ -132,8 +132,8 @@ def row_of_message(body: bytes) -> dict[str, Any]:
     """The row for one message as Rasa's broker publishes it: {"sender_id", **event}."""
     try:
         document = json.loads(body)
-    except (UnicodeDecodeError, ValueError):
-        raise BadEvent("the message is not JSON") from None
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        raise BadEvent("the message is not JSON (or nested too deep)") from None
     if not isinstance(document, dict):
         raise BadEvent("the message is not a JSON object")
     sender_id = document.pop("sender_id", None)
@@ -189,7 +189,7 @@ def replay(tracker_url: str, read_url: str, *, batch: int = BATCH) -> Tally:
         for _, sender_id, data in chunk:
             try:
                 rows.append(row_of(sender_id, json.loads(data or "null")))
-            except (BadEvent, ValueError):
+            except (BadEvent, ValueError, RecursionError):
                 tally.bad += 1
         stored, duplicates = store(target, rows)
         tally.stored += stored
