@@ -9,8 +9,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import MetaData, create_engine, event
+from sqlalchemy import MetaData, create_engine, event, text
 from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, declarative_base, sessionmaker
 
 # Stable constraint names, so migrations behave the same on SQLite and PostgreSQL.
@@ -80,3 +81,20 @@ async def in_transaction(url: str, work: Callable[[Session], T]) -> T:
             return work(session)
 
     return await asyncio.to_thread(run)
+
+
+def database_ready(url: str) -> bool:
+    """Whether the database answers a query now (the processes' /ready routes)."""
+    try:
+        with session_factory(url)() as session:
+            session.execute(text("SELECT 1"))
+        return True
+    except SQLAlchemyError:
+        return False
+
+
+async def readiness(url: str) -> tuple[int, dict[str, str]]:
+    """The /ready answer of a process that needs its database: (status, body)."""
+    if await asyncio.to_thread(database_ready, url):
+        return 200, {"status": "ready"}
+    return 503, {"status": "database unreachable"}

@@ -7,8 +7,9 @@ conversation, and a failed query gave back the candidate's words. Here the
 same app (`create_app`, so actions run exactly as before):
 
 - listens on ACTION_HOST (default 127.0.0.1);
-- refuses every request but `GET /health` without `Authorization: Bearer
-  <ACTION_TOKEN>`, the header Rasa sends (endpoints.yml, `action_endpoint`);
+- refuses every request but `GET /health`, `/alive` and `/ready` (the database
+  answers) without `Authorization: Bearer <ACTION_TOKEN>`, the header Rasa sends
+  (endpoints.yml, `action_endpoint`);
 - answers errors with a fixed sentence and a code; the details go to the log,
   with SQL parameters scrubbed (bot.ops.logs).
 
@@ -26,11 +27,12 @@ from sanic.exceptions import SanicException
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.core.db import readiness
 from bot.core.settings import Settings, action_token, get_settings
 from bot.ops import logs
 
 ACTIONS_PACKAGE = "actions"
-OPEN_PATHS = frozenset({"/health"})
+OPEN_PATHS = frozenset({"/health", "/alive", "/ready"})
 
 logger = logging.getLogger(__name__)
 
@@ -48,11 +50,23 @@ def authorized(request: Request, token: str) -> bool:
     return hmac.compare_digest(given.removeprefix("Bearer ").encode(), token.encode())
 
 
-def create_app(*, token: str) -> Sanic:
-    """rasa-sdk's app for our actions, behind the token check and the quiet error handler."""
+def create_app(*, token: str, database_url: str | None = None) -> Sanic:
+    """rasa-sdk's app for our actions, behind the token check and the quiet error handler;
+    /alive, and /ready when it can reach `database_url` (the actions' database)."""
     from rasa_sdk.endpoint import create_app as create_sdk_app
 
     app = create_sdk_app(ACTIONS_PACKAGE, cors_origins=None)
+
+    @app.get("/alive")
+    async def alive(request: Request) -> HTTPResponse:
+        return response.json({"status": "alive"})
+
+    @app.get("/ready")
+    async def ready(request: Request) -> HTTPResponse:
+        if database_url is None:
+            return response.json({"status": "ready"})
+        status, body = await readiness(database_url)
+        return response.json(body, status=status)
 
     @app.on_request
     async def require_token(request: Request) -> HTTPResponse | None:
@@ -86,7 +100,7 @@ def serve(settings: Settings) -> None:
     logs.install()
     utils.configure_colored_logging(None)
     utils.update_sanic_log_level()
-    app = create_app(token=action_token(settings))
+    app = create_app(token=action_token(settings), database_url=settings.database_url)
     plugin_manager().hook.attach_sanic_app_extensions(app=app)
     logger.info(
         "action server on http://%s:%s (Rasa's token required)",

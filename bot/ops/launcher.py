@@ -18,7 +18,7 @@ from pathlib import Path
 from types import FrameType
 
 from bot.core.db import transaction
-from bot.core.settings import PROJECT_ROOT, Settings, rasa_environment, rasa_token
+from bot.core.settings import PROJECT_ROOT, Settings, rasa_environment
 from bot.handoff.canned import seed_replies
 from bot.hr.retraining.deployment import deployed_model
 from bot.hr.retraining.model import model_path, train
@@ -176,13 +176,12 @@ class Services:
         self.wait_ready()
 
     def wait_ready(self, timeout: float = READY_TIMEOUT) -> None:
-        token = rasa_token(self.settings)
         checks = {
-            "actions": self.settings.action_endpoint_url.removesuffix("/webhook") + "/health",
-            "web": f"{self.settings.web_url}/healthz",
+            "actions": self.settings.action_endpoint_url.removesuffix("/webhook") + "/ready",
+            "web": f"{self.settings.web_url}/ready",
         }
         for name, port in self.rasa_ports.items():
-            checks[name] = f"http://{self.settings.rasa_host}:{port}/status?token={token}"
+            checks[name] = f"http://{self.settings.rasa_host}:{port}/webhooks/health/ready"
         deadline = time.monotonic() + timeout
         pending = {name: url for name, url in checks.items() if name in self.processes}
         while pending:

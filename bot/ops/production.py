@@ -36,7 +36,7 @@ from types import FrameType
 
 import yaml
 
-from bot.core.settings import PROJECT_ROOT, Settings, rasa_token
+from bot.core.settings import PROJECT_ROOT, Settings
 from bot.ops.files import rotate_log
 from bot.ops.launcher import Services, StartupFailed, _get, prepare
 from bot.ops.logs import PRIVATE_UMASK
@@ -283,6 +283,10 @@ http {{
         location /webhooks/model_reload/ {{
             return 404;
         }}
+        # Probes reach each process on its own port, not through the entry point.
+        location /webhooks/health/ {{
+            return 404;
+        }}
 
         location /webhooks/ {{
             proxy_pass http://rasa;
@@ -391,7 +395,6 @@ class Production:
             settings=settings, model=self.model, log_dir=self.log_dir, endpoints=endpoints
         )
         number = index + 1
-        token = rasa_token(settings)
         rasa = f"http://{_loopback(settings.rasa_host)}:{settings.rasa_port}"
 
         def spawn(name: str, start: Callable[[], None]) -> Callable[[], subprocess.Popen]:
@@ -404,15 +407,15 @@ class Production:
         for kind, url, start in (
             (
                 "actions",
-                settings.action_endpoint_url.removesuffix("/webhook") + "/health",
+                settings.action_endpoint_url.removesuffix("/webhook") + "/ready",
                 lambda: services.start_actions(f"actions-{number}"),
             ),
             (
                 "rasa",
-                f"{rasa}/status?token={token}",
+                f"{rasa}/webhooks/health/ready",
                 lambda: services.start_rasa(f"rasa-{number}", settings.rasa_port),
             ),
-            ("web", f"{settings.web_url}/healthz", lambda: services.start_web(f"web-{number}")),
+            ("web", f"{settings.web_url}/ready", lambda: services.start_web(f"web-{number}")),
         ):
             name = f"{kind}-{number}"
             self.children[name] = Child(name, kind, url, spawn(name, start))

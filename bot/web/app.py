@@ -24,6 +24,7 @@ from urllib.parse import urlsplit
 from aiohttp import web
 
 from bot.core.clock import utcnow
+from bot.core.db import readiness
 from bot.core.limits import Limiter
 from bot.core.problem_texts import problem_text
 from bot.core.settings import LANGUAGES, Settings
@@ -158,6 +159,17 @@ async def serve(request: web.Request) -> web.StreamResponse:
 
 async def health(request: web.Request) -> web.Response:
     return web.json_response({"status": "ok"})
+
+
+async def alive(request: web.Request) -> web.Response:
+    """The process answers (a liveness probe: restart it when this fails)."""
+    return web.json_response({"status": "alive"})
+
+
+async def ready(request: web.Request) -> web.Response:
+    """It can serve: the database answers (a readiness probe: send it no traffic else)."""
+    status, body = await readiness(request.app[settings_key].database_url)
+    return web.json_response(body, status=status)
 
 
 CONSOLE_FILES = {
@@ -306,6 +318,8 @@ def create_app(settings: Settings, *, limiter: Limiter | None = None) -> web.App
     app[settings_key] = settings
     app[assets_key] = load_assets(settings)
     app.router.add_get("/healthz", health)
+    app.router.add_get("/alive", alive)
+    app.router.add_get("/ready", ready)
     app.router.add_get("/console/static/{name}", console_file)
     add_console(app, settings, throttle=SignInThrottle.of(settings, limiter))
     add_workspace(app, settings, app[gate_key])

@@ -43,14 +43,19 @@ COMPOSE_SCHEMA_SHA256 = "d61cc3df8c6e6a727043e84f3405c69ffd63d341f629db8480f1d2e
 PROCESS_REPLICAS = {"rasa": 2, "actions": 2, "web": 2, "stream": 1}
 # What each kind of process must answer without a token (Rasa's /status needs it).
 HEALTH_ROUTES = {
-    "rasa": (5005, "/"),
-    "actions": (5055, "/health"),
-    "web": (8000, "/healthz"),
+    "rasa": (5005, "/webhooks/health/ready"),
+    "actions": (5055, "/ready"),
+    "web": (8000, "/ready"),
     "stream": (8090, "/ready"),
 }
-# Where a liveness probe differs from readiness: the consumer is alive (and reconnects)
-# while RabbitMQ is away, so it is not restarted for that.
-LIVENESS_ROUTES = {"stream": "/alive"}
+# Liveness differs from readiness: a process whose database or broker is away is alive
+# (it reconnects), so it is not restarted for that.
+LIVENESS_ROUTES = {
+    "rasa": "/webhooks/health/alive",
+    "actions": "/alive",
+    "web": "/alive",
+    "stream": "/alive",
+}
 # Settings with an embedded default that is wrong once there are several processes or
 # machines: each must be set for every process (besides what endpoints.yml expands).
 PRODUCTION_SETTINGS = frozenset(
@@ -371,7 +376,7 @@ def test_health_checks_use_the_routes_that_need_no_token(kind: str) -> None:
     ports = {p["name"]: p["containerPort"] for p in container["ports"]}
     for probe, expected in (
         ("readinessProbe", path),
-        ("livenessProbe", LIVENESS_ROUTES.get(kind, path)),
+        ("livenessProbe", LIVENESS_ROUTES[kind]),
     ):
         assert container[probe]["httpGet"]["path"] == expected
         assert ports[container[probe]["httpGet"]["port"]] == port

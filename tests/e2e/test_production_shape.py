@@ -248,6 +248,13 @@ def test_a_question_on_the_rest_webhook_gets_an_answer_through_nginx(shape):
     # the routes meant for the web processes only are not reachable from outside
     relay = requests.post(f"{shape.url}/webhooks/socketio/relay", json={}, timeout=30)
     assert relay.status_code == 404
+    # probes reach each process on its own port; from outside, nothing
+    assert requests.get(f"{shape.url}/webhooks/health/ready", timeout=30).status_code == 404
+    for number in RASA:
+        ready = requests.get(f"http://127.0.0.1:{number}/webhooks/health/ready", timeout=30)
+        assert ready.status_code == 200, number
+    for number in (*ACTIONS, *WEB):
+        assert requests.get(f"http://127.0.0.1:{number}/ready", timeout=30).status_code == 200
 
 
 def test_the_event_stream_keeps_the_dashboards_read_model(shape):

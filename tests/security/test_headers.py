@@ -123,7 +123,9 @@ async def browser(base: str, login: str | None) -> aiohttp.ClientSession:
 async def test_every_route_answers_with_the_security_headers(server, who):
     base, app = server
     paths = registered_paths(app)
-    assert {"/", "/console", "/console/hr", "/console/ws", "/healthz"} <= set(paths)
+    assert {"/", "/console", "/console/hr", "/console/ws", "/healthz", "/alive", "/ready"} <= set(
+        paths
+    )
     http = await browser(base, who)
     try:
         for path in [*paths, *EXTRA_PATHS]:
@@ -136,9 +138,10 @@ async def test_every_route_answers_with_the_security_headers(server, who):
                     page = body.decode(answer.charset or "utf-8")
                     assert INLINE.findall(page) == [], (path, INLINE.findall(page))
         # a method the route does not take, and a crafted path: errors carry them too
-        async with http.delete("/healthz") as answer:
-            assert answer.status == 405
-            check(answer.headers, "DELETE /healthz")
+        for probe in ("/healthz", "/alive", "/ready"):
+            async with http.delete(probe) as answer:
+                assert answer.status == 405
+                check(answer.headers, f"DELETE {probe}")
         async with http.get("/console/api/handoffs/%00/claim") as answer:
             assert answer.status == 400
             check(answer.headers, "NUL")
