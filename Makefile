@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 DEPS_HASH := $(shell cat requirements.in requirements-dev.in constraints.txt 2>/dev/null | sha256sum | cut -c1-16)
 STAMP := $(VENV)/.installed-$(DEPS_HASH)
 
-.PHONY: run test install lint bench lock clean
+.PHONY: run test install lint bench soak lock clean
 
 run: $(STAMP)
 	$(PY) -m bot run
@@ -31,6 +31,12 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check bot actions tests scripts
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports --no-cache
+
+# About 100 candidates through nginx for 7 minutes while processes are killed and
+# PostgreSQL, Redis and RabbitMQ restart (as root, on this machine's services): see
+# scripts/soak.py. `make test` runs a one-minute version.
+soak: $(STAMP)
+	$(PY) scripts/soak.py
 
 bench: $(STAMP)
 	$(PY) scripts/bench.py

@@ -36,7 +36,8 @@ import logging
 import time
 import uuid
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from contextlib import asynccontextmanager
 from typing import Any
 
 import socketio
@@ -92,6 +93,8 @@ Message = Mapping[str, Any]  # one message to the candidate (text, buttons, cust
 
 # Message ids remembered per process to drop a message sent twice (a resend after a lost ack).
 RECENT_MESSAGE_IDS = 5000
+# The lock store's key that keeps a conversation's messages in the order they arrived.
+ARRIVAL_PREFIX = "arrival:"
 # Conversations known (per process) to have had the AI disclosure.
 DISCLOSED_CONVERSATIONS = 50_000
 # The widget's "cancel" while waiting for a recruiter (read by the channel, not by Rasa).
@@ -174,6 +177,22 @@ class Turns:
         self.on_new_message = on_new_message
         self.input_channel = input_channel
         self.disclosed = _Remembered(DISCLOSED_CONVERSATIONS)
+
+    @asynccontextmanager
+    async def in_arrival_order(
+        self, agent: Agent | None, conversation_id: str
+    ) -> AsyncIterator[None]:
+        """Hold the conversation's place in line from the moment its message arrived until
+        it is answered: a ticket of the lock store under its own key (the Redis one is
+        shared by every Rasa process), issued before anything else is done. Rasa's own
+        lock is taken later, after our checks, which take different times: without this,
+        three quick messages sent to two processes were answered in another order."""
+        store = getattr(agent, "lock_store", None)
+        if store is None:
+            yield
+            return
+        async with store.lock(ARRIVAL_PREFIX + conversation_id, wait_time_in_seconds=0.05):
+            yield
 
     async def in_handoff(self, conversation_id: str) -> bool:
         return await in_transaction(
@@ -386,6 +405,19 @@ class CandidateRestInput(RestInput):
             return _refused(error)
         sender = message.sender
         conversation_id = rest_conversation(sender)
+        agent = request.app.ctx.agent
+        async with self.turns.in_arrival_order(agent, conversation_id):
+            return await self._answer(request, agent, message, sender, conversation_id)
+
+    async def _answer(
+        self,
+        request: Request,
+        agent: Agent | None,
+        message: RestMessage,
+        sender: str,
+        conversation_id: str,
+    ) -> HTTPResponse:
+        assert self.turns is not None  # set by blueprint()
         ip = abuse.client_ip(
             request.ip, request.headers.get("x-forwarded-for"), self.settings.trusted_proxies
         )
@@ -403,7 +435,6 @@ class CandidateRestInput(RestInput):
             return response.json(
                 _rest_items(sender, slow), headers={"Retry-After": str(abuse.whole_seconds(wait))}
             )
-        agent = request.app.ctx.agent
         message = message._replace(
             metadata=await self.turns.checked(
                 agent, conversation_id, message.text, message.metadata
@@ -642,7 +673,8 @@ class WidgetSocket:
         self.turns = turns
         self.settings = settings
         self.bot_message_evt = bot_message_evt
-        self.recent = _Remembered(RECENT_MESSAGE_IDS)
+        self.recent = _Remembered(RECENT_MESSAGE_IDS)  # answered here
+        self.in_flight: dict[tuple[str, str], asyncio.Future[None]] = {}
 
     def _output(self) -> CandidateSocketOutput:
         return CandidateSocketOutput(self.sio, self.bot_message_evt)
@@ -710,8 +742,34 @@ class WidgetSocket:
         except SlowDown as refused:
             return self._slow_down(refused.seconds, language)
         message_id = message.message_id or uuid.uuid4().hex
-        if (conversation_id, message_id) in self.recent:
+        key = (conversation_id, message_id)
+        # The same message sent again (the widget's outbox, after a lost acknowledgement):
+        # while the first copy is handled here, wait for it; once it was answered, say so.
+        # A copy that failed is not remembered: the next one is handled afresh.
+        while key in self.in_flight:
+            await asyncio.shield(self.in_flight[key])
+        if key in self.recent:
             return {"ok": True, "message_id": message_id, "duplicate": True}
+        done = asyncio.get_running_loop().create_future()
+        self.in_flight[key] = done
+        try:
+            async with self.turns.in_arrival_order(self.webhook.agent, conversation_id):
+                ack = await self._handle(sid, message, conversation_id, message_id, language)
+            if ack.get("ok"):
+                self.recent.add(key)
+            return ack
+        finally:
+            del self.in_flight[key]
+            done.set_result(None)
+
+    async def _handle(
+        self,
+        sid: str,
+        message: SocketMessage,
+        conversation_id: str,
+        message_id: str,
+        language: Any,
+    ) -> Ack:
         wait = await asyncio.to_thread(
             abuse.wait_message,
             self.settings,
@@ -721,8 +779,6 @@ class WidgetSocket:
         )
         if wait:
             return self._slow_down(wait, language)
-        if self.recent.seen((conversation_id, message_id)):  # the same message meanwhile
-            return {"ok": True, "message_id": message_id, "duplicate": True}
         agent = self.webhook.agent
         message = message._replace(
             metadata=await self.turns.checked(

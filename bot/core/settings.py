@@ -419,7 +419,8 @@ def rasa_environment(settings: Settings) -> dict[str, str]:
     if settings.lock_store_url:
         url = make_url(settings.lock_store_url)
         env.update(
-            LOCK_STORE_TYPE="redis",
+            # Rasa's RedisLockStore with atomic tickets (its own races lose messages)
+            LOCK_STORE_TYPE="bot.rasa_plugins.locks.AtomicRedisLockStore",
             LOCK_STORE_HOST=url.host or "127.0.0.1",
             LOCK_STORE_PORT=str(url.port or 6379),
             LOCK_STORE_DB=str(url.database or "0"),

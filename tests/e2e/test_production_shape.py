@@ -10,48 +10,34 @@ the tests run in order and the last one stops it.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
-import queue
 import re
-import shutil
 import signal
 import socket
-import subprocess
-import sys
-import threading
 import time
-import uuid
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import aio_pika
 import pytest
-import redis
 import requests
 from sqlalchemy import create_engine, text
 
 from bot.candidate.sessions import rest_conversation
-from bot.core.settings import PROJECT_ROOT
-from tests.conftest import POSTGRES_ADMIN_URL, TEST_IP_LIMITS, port
+from tests.conftest import port
 from tests.e2e.conftest import new_sender, payloads
+from tests.e2e.shape import Ports, Shape, running_shape
 from tests.e2e.socket_client import Candidate, customs
 from tests.security.test_processes import process_tree
 
 # Generous: the start (two Rasa processes loading side by side) counts in the first test.
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres, pytest.mark.timeout(1500)]
 
-ENTRY = port(15700)  # nginx; the web processes on ENTRY+1 and ENTRY+2
-RASA = (port(15705), port(15706))
-ACTIONS = (port(15755), port(15756))
-WEB = (ENTRY + 1, ENTRY + 2)
-STREAM = ENTRY + 3  # the stream consumer's /alive and /ready
-BROKER = "amqp://guest:guest@127.0.0.1:5672/"
-NGINX = os.environ.get("NGINX") or shutil.which("nginx") or "/usr/sbin/nginx"
-START_SECONDS = 1200.0
+PORTS = Ports(
+    entry=port(15700), rasa=(port(15705), port(15706)), actions=(port(15755), port(15756))
+)
+ENTRY, RASA, ACTIONS, WEB, STREAM = PORTS.entry, PORTS.rasa, PORTS.actions, PORTS.web, PORTS.stream
 RESTART_SECONDS = 600.0
 
 
@@ -69,136 +55,11 @@ def alive(pid: int) -> bool:
     return state != "Z"
 
 
-@dataclass
-class Shape:
-    """The launcher process, its output so far, and where it keeps its files."""
-
-    process: subprocess.Popen
-    var: Path
-    database_url: str
-    output: list[str] = field(default_factory=list)
-    lines: queue.Queue[str | None] = field(default_factory=queue.Queue)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{ENTRY}"
-
-    def read_until(self, done: Callable[[str], bool], seconds: float) -> None:
-        """Collect the launcher's output until a line satisfies `done` (or it ends)."""
-        deadline = time.monotonic() + seconds
-        while True:
-            try:
-                line = self.lines.get(timeout=max(0.0, deadline - time.monotonic()))
-            except queue.Empty:
-                pytest.fail(f"no such line after {seconds:.0f}s:\n{self.report()}")
-            if line is None:
-                return
-            self.output.append(line)
-            if done(line):
-                return
-
-    def report(self) -> str:
-        """The launcher's output and the end of every log, for a failure message."""
-        logs = "\n".join(
-            f"--- {log.name}:\n{log.read_text(errors='replace')[-2500:]}"
-            for log in sorted((self.var / "logs").glob("*.log"))
-        )
-        return "".join(self.output) + "\n" + logs
-
-    def pid(self, name: str) -> int:
-        return int((self.var / "run" / f"{name}.pid").read_text())
-
-    def ask(self, sender: str, message: str) -> list[dict]:
-        reply = requests.post(
-            f"{self.url}/webhooks/rest/webhook",
-            json={"sender": sender, "message": message},
-            timeout=60,
-        )
-        assert reply.status_code == 200, reply.text
-        return reply.json()
-
-
 @pytest.fixture(scope="module")
 def shape(trained, tmp_path_factory) -> Iterator[Shape]:
     """The production shape started once, on a database of its own, stopped at the end."""
-    name = f"ardoise_shape_{uuid.uuid4().hex[:12]}"
-    events_queue = f"{name}_events"
-    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT", future=True)
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    redis.Redis(host="127.0.0.1", port=6379).ping()
-    root = tmp_path_factory.mktemp("production-shape")
-    models = root / "models"
-    models.mkdir()
-    shutil.copy2(trained.model, models / trained.model.name)
-    env = {
-        **os.environ,
-        "DATABASE_URL": POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}",
-        "LOCK_STORE_URL": "redis://127.0.0.1:6379/3",
-        "VAR_DIR": str(root / "var"),
-        "MODELS_DIR": str(models),
-        "WEB_PORT": str(ENTRY),
-        "RASA_PORT": str(RASA[0]),
-        "ACTION_PORT": str(ACTIONS[0]),
-        "RASA_TOKEN": "shape-test-token",
-        "OFFICE_HOURS": "mon-sun 00:00-24:00",
-        # Redis keeps per-IP counts across runs; the suite all comes from 127.0.0.1
-        "LIMITS": TEST_IP_LIMITS,
-        "EVENT_BROKER_URL": BROKER,
-    }
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            *("-m", "bot", "run", "--production", "--nginx", NGINX),
-            *("--event-queue", events_queue),
-        ],
-        cwd=PROJECT_ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
-    started = Shape(process=process, var=root / "var", database_url=env["DATABASE_URL"])
-
-    def read() -> None:
-        assert process.stdout is not None
-        for line in process.stdout:
-            started.lines.put(line)
-        started.lines.put(None)
-
-    threading.Thread(target=read, daemon=True).start()
-    try:
-        started.read_until(lambda line: "Stop:" in line, START_SECONDS)
-        if "The assistant is ready, behind nginx" not in "".join(started.output):
-            pytest.fail(f"the production shape did not start:\n{started.report()}")
-        yield started
-    finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(120)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-        # Whatever the launcher left behind (it should leave nothing) goes too.
-        for pid_file in (root / "var" / "run").glob("*.pid"):
-            try:
-                os.killpg(int(pid_file.read_text()), signal.SIGKILL)
-            except (ProcessLookupError, PermissionError, ValueError):
-                pass
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-        asyncio.run(delete_queue(events_queue))
-
-
-async def delete_queue(name: str) -> None:
-    """The durable queue bound to Rasa's exchange would keep filling after the test."""
-    connection = await aio_pika.connect(BROKER)
-    async with connection:
-        channel = await connection.channel()
-        await channel.queue_delete(name)
+    with running_shape(trained.model, tmp_path_factory.mktemp("production-shape"), PORTS) as up:
+        yield up
 
 
 def test_nginx_sends_socket_io_and_the_webhook_to_both_rasa_processes_sticky(shape):
