@@ -56,8 +56,9 @@ clean:
 # The production shape on this machine (bot/ops/production.py): nginx on WEB_PORT in front
 # of two Rasa, two action and two web processes, restarted when they die. Needs
 # DATABASE_URL (PostgreSQL) and LOCK_STORE_URL (Redis) in .env; RabbitMQ with
-# `make run-production EVENT_BROKER=amqp://guest:guest@127.0.0.1:5672/`.
+# `make run-production EVENT_BROKER=amqp://guest:guest@127.0.0.1:5672/` (or EVENT_BROKER_URL
+# in .env): the broker's password goes through the environment, not the process list.
 .PHONY: run-production
 run-production: $(STAMP)
 	nginx=$$(scripts/install-nginx) && \
-	$(PY) -m bot run --production --nginx "$$nginx" $(if $(EVENT_BROKER),--event-broker "$(EVENT_BROKER)")
+	$(if $(EVENT_BROKER),EVENT_BROKER_URL="$(EVENT_BROKER)") $(PY) -m bot run --production --nginx "$$nginx"

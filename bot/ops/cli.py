@@ -191,6 +191,8 @@ def cmd_events_consume(settings: Settings, args: argparse.Namespace) -> int:
 
     from bot.ops.stream import Tally, broker_of, consume, serve_health
 
+    args.broker = args.broker or os.environ.get("EVENT_BROKER_URL") or ""
+    args.queue = args.queue or os.environ.get("EVENT_QUEUE") or EVENT_QUEUE
     if not settings.read_model_url:
         print("set READ_MODEL_URL: the read model the stream is kept in", file=sys.stderr)
         return 2
@@ -269,8 +271,9 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
         return run_production(
             settings,
             nginx=args.nginx,
-            event_broker=args.event_broker,
-            event_queue=args.event_queue,
+            # the environment after .env (read with the settings)
+            event_broker=args.event_broker or os.environ.get("EVENT_BROKER_URL") or None,
+            event_queue=args.event_queue or os.environ.get("EVENT_QUEUE") or EVENT_QUEUE,
         )
     return run_all(settings)
 
@@ -409,14 +412,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     consuming = stream.add_parser("consume", help="keep the read model from RabbitMQ")
     consuming.add_argument(
-        "--broker",
-        default=os.environ.get("EVENT_BROKER_URL") or "",
-        help="amqp://user:password@host:5672/ (default EVENT_BROKER_URL)",
+        "--broker", help="amqp://user:password@host:5672/ (default EVENT_BROKER_URL)"
     )
     consuming.add_argument(
-        "--queue",
-        default=os.environ.get("EVENT_QUEUE") or EVENT_QUEUE,
-        help=f"the queue Rasa publishes to (default EVENT_QUEUE, else {EVENT_QUEUE})",
+        "--queue", help=f"the queue Rasa publishes to (default EVENT_QUEUE, else {EVENT_QUEUE})"
     )
     consuming.add_argument(
         "--health-port", type=int, default=0, help="serve /alive and /ready on 127.0.0.1:PORT"
@@ -452,14 +451,11 @@ def build_parser() -> argparse.ArgumentParser:
     running.add_argument("--nginx", default="/usr/sbin/nginx", help="nginx's executable")
     running.add_argument(
         "--event-broker",
-        default=os.environ.get("EVENT_BROKER_URL") or None,
         help="RabbitMQ for Rasa's events, amqp://user:password@host:5672/ "
         "(default EVENT_BROKER_URL)",
     )
     running.add_argument(
-        "--event-queue",
-        default=os.environ.get("EVENT_QUEUE") or EVENT_QUEUE,
-        help="RabbitMQ queue",
+        "--event-queue", help=f"RabbitMQ queue (default EVENT_QUEUE, else {EVENT_QUEUE})"
     )
     running.set_defaults(func=cmd_run)
     groups.add_parser("web", help="the web server alone (careers page, widget)").set_defaults(
