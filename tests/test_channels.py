@@ -400,3 +400,24 @@ def test_a_refused_request_uses_up_none_of_its_limits(tmp_path):
     assert wait_rating(settings, ip=ip, conversation=third) > 0
     assert slow_down_text("en", 0.2) == slow_down_text("en", 1)
     assert whole_seconds(3599.1) == 3600
+
+
+async def test_a_message_the_assistant_failed_on_is_not_acknowledged_as_kept(tmp_path):
+    """Its database away (the soak's PostgreSQL restart), the assistant raised: the
+    candidate gets the apology, and the channels ask the client to send the message
+    again (REST 503 + Retry-After, socket.io ack ok: false, status 503, retry_after)
+    instead of acknowledging a message that may not have been kept."""
+    from bot.candidate.channels import RestOutput, TurnFailed, Turns
+    from tests.conftest import make_settings
+
+    async def database_away(message: object) -> None:
+        raise RuntimeError("server closed the connection unexpectedly")
+
+    turns = Turns(
+        settings=make_settings(tmp_path), on_new_message=database_away, input_channel="rest"
+    )
+    message = inputs.read_candidate_message({"sender": "s", "message": "Et le télétravail ?"})
+    with pytest.raises(TurnFailed) as failed:
+        await turns.reply(None, "rest:s", message, None, RestOutput())
+    (apology,) = failed.value.said
+    assert apology["custom"] == {"type": "error"} and apology["text"]

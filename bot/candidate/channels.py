@@ -95,6 +95,8 @@ Message = Mapping[str, Any]  # one message to the candidate (text, buttons, cust
 RECENT_MESSAGE_IDS = 5000
 # The lock store's key that keeps a conversation's messages in the order they arrived.
 ARRIVAL_PREFIX = "arrival:"
+# After a message the assistant failed on (TurnFailed): when clients send it again.
+RETRY_FAILED_SECONDS = 2
 # Conversations known (per process) to have had the AI disclosure.
 DISCLOSED_CONVERSATIONS = 50_000
 # The widget's "cancel" while waiting for a recruiter (read by the channel, not by Rasa).
@@ -158,6 +160,15 @@ class _Remembered:
         known = key in self.keys
         self.add(key)
         return known
+
+
+class TurnFailed(Exception):
+    """The assistant failed on a message, which may not have been kept: `said` (an
+    apology at least) goes to the candidate, and the client is asked to send it again."""
+
+    def __init__(self, said: list[Message]) -> None:
+        super().__init__("the message could not be handled")
+        self.said = said
 
 
 class Turns:
@@ -356,6 +367,10 @@ class Turns:
         if failed or (not said and not await history.is_paused(agent, conversation_id)):
             logger.error("no reply for %s: is the action server up?", conversation_id)
             apology = [_apology_message(message.metadata)]
+        if failed:
+            # The message may not have been kept (its database or lock store was away):
+            # the client is told to send it again rather than that it was received.
+            raise TurnFailed([*extra, *said, *apology])
         return [*extra, *said, *apology]
 
 
@@ -447,7 +462,15 @@ class CandidateRestInput(RestInput):
             relayed: list[Message] = [*history.since_last_candidate_message(stored), *said]
             return response.json([i for m in relayed for i in _rest_items(sender, m)])
         output = RestOutput()
-        said = await self.turns.reply(agent, conversation_id, message, None, output)
+        try:
+            said = await self.turns.reply(agent, conversation_id, message, None, output)
+        except TurnFailed as failure:
+            # 503 and Retry-After: the client sends the message again (the apology as body)
+            return response.json(
+                [i for m in failure.said for i in _rest_items_of(sender, m)],
+                status=503,
+                headers={"Retry-After": str(RETRY_FAILED_SECONDS)},
+            )
         return response.json([i for m in said for i in _rest_items_of(sender, m)])
 
 
@@ -793,7 +816,18 @@ class WidgetSocket:
             await output.deliver(conversation_id, said)
         else:
             output = self._output()
-            said = await self.turns.reply(agent, conversation_id, message, message_id, output)
+            try:
+                said = await self.turns.reply(agent, conversation_id, message, message_id, output)
+            except TurnFailed as failure:
+                # The widget's outbox keeps the message and sends it again after a pause.
+                await output.deliver(conversation_id, failure.said)
+                return {
+                    "ok": False,
+                    "error": "not handled",
+                    "retry_after": RETRY_FAILED_SECONDS,
+                    "status": 503,
+                    "message_id": message_id,
+                }
             await output.deliver(conversation_id, said)
         return {"ok": True, "message_id": message_id}
 

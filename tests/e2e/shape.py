@@ -131,7 +131,10 @@ def running_shape(
     """The whole shape with the event stream, ready; stopped and its data dropped after."""
     name = f"ardoise_shape_{uuid.uuid4().hex[:12]}"
     events_queue = f"{name}_events"
-    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT", future=True)
+    # pre-ping: the soak restarts PostgreSQL, which closes the connection kept in the pool
+    admin = create_engine(
+        POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT", future=True, pool_pre_ping=True
+    )
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
     redis.Redis(host="127.0.0.1", port=6379).ping()

@@ -1804,6 +1804,7 @@ function markFailed(item, error) {
 var socket = null;
 var confirmed = false;
 var inflight = {};
+var RESEND_TRIES = 5;  // a message the assistant failed on (503) is sent again this often
 
 function connect() {
   if (socket) { return; }
@@ -1866,6 +1867,15 @@ function flush() {
     }, function (error, reply) {
       delete inflight[item.id];
       if (error) { return; }  // no answer in time: resent after the next reconnection
+      if (reply && reply.ok === false && reply.status === 503 && (item.tries || 0) < RESEND_TRIES) {
+        // The assistant failed on it (a part was down) and may not have kept it: sent
+        // again after the pause the server asks for, the same id, a few times.
+        item.tries = (item.tries || 0) + 1;
+        save();
+        window.setTimeout(flush, Math.min(Math.max(Number(reply.retry_after) || 2, 1), 30) * 1000);
+        if (!Object.keys(inflight).length) { typing.hidden = true; }
+        return;
+      }
       state.outbox = state.outbox.filter(function (other) { return other.id !== item.id; });
       save();
       if (reply && reply.ok === false) {
