@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """`make soak`: about 100 socket.io candidates (French and English) through nginx on the
-production shape for at most 10 minutes, 10 live handoffs with scripted recruiters, and
-faults during the run: kill -9 of the Rasa process serving most candidates, of an action
-server and of a web process; a restart of Redis, of RabbitMQ and of PostgreSQL. Then
-1,000 bursts of three quick messages in one conversation spread over both Rasa processes.
-Prints what became of every message (tests/soak/engine.py says what is counted).
+production shape for at most 10 minutes, 10 live handoffs with scripted recruiters, one
+candidate in ten booking a coffee with an engineer, and faults during the run: kill -9
+of the Rasa process serving most candidates, of an action server and of a web process; a
+restart of Redis, of RabbitMQ and of PostgreSQL. Then 1,000 bursts of three quick
+messages in one conversation spread over both Rasa processes. Prints what became of
+every message (tests/soak/engine.py says what is counted).
 
 Loopback only, on this machine's PostgreSQL, Redis and RabbitMQ, which it restarts (as
 root, with Debian's scripts; RabbitMQ's application inside its VM). A model is trained

@@ -96,6 +96,9 @@ PATH_VALUES = {
 }
 PUBLIC = {
     ("GET", "/healthz"),
+    # probes (tests/test_health.py): "alive", "ready" or why not, nothing else
+    ("GET", "/alive"),
+    ("GET", "/ready"),
     # the widget's starter questions (published titles only; tests/security/test_widget_starters.py)
     ("GET", "/widget/starters"),
     # a candidate's CV before the application message (tests/security/test_cv_uploads.py)

@@ -62,6 +62,11 @@ QUESTIONS = {
         "Is there an on-call rotation?",
     ],
 }
+# Asked by one candidate in ten, then a slot of the offer booked with /book{...}.
+COFFEE = {
+    "fr": "Je veux prendre un café avec une personne de l'équipe plateforme",
+    "en": "I'd like to book a coffee with a person from the platform team",
+}
 ACK_SECONDS = 30.0
 RECONNECT_SECONDS = 1.0
 GRACE_SECONDS = 120.0  # after the end, to get every message acknowledged
@@ -96,6 +101,7 @@ class Run:
     reconnects: int = 0
     handoffs_done: int = 0
     handoffs_failed: list[str] = field(default_factory=list)
+    bookings: dict[str, int] = field(default_factory=dict)  # booking status -> count
     faults: list[Fault] = field(default_factory=list)
     started: float = 0.0
     ended: float = 0.0
@@ -179,6 +185,13 @@ class SoakCandidate:
             sent.refused = json.dumps(ack)[:200]
             return
 
+    def drain(self) -> list[dict[str, Any]]:
+        """The messages received since the last drain."""
+        got = []
+        while not self.received.empty():
+            got.append(self.received.get_nowait())
+        return got
+
     async def close(self) -> None:
         if self.sio is not None and self.sio.connected:
             try:
@@ -209,6 +222,8 @@ async def candidate_loop(
             if recruiter is not None and seq == 2:
                 await handoff(me, recruiter, run, language, hard_deadline)
                 recruiter = None
+            if number % 10 == 3 and seq == 3:
+                await book_coffee(me, run, language, number, hard_deadline)
             question = rng.choice(QUESTIONS[language])
             seq += 1
             sent = Sent(me.session_id or "", f"soak-{number}-{seq}", seq, time.monotonic())
@@ -260,6 +275,43 @@ async def handoff(
         run.handoffs_done += 1
     except Exception as error:  # noqa: BLE001 - counted and said, the soak goes on
         run.handoffs_failed.append(f"{me.session_id}: {error!r}"[:200])
+
+
+def payload_of(messages: list[dict[str, Any]], kind: str) -> dict[str, Any] | None:
+    return next(
+        (m["custom"] for m in messages if (m.get("custom") or {}).get("type") == kind), None
+    )
+
+
+async def book_coffee(
+    me: SoakCandidate, run: Run, language: str, number: int, deadline: float
+) -> None:
+    """Ask for a coffee with an engineer, then book a slot of the offer (name, e-mail,
+    consent in one /book command, as the widget's form sends it)."""
+    me.drain()
+    asking = Sent(me.session_id or "", f"soak-{number}-coffee", 0, time.monotonic())
+    run.sent.append(asking)
+    await me.say(asking, COFFEE[language], language, deadline)
+    await asyncio.sleep(0.2)
+    offer = payload_of(me.drain(), "meeting_offer")
+    if not offer or not offer.get("slots"):
+        run.bookings["no offer"] = run.bookings.get("no offer", 0) + 1
+        return
+    slots = offer["slots"]
+    slot = slots[number % len(slots)]["id"]
+    fields = {
+        "slot": slot,
+        "name": f"Soak {number}",
+        "email": f"soak{number}@example.org",
+        "consent": True,
+    }
+    booking = Sent(me.session_id or "", f"soak-{number}-book", 0, time.monotonic())
+    run.sent.append(booking)
+    await me.say(booking, "/book" + json.dumps(fields), language, deadline)
+    await asyncio.sleep(0.2)
+    result = payload_of(me.drain(), "booking") or {}
+    status = str(result.get("status") or "no reply")
+    run.bookings[status] = run.bookings.get(status, 0) + 1
 
 
 # ---------------------------------------------------------------- faults
@@ -651,6 +703,10 @@ def table(run: Run, result: Outcome, burst: Bursts | None) -> str:
         f"{'apologies received':<44}{run.apologies:>10}",
         f"{'live handoffs completed':<44}{run.handoffs_done:>10}",
         f"{'handoffs that failed':<44}{len(run.handoffs_failed):>10}",
+        *(
+            f"{'coffee bookings: ' + status:<44}{count:>10}"
+            for status, count in sorted(run.bookings.items())
+        ),
     ]
     for name, value in late.items():
         shown = f"{value:.2f} s" if value is not None else "-"

@@ -1,8 +1,8 @@
 """The soak's short version (issue 17; `make soak` is the long one): a minute of candidates
 over socket.io through nginx on the production shape, two live handoffs, while the Rasa
 process serving most of them and an action server are killed and Redis and RabbitMQ
-restart; then bursts of three quick messages spread over both Rasa processes. Nothing
-acknowledged is lost and no conversation is out of order."""
+restart, one of them booking a coffee; then bursts of three quick messages spread over
+both Rasa processes. Nothing acknowledged is lost and no conversation is out of order."""
 
 from __future__ import annotations
 
@@ -45,3 +45,5 @@ def test_a_minute_with_faults_loses_nothing_and_keeps_every_conversation_in_orde
     assert result.acknowledged == result.sent > 12 * 5
     assert result.answered >= 0.9 * result.candidate_messages
     assert run.handoffs_done == 2, run.handoffs_failed
+    # candidate 3 asked for a coffee with an engineer and booked a slot of the offer
+    assert run.bookings == {"confirmed": 1}, run.bookings

@@ -264,7 +264,10 @@
       });
     }
     slots = {};
-    var transcript = el("ol", { "class": "transcript", id: "transcript", "aria-live": "polite" },
+    // tabindex: a long transcript scrolls, and the keyboard must reach it (axe,
+    // scrollable-region-focusable)
+    var transcript = el("ol", { "class": "transcript", id: "transcript", "aria-live": "polite",
+      tabindex: "0", "aria-label": "Transcription de la conversation" },
       detail.transcript.map(lineElement));
     if (!detail.transcript.length) {
       transcript.appendChild(el("li", { "class": "empty", text: "Transcription effacée ou vide." }));
