@@ -24,17 +24,22 @@ from sqlalchemy.engine import Engine
 
 from bot.core.db import session_factory
 
-EVENTS = Table(
-    "events",
-    MetaData(),
-    Column("id", Integer, primary_key=True),
-    Column("sender_id", String(255)),
-    Column("type_name", String(255)),
-    Column("timestamp", Float),
-    Column("intent_name", String(255)),
-    Column("action_name", String(255)),
-    Column("data", Text),
-)
+
+def event_columns() -> list[Column]:
+    """The columns of Rasa's `events` table, new objects each call (a Column belongs to one
+    table): the tracker store's, and the event stream's read model (bot/ops/stream.py)."""
+    return [
+        Column("id", Integer, primary_key=True),
+        Column("sender_id", String(255)),
+        Column("type_name", String(255)),
+        Column("timestamp", Float),
+        Column("intent_name", String(255)),
+        Column("action_name", String(255)),
+        Column("data", Text),
+    ]
+
+
+EVENTS = Table("events", MetaData(), *event_columns())
 EVENTS_TABLE = EVENTS.name
 # The events people read: what the candidate said and what was said to them.
 MESSAGE_TYPES = ("user", "bot")

@@ -25,26 +25,20 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from sqlalchemy import Column, Float, Index, Integer, MetaData, String, Table, Text, select, text
+from sqlalchemy import Column, Index, MetaData, String, Table, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.core.db import session_factory
-from bot.core.tracker_store import EVENTS, has_events_table
+from bot.core.tracker_store import EVENTS, event_columns, has_events_table
 
 logger = logging.getLogger(__name__)
 
 READ_EVENTS = Table(
     "events",
     MetaData(),
-    Column("id", Integer, primary_key=True),
-    Column("sender_id", String(255)),
-    Column("type_name", String(255)),
-    Column("timestamp", Float),
-    Column("intent_name", String(255)),
-    Column("action_name", String(255)),
-    Column("data", Text),
+    *event_columns(),
     Column("event_key", String(64), nullable=False),
     Index("read_events_key", "event_key", unique=True),
     Index("read_events_time", "timestamp"),

@@ -457,10 +457,10 @@ async def bursts(shape: Shape, count: int, concurrency: int = 8, gap: float = 0.
 
     async with aiohttp.ClientSession() as http:
         await asyncio.gather(*(one(n, http) for n in range(count)))
-    turns = conversation_turns(shape.database_url, [f"rest:{s}" for s in senders])
+    stored = stored_messages(shape.database_url, [f"rest:{s}" for s in senders])
     wanted = [choose(a) for a in BURST_ARTICLES]
     for sender in senders:
-        said = turns.get(f"rest:{sender}", [])
+        said = conversation_turns(stored.get(f"rest:{sender}", []))
         asked = [t for kind, t in said if kind == "user" and t in wanted]
         result.lost += len(set(wanted) - set(asked))
         if asked != [w for w in wanted if w in asked]:
@@ -481,83 +481,62 @@ async def bursts(shape: Shape, count: int, concurrency: int = 8, gap: float = 0.
     return result
 
 
-def conversation_turns(
-    database_url: str, conversations: list[str]
-) -> dict[str, list[tuple[str, str]]]:
-    """Each conversation's ("user", text) and ("bot", answered article or "") in order."""
+def stored_messages(database_url: str, conversations: list[str]) -> dict[str, list[dict[str, Any]]]:
+    """Each conversation's user and bot events in the tracker store, in order (Rasa's JSON),
+    read in batches of 500 conversations."""
     engine = create_engine(database_url, future=True)
-    found: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    try:
-        with engine.connect() as connection:
-            rows = connection.execute(
-                text(
-                    "SELECT sender_id, type_name, data FROM events "
-                    "WHERE type_name IN ('user', 'bot') AND sender_id = ANY(:ids) ORDER BY id"
-                ),
-                {"ids": conversations},
-            )
-            for sender, kind, data in rows:
-                event = json.loads(data)
-                if kind == "user":
-                    found[sender].append(("user", str(event.get("text"))))
-                else:
-                    custom = (event.get("data") or {}).get("custom") or {}
-                    article = custom.get("article") if custom.get("type") == "answer" else ""
-                    found[sender].append(("bot", str(article or "")))
-    finally:
-        engine.dispose()
-    return found
-
-
-# ---------------------------------------------------------------- reading the outcome
-
-
-def user_messages(database_url: str, conversations: list[str]) -> dict[str, list[tuple[str, str]]]:
-    """Each conversation's candidate messages in the tracker store: (message id, text)."""
-    engine = create_engine(database_url, future=True)
-    found: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    found: dict[str, list[dict[str, Any]]] = defaultdict(list)
     try:
         with engine.connect() as connection:
             for start in range(0, len(conversations), 500):
                 rows = connection.execute(
                     text(
-                        "SELECT sender_id, data FROM events WHERE type_name = 'user' "
+                        "SELECT sender_id, data FROM events WHERE type_name IN ('user', 'bot') "
                         "AND sender_id = ANY(:ids) ORDER BY id"
                     ),
                     {"ids": conversations[start : start + 500]},
                 )
                 for sender, data in rows:
-                    event = json.loads(data)
-                    found[sender].append(
-                        (str(event.get("message_id") or ""), str(event.get("text")))
-                    )
+                    found[sender].append(json.loads(data))
     finally:
         engine.dispose()
     return found
 
 
-def answered_share(database_url: str, conversations: list[str]) -> tuple[int, int]:
+def conversation_turns(events: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    """("user", text) and ("bot", answered article or "") in order."""
+    turns = []
+    for event in events:
+        if event.get("event") == "user":
+            turns.append(("user", str(event.get("text"))))
+        else:
+            custom = (event.get("data") or {}).get("custom") or {}
+            article = custom.get("article") if custom.get("type") == "answer" else ""
+            turns.append(("bot", str(article or "")))
+    return turns
+
+
+def user_messages(events: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    """The candidate's messages: (message id, text)."""
+    return [
+        (str(e.get("message_id") or ""), str(e.get("text")))
+        for e in events
+        if e.get("event") == "user"
+    ]
+
+
+def answered_share(stored: dict[str, list[dict[str, Any]]]) -> tuple[int, int]:
     """(candidate messages followed by an assistant or recruiter message, all of them)."""
-    engine = create_engine(database_url, future=True)
     answered = total = 0
-    try:
-        with engine.connect() as connection:
-            rows = connection.execute(
-                text(
-                    "SELECT sender_id, type_name FROM events WHERE type_name IN ('user', 'bot') "
-                    "AND sender_id = ANY(:ids) ORDER BY sender_id, id"
-                ),
-                {"ids": conversations},
-            ).all()
-    finally:
-        engine.dispose()
-    previous: tuple[str, str] | None = None
-    for sender, kind in rows:
-        if kind == "user":
-            total += 1
-        elif previous == (sender, "user"):
-            answered += 1
-        previous = (sender, kind)
+    for events in stored.values():
+        previous = None
+        for event in events:
+            kind = event.get("event")
+            if kind == "user":
+                total += 1
+            elif previous == "user":
+                answered += 1
+            previous = kind
     return answered, total
 
 
@@ -577,14 +556,14 @@ class Outcome:
 
 def outcome(run: Run, database_url: str) -> Outcome:
     conversations = sorted({s.conversation for s in run.sent if s.conversation})
-    stored = user_messages(database_url, conversations)
+    stored = stored_messages(database_url, conversations)
     lost, out_of_order = [], []
     duplicated = stored_count = 0
     by_conversation: dict[str, list[Sent]] = defaultdict(list)
     for sent in run.sent:
         by_conversation[sent.conversation].append(sent)
     for conversation, sents in by_conversation.items():
-        ids = [m for m, _ in stored.get(conversation, [])]
+        ids = [m for m, _ in user_messages(stored.get(conversation, []))]
         seen: dict[str, int] = {}
         for m in ids:
             seen[m] = seen.get(m, 0) + 1
@@ -598,7 +577,7 @@ def outcome(run: Run, database_url: str) -> Outcome:
                 stored_count += 1
             elif sent.acked_at is not None:
                 lost.append(sent.message_id)
-    answered, total = answered_share(database_url, conversations)
+    answered, total = answered_share(stored)
     return Outcome(
         sent=len(run.sent),
         acknowledged=sum(1 for s in run.sent if s.acked_at is not None),
