@@ -332,6 +332,8 @@ class Turns:
         # Held back until we know whether the disclosure must go first.
         output.hold = undisclosed
         failed = False
+        # Ours, not Rasa's, so that the stored message can be looked up after the turn.
+        message_id = message_id or uuid.uuid4().hex
         try:
             await self.on_new_message(
                 UserMessage(
@@ -346,6 +348,10 @@ class Turns:
         except Exception:  # noqa: BLE001 - the candidate gets an apology, the log the details
             logger.exception("could not handle a message in %s", conversation_id)
             failed = True
+        else:
+            if not await history.kept(agent, conversation_id, message_id):
+                logger.error("a message of %s was answered but not stored", conversation_id)
+                failed = True
         said = list(output.said)
         extra: list[OutgoingMessage] = []
         if undisclosed and not any(history.is_disclosure(m) for m in said):

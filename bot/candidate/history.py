@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -22,14 +23,21 @@ from rasa.shared.core.events import (
     Event,
     UserUttered,
 )
+from sqlalchemy import select
 
 from bot.candidate.inputs import OutgoingMessage, RestMessage, SocketMessage
 from bot.core.transcript import RECRUITER_ROLE, lines, widget_message
+
+logger = logging.getLogger(__name__)
 
 # The domain's disclosure responses (domain.yml), by the conversation's language.
 # Marks the events of messages relayed from the console (`sent_events`).
 RELAYED = "relayed"
 DISCLOSURES = {"fr": "utter_disclosure_fr", "en": "utter_disclosure_en", None: "utter_disclosure"}
+
+# How many of a conversation's newest candidate messages `kept` looks through: the
+# message of the turn just taken is the newest but for a few quick ones sent beside it.
+KEPT_LOOKBACK = 20
 
 # rasa.core.agent.Agent and rasa.core.tracker_store.TrackerStore: Rasa ships no type hints.
 Agent = Any
@@ -86,6 +94,47 @@ def insert_events(store: TrackerStore, conversation_id: str, events: list[Event]
         session.commit()
 
 
+def sql_store(agent: Agent) -> TrackerStore | None:
+    """Rasa's SQL tracker store under its fail-safe and awaitable wrappers, if it is one."""
+    store = agent.tracker_store
+    while hasattr(store, "_tracker_store"):
+        store = store._tracker_store
+    if hasattr(store, "SQLEvent") and hasattr(store, "session_scope"):
+        return store
+    return None
+
+
+def holds_message(store: TrackerStore, conversation_id: str, message_id: str) -> bool:
+    """Whether the conversation's newest candidate messages, as stored, include this one."""
+    with store.session_scope() as session:
+        rows = session.execute(
+            select(store.SQLEvent.data)
+            .where(
+                store.SQLEvent.sender_id == conversation_id,
+                store.SQLEvent.type_name == UserUttered.type_name,
+            )
+            .order_by(store.SQLEvent.id.desc())
+            .limit(KEPT_LOOKBACK)
+        ).scalars()
+        return any(json.loads(data).get("message_id") == message_id for data in rows)
+
+
+async def kept(agent: Agent | None, conversation_id: str, message_id: str) -> bool:
+    """Whether the candidate's message `message_id` is in the SQL tracker store (always
+    true for another store). Rasa's fail-safe wrapper saves a conversation into memory
+    when its database fails, and a tracker it could not read is started afresh, whose
+    new events its SQL store then skips: either way the turn looks done and the message
+    is lost. A message is acknowledged only once this says it is kept."""
+    store = None if agent is None else sql_store(agent)
+    if store is None:
+        return True
+    try:
+        return await asyncio.to_thread(holds_message, store, conversation_id, message_id)
+    except Exception:  # noqa: BLE001 - the database is away: not known to be kept
+        logger.warning("could not check that %s's message was kept", conversation_id)
+        return False
+
+
 async def append(agent: Agent | None, conversation_id: str, events: list[Event]) -> None:
     """Add events to a conversation under its lock, without replaying its whole tracker.
 
@@ -95,11 +144,9 @@ async def append(agent: Agent | None, conversation_id: str, events: list[Event])
     """
     if agent is None or not events:
         return
-    store = agent.tracker_store
-    while hasattr(store, "_tracker_store"):  # unwrap Rasa's fail-safe/awaitable wrappers
-        store = store._tracker_store
+    store = sql_store(agent)
     async with agent.lock_store.lock(conversation_id):
-        if hasattr(store, "SQLEvent") and hasattr(store, "session_scope"):
+        if store is not None:
             await asyncio.to_thread(insert_events, store, conversation_id, events)
             # what Rasa's own save would have published to the event broker, if any
             broker = getattr(store, "event_broker", None)

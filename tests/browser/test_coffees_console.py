@@ -86,3 +86,35 @@ def test_a_recruiter_sees_a_hostile_note_as_text_and_marks_the_coffee_attended(
     assert page.evaluate("window.__xss") is None
     assert page.dialogs == [] and page.errors == []  # type: ignore[attr-defined]
     screenshot(page, "console-coffees")
+
+
+def test_a_slow_answer_for_the_tab_left_never_replaces_the_tab_chosen(
+    page: Page, stack: WebStack, coffees: dict[str, str]
+):
+    """The upcoming list's answer is held back until the past list is shown: it arrives
+    last and is dropped (the list stays the past one, the count too)."""
+    held: list = []
+
+    def hold_upcoming(route):  # type: ignore[no-untyped-def]
+        if "when=upcoming" in route.request.url and not held:
+            held.append(route)  # answered after the past tab is shown
+        else:
+            route.continue_()
+
+    page.goto(f"{stack.url}/console")
+    page.fill("#login", "ines")
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    expect(page.locator("#link")).to_have_text("En direct", timeout=10_000)
+    page.route("**/console/api/coffees?*", hold_upcoming)
+    page.click("#coffees-upcoming")
+    page.click("#coffees-past")
+    past = page.locator(f'.coffee[data-id="{coffees["past"]}"]')
+    expect(past).to_be_visible(timeout=10_000)
+    assert len(held) == 1
+    held[0].continue_()
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(300)  # the late answer's turn to (not) render
+    expect(past).to_be_visible()
+    expect(page.locator(f'.coffee[data-id="{coffees["upcoming"]}"]')).to_have_count(0)
+    expect(page.locator("#coffees-past")).to_have_attribute("aria-pressed", "true")

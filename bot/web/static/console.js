@@ -28,6 +28,7 @@
 
   var el = window.ArdoiseStaff.el;
   var api = window.ArdoiseStaff.api;
+  var newest = window.ArdoiseStaff.newest;
 
   function minutesSince(iso) {
     return Math.max(0, Math.round((Date.now() - Date.parse(iso)) / 60000));
@@ -562,7 +563,8 @@
     var params = new URLSearchParams();
     if (applicationJob.value) { params.set("job", applicationJob.value); }
     if (applicationStatus.value) { params.set("status", applicationStatus.value); }
-    return api("GET", "/console/api/applications?" + params.toString()).then(function (reply) {
+    return newest("applications", api("GET", "/console/api/applications?" + params.toString())).then(function (reply) {
+      if (!reply) { return; }
       if (!reply.ok) { document.getElementById("applications-feedback").textContent = reply.data.error || "Erreur"; return; }
       var chosen = applicationJob.value;
       applicationJob.textContent = "";
@@ -744,7 +746,8 @@
 
   function loadCoffees(more) {
     var offset = more ? coffeeItems.length : 0;
-    return api("GET", "/console/api/coffees?when=" + coffeeWhen + "&offset=" + offset).then(function (reply) {
+    return newest("coffees", api("GET", "/console/api/coffees?when=" + coffeeWhen + "&offset=" + offset)).then(function (reply) {
+      if (!reply) { return; }
       if (reply.status !== 200) { coffeeFeedback.textContent = reply.data.error || "Erreur"; return; }
       coffeeItems = more ? coffeeItems.concat(reply.data.coffees) : reply.data.coffees;
       coffeeTotal = reply.data.total;
@@ -861,7 +864,8 @@
   }
 
   function loadEvents() {
-    return api("GET", "/console/api/events?when=" + eventWhen).then(function (reply) {
+    return newest("events", api("GET", "/console/api/events?when=" + eventWhen)).then(function (reply) {
+      if (!reply) { return; }
       if (reply.status !== 200) { eventFeedback.textContent = errorText(reply); return; }
       eventItems = reply.data.events || [];
       renderEvents();
@@ -1076,7 +1080,8 @@
   document.getElementById("search").addEventListener("submit", function (event) {
     event.preventDefault();
     var params = new URLSearchParams(new FormData(event.target));
-    api("GET", "/console/api/search?" + params.toString()).then(function (reply) {
+    newest("search", api("GET", "/console/api/search?" + params.toString())).then(function (reply) {
+      if (!reply) { return; }
       var results = document.getElementById("results");
       results.textContent = "";
       if (reply.status !== 200) {

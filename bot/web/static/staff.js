@@ -38,5 +38,13 @@
     });
   }
 
-  window.ArdoiseStaff = { el: el, api: api };
+  // newest("coffees", api(...)) resolves to the reply, or to null once a later call with the
+  // same key was made: a list whose tab or filter changed meanwhile never shows an older answer.
+  var asked = {};
+  function newest(key, pending) {
+    var ticket = asked[key] = (asked[key] || 0) + 1;
+    return pending.then(function (reply) { return ticket === asked[key] ? reply : null; });
+  }
+
+  window.ArdoiseStaff = { el: el, api: api, newest: newest };
 })();
