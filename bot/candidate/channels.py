@@ -329,8 +329,9 @@ class Turns:
         disclosure first if the conversation never had it and an apology if the assistant
         said nothing (and is not paused) or failed."""
         undisclosed = not await self._was_disclosed(agent, conversation_id)
-        # Held back until we know whether the disclosure must go first.
-        output.hold = undisclosed
+        # Held back until the turn is known to be kept (and whether the disclosure must go
+        # first): a turn that was not is said again when the client sends the message again.
+        output.hold = True
         failed = False
         # Ours, not Rasa's, so that the stored message can be looked up after the turn.
         message_id = message_id or uuid.uuid4().hex
@@ -367,16 +368,19 @@ class Turns:
                 await history.append(
                     agent, conversation_id, history.sent_events([disclosure], resume=False)
                 )
+        if failed:
+            # The message may not have been kept (its database or lock store was away):
+            # the client is told to send it again rather than that it was received, and
+            # what the assistant said comes with the copy that is kept.
+            if extra:
+                self.disclosed.add(conversation_id)
+            raise TurnFailed([*extra, _apology_message(message.metadata)])
         if undisclosed and (extra or any(history.is_disclosure(m) for m in said)):
             self.disclosed.add(conversation_id)
         apology: list[OutgoingMessage] = []
-        if failed or (not said and not await history.is_paused(agent, conversation_id)):
+        if not said and not await history.is_paused(agent, conversation_id):
             logger.error("no reply for %s: is the action server up?", conversation_id)
             apology = [_apology_message(message.metadata)]
-        if failed:
-            # The message may not have been kept (its database or lock store was away):
-            # the client is told to send it again rather than that it was received.
-            raise TurnFailed([*extra, *said, *apology])
         return [*extra, *said, *apology]
 
 
@@ -427,8 +431,16 @@ class CandidateRestInput(RestInput):
         sender = message.sender
         conversation_id = rest_conversation(sender)
         agent = request.app.ctx.agent
-        async with self.turns.in_arrival_order(agent, conversation_id):
-            return await self._answer(request, agent, message, sender, conversation_id)
+        try:
+            async with self.turns.in_arrival_order(agent, conversation_id):
+                return await self._answer(request, agent, message, sender, conversation_id)
+        except Exception:  # noqa: BLE001 - a store away (lock, database): sent again later
+            logger.exception("could not take a message of %s", conversation_id)
+            return response.json(
+                _rest_items(sender, _apology_message(message.metadata)),
+                status=503,
+                headers={"Retry-After": str(RETRY_FAILED_SECONDS)},
+            )
 
     async def _answer(
         self,
@@ -478,6 +490,17 @@ class CandidateRestInput(RestInput):
                 headers={"Retry-After": str(RETRY_FAILED_SECONDS)},
             )
         return response.json([i for m in said for i in _rest_items_of(sender, m)])
+
+
+def _send_again(message_id: str) -> Ack:
+    """The acknowledgement of a message not known to be kept: the client sends it again."""
+    return {
+        "ok": False,
+        "error": "not handled",
+        "retry_after": RETRY_FAILED_SECONDS,
+        "status": 503,
+        "message_id": message_id,
+    }
 
 
 def _rest_items_of(sender: str, message: Message) -> list[dict[str, Any]]:
@@ -540,7 +563,7 @@ class CandidateSocketOutput(OutputChannel):
 
     Rasa's own output splits texts on blank lines and sends payloads apart
     from their text; an answer and its thumbs must arrive as one message.
-    While `hold` is set, messages wait for `deliver` (the disclosure may have to go first).
+    While `hold` is set, messages wait for `deliver` (until the turn is known to be kept).
     """
 
     @classmethod
@@ -703,6 +726,7 @@ class WidgetSocket:
         self.settings = settings
         self.bot_message_evt = bot_message_evt
         self.recent = _Remembered(RECENT_MESSAGE_IDS)  # answered here
+        self.apologized = _Remembered(RECENT_MESSAGE_IDS)  # failed here once already
         self.in_flight: dict[tuple[str, str], asyncio.Future[None]] = {}
 
     def _output(self) -> CandidateSocketOutput:
@@ -782,8 +806,12 @@ class WidgetSocket:
         done = asyncio.get_running_loop().create_future()
         self.in_flight[key] = done
         try:
-            async with self.turns.in_arrival_order(self.webhook.agent, conversation_id):
-                ack = await self._handle(sid, message, conversation_id, message_id, language)
+            try:
+                async with self.turns.in_arrival_order(self.webhook.agent, conversation_id):
+                    ack = await self._handle(sid, message, conversation_id, message_id, language)
+            except Exception:  # noqa: BLE001 - a store away (lock, database): sent again later
+                logger.exception("could not take a message of %s", conversation_id)
+                ack = _send_again(message_id)
             if ack.get("ok"):
                 self.recent.add(key)
             return ack
@@ -825,15 +853,13 @@ class WidgetSocket:
             try:
                 said = await self.turns.reply(agent, conversation_id, message, message_id, output)
             except TurnFailed as failure:
-                # The widget's outbox keeps the message and sends it again after a pause.
-                await output.deliver(conversation_id, failure.said)
-                return {
-                    "ok": False,
-                    "error": "not handled",
-                    "retry_after": RETRY_FAILED_SECONDS,
-                    "status": 503,
-                    "message_id": message_id,
-                }
+                # The widget's outbox keeps the message and sends it again after a pause;
+                # the candidate reads the apology once, not at every try.
+                said = failure.said
+                if self.apologized.seen((conversation_id, message_id)):
+                    said = [m for m in said if m.get("custom") != replies.error()]
+                await output.deliver(conversation_id, said)
+                return _send_again(message_id)
             await output.deliver(conversation_id, said)
         return {"ok": True, "message_id": message_id}
 

@@ -127,6 +127,49 @@ def test_the_widget_reconnects_after_a_server_restart_without_losing_a_message(
     ]
 
 
+def test_a_message_the_database_did_not_keep_is_sent_again_by_the_widget(page: Page, assistant):
+    """The tracker store's database refuses the conversation's rows for a while (a
+    database restarting): the server refuses to acknowledge the message, and the widget
+    sends it again, pausing longer each time, until it is kept and answered. The
+    candidate's line shows once, and is stored once."""
+    from tests.e2e.tracker_faults import refusing, stored_texts
+
+    url = assistant.settings.tracker_store_url
+    question = "Combien de jours de travail à distance par semaine ?"
+    # every try of the message, over the websocket or a polling request
+    tries: list[str] = []
+
+    def note(frame: object) -> None:
+        if "user_uttered" in str(frame) and "travail à distance" in str(frame):
+            tries.append(str(frame))
+
+    page.on("websocket", lambda socket: socket.on("framesent", note))
+    page.on("request", lambda request: note(request.post_data or ""))
+    open_site(page, assistant)
+    open_widget(page)
+    ask(page, "Quels sont les avantages ?")
+    conversation = page.evaluate("JSON.parse(localStorage.getItem('ardoise-chat')).sessionId")
+    apology = page.locator("#ardoise-chat .message.assistant", has_text=text("apology", "fr"))
+    with refusing(url, conversation):
+        page.locator("#ardoise-chat textarea").fill(question)
+        page.locator("#ardoise-chat textarea").press("Enter")
+        # the first try is refused with an apology; the widget waits 2 s, then 4 s…
+        expect(apology).to_have_count(1, timeout=15_000)
+        page.wait_for_timeout(3_000)  # the second try is refused too
+        assert len(tries) >= 2
+        expect(page.locator("#ardoise-chat .message.candidate")).to_have_count(2)  # once
+        assert question not in stored_texts(url, conversation)
+    expect(page.locator(ANSWER).last.locator(".rating")).to_have_attribute(
+        "data-article", "remote-work", timeout=30_000
+    )
+    expect(page.locator("#ardoise-chat .message.pending")).to_have_count(0)
+    expect(page.locator("#ardoise-chat .message.candidate")).to_have_count(2)
+    expect(page.locator(ANSWER)).to_have_count(2)  # the answer once: the kept try's
+    expect(apology).to_have_count(1)  # said once, not at every try
+    assert stored_texts(url, conversation).count(question) == 1
+    assert len(tries) >= 3  # two refused, one kept
+
+
 @pytest.fixture
 def hostile_answer(assistant):
     """HR typed markup, a javascript: link and real formatting into an answer."""

@@ -30,6 +30,19 @@ from tests.conftest import (  # noqa: F401 - Assistant re-exported
 
 PASSWORD = "a-long-test-password"  # every staff account of the end-to-end tests
 
+# Ten new phrasings per language of a request (a coffee, an application...) must reach
+# its action; one of them may miss. The same data trains a slightly different model on
+# another machine (a new session's, CI's): four examples added for one missed phrasing
+# moved two other tests' phrasings, and the held-out floors allow two questions per cell
+# for the same reason. Two misses of ten fail.
+PHRASINGS_MISSES_ALLOWED = 1
+
+
+def assert_phrasings_understood(missed: list, total: int) -> None:
+    """At most PHRASINGS_MISSES_ALLOWED of `total` new phrasings missed their action."""
+    assert total >= 10
+    assert len(missed) <= PHRASINGS_MISSES_ALLOWED, missed
+
 
 def payloads(messages: list[dict]) -> list[dict]:
     return [m["custom"] for m in messages if "custom" in m]

@@ -16,7 +16,7 @@ from bot.core.db import transaction
 from bot.knowledge.similarity import NearDuplicateIndex
 from bot.meetings.defaults import prepare_ambassadors
 from bot.meetings.models import Booking
-from tests.e2e.conftest import new_sender, payloads
+from tests.e2e.conftest import assert_phrasings_understood, new_sender, payloads
 from tests.e2e.socket_client import Candidate, customs
 from tests.e2e.test_events import training_examples
 
@@ -93,7 +93,7 @@ def test_ten_new_phrasings_per_language_lead_to_a_coffee(coffees, language):
         offer = [p for p in payloads(replies) if p.get("type") == "meeting_offer"]
         if offer:
             assert len(offer[0]["slots"]) >= 3 and 1 <= len(offer[0]["hosts"]) <= 3
-    assert missed == []
+    assert_phrasings_understood(missed, len(REQUESTS[language]))
 
 
 def test_book_ask_and_cancel_over_rest_in_french(coffees, mailbox):

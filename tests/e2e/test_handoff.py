@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import threading
+import uuid
 from datetime import date, timedelta
 
 import pytest
@@ -18,6 +19,7 @@ from bot.staff.accounts import add_user
 from tests.conftest import port
 from tests.e2e.console_client import Recruiter
 from tests.e2e.socket_client import Candidate, customs
+from tests.e2e.tracker_faults import refusing, stored_texts
 
 pytestmark = pytest.mark.e2e
 
@@ -527,6 +529,27 @@ async def test_nobody_claims_in_time_the_candidate_is_offered_a_callback(
     # the assistant is back
     ack, replies = await candidate.say("Combien de jours de congés avez-vous ?", language="fr")
     assert any(c.get("type") == "answer" for c in customs(replies))
+
+
+async def test_a_message_for_the_recruiter_the_database_refused_is_sent_again(
+    assistant, candidate, camille
+):
+    """While waiting for a recruiter, a message is stored for them without the assistant;
+    the database refusing it, the channel says so (503) instead of leaving the client
+    without an answer, and the copy sent again is kept once."""
+    await ask_for_a_human(candidate)
+    url = assistant.settings.tracker_store_url
+    conversation = candidate.session_id
+    assert conversation is not None
+    line, message_id = "Je suis disponible demain après-midi", uuid.uuid4().hex
+    with refusing(url, conversation):
+        ack, _ = await candidate.say(line, language="fr", message_id=message_id)
+        assert ack["ok"] is False and ack["status"] == 503 and ack["message_id"] == message_id
+    ack, said = await candidate.say(line, language="fr", message_id=message_id)
+    assert ack == {"ok": True, "message_id": message_id}
+    assert stored_texts(url, conversation).count(line) == 1
+    detail = camille.get(f"/console/api/conversations/{conversation}").json()
+    assert [t["text"] for t in detail["transcript"]].count(line) == 1
 
 
 async def test_a_waiting_candidate_cancels_and_the_assistant_is_back(candidate, camille):

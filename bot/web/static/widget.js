@@ -1868,11 +1868,13 @@ function flush() {
       delete inflight[item.id];
       if (error) { return; }  // no answer in time: resent after the next reconnection
       if (reply && reply.ok === false && reply.status === 503 && (item.tries || 0) < RESEND_TRIES) {
-        // The assistant failed on it (a part was down) and may not have kept it: sent
-        // again after the pause the server asks for, the same id, a few times.
+        // The assistant failed on it (a part was down, a database restarting) and may not
+        // have kept it: sent again with the same id after the pause the server asks for,
+        // doubled each time (2, 4, 8, 16, 30 s: a minute in all).
         item.tries = (item.tries || 0) + 1;
         save();
-        window.setTimeout(flush, Math.min(Math.max(Number(reply.retry_after) || 2, 1), 30) * 1000);
+        var pause = Math.max(Number(reply.retry_after) || 2, 1) * Math.pow(2, item.tries - 1);
+        window.setTimeout(flush, Math.min(pause, 30) * 1000);
         if (!Object.keys(inflight).length) { typing.hidden = true; }
         return;
       }
