@@ -37,8 +37,8 @@ def test_the_phrasings_are_new():
 
 def test_an_unknown_company_fact_gets_i_dont_know_and_reaches_hr(assistant):
     """Each is never answered with an article nor taken for small talk. One of them may
-    get a "did you mean" instead of "I don't know" (the held-out evaluation counts that
-    as right on an unknown question: nothing is invented); the model trains slightly
+    get a "did you mean" instead of "I don't know": a miss (the held-out evaluation
+    counts it wrong too), but nothing invented, and the model trains slightly
     differently on another machine (tests/e2e/conftest.py, PHRASINGS_MISSES_ALLOWED)."""
     hedged = []
     for language, said in UNKNOWN:
