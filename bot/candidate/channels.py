@@ -368,15 +368,14 @@ class Turns:
                 await history.append(
                     agent, conversation_id, history.sent_events([disclosure], resume=False)
                 )
+        # A failed turn's messages are not shown: they come with the copy that is kept.
+        shown = extra if failed else [*extra, *said]
+        if undisclosed and any(history.is_disclosure(m) for m in shown):
+            self.disclosed.add(conversation_id)
         if failed:
             # The message may not have been kept (its database or lock store was away):
-            # the client is told to send it again rather than that it was received, and
-            # what the assistant said comes with the copy that is kept.
-            if extra:
-                self.disclosed.add(conversation_id)
+            # the client is told to send it again rather than that it was received.
             raise TurnFailed([*extra, _apology_message(message.metadata)])
-        if undisclosed and (extra or any(history.is_disclosure(m) for m in said)):
-            self.disclosed.add(conversation_id)
         apology: list[OutgoingMessage] = []
         if not said and not await history.is_paused(agent, conversation_id):
             logger.error("no reply for %s: is the action server up?", conversation_id)
@@ -434,13 +433,17 @@ class CandidateRestInput(RestInput):
         try:
             async with self.turns.in_arrival_order(agent, conversation_id):
                 return await self._answer(request, agent, message, sender, conversation_id)
+        except TurnFailed as failure:
+            said = failure.said
         except Exception:  # noqa: BLE001 - a store away (lock, database): sent again later
             logger.exception("could not take a message of %s", conversation_id)
-            return response.json(
-                _rest_items(sender, _apology_message(message.metadata)),
-                status=503,
-                headers={"Retry-After": str(RETRY_FAILED_SECONDS)},
-            )
+            said = [_apology_message(message.metadata)]
+        # 503 and Retry-After: the client sends the message again (the apology as body)
+        return response.json(
+            [i for m in said for i in _rest_items_of(sender, m)],
+            status=503,
+            headers={"Retry-After": str(RETRY_FAILED_SECONDS)},
+        )
 
     async def _answer(
         self,
@@ -479,16 +482,8 @@ class CandidateRestInput(RestInput):
             said = await self.turns.while_waiting(agent, conversation_id, message, None)
             relayed: list[Message] = [*history.since_last_candidate_message(stored), *said]
             return response.json([i for m in relayed for i in _rest_items(sender, m)])
-        output = RestOutput()
-        try:
-            said = await self.turns.reply(agent, conversation_id, message, None, output)
-        except TurnFailed as failure:
-            # 503 and Retry-After: the client sends the message again (the apology as body)
-            return response.json(
-                [i for m in failure.said for i in _rest_items_of(sender, m)],
-                status=503,
-                headers={"Retry-After": str(RETRY_FAILED_SECONDS)},
-            )
+        # TurnFailed goes up to _receive, which asks the client to send the message again.
+        said = await self.turns.reply(agent, conversation_id, message, None, RestOutput())
         return response.json([i for m in said for i in _rest_items_of(sender, m)])
 
 

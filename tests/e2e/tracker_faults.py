@@ -9,7 +9,7 @@ from contextlib import contextmanager
 
 from sqlalchemy import create_engine, text
 
-from bot.core.tracker_store import conversation_events
+from bot.core.tracker_store import candidate_messages
 
 
 @contextmanager
@@ -36,4 +36,4 @@ def refusing(url: str, conversation_id: str) -> Iterator[None]:
 
 def stored_texts(url: str, conversation_id: str) -> list[str]:
     """What the candidate said in the conversation, as stored."""
-    return [e["text"] for e in conversation_events(url, conversation_id) if e["event"] == "user"]
+    return [e["text"] for e in candidate_messages(url, [conversation_id]).get(conversation_id, [])]
