@@ -4,10 +4,15 @@ Both are trained and started here, in the same run, on this machine, then
 driven over the REST channel: one client at a time, then 20 at once, each
 client holding conversations of 8 messages. Also measures the NLU pipeline
 alone (/model/parse), to see how much of the latency is NLU.
-Prints one table: training time, start-up time, latency p50/p95, messages per
-second, resident memory of each process. Then the chat widget in headless
-Chromium against our running assistant: page load to widget ready, send to
-first reply painted, and the widget's gzipped size. Figures, not a test.
+Prints one table: training time from nothing (a Rasa cache of its own for each,
+so nothing is reused), cold start, latency p50/p95, messages per second,
+resident memory after 1,000 messages and again after three model swaps (ours:
+the reload route; stock: Rasa's `PUT /model`), and, for ours, the time from
+HR's click on "retrain" (an example question just added in the workspace) to
+the new model serving. Then our held-out report per language and kind, the
+chat widget in headless Chromium against our running assistant (page load to
+widget ready, send to first reply painted, the widget's gzipped size) and the
+handoff relay. Figures, not a test.
 """
 
 from __future__ import annotations
@@ -42,6 +47,7 @@ from bot.ops.schema import upgrade  # noqa: E402
 
 RASA = str(Path(sys.executable).parent / "rasa")
 CONVERSATION_LENGTH = 8
+MEMORY_AFTER = 1000  # messages before resident memory is read
 STOCK_MESSAGES = [
     "hello",
     "I am sad",
@@ -73,6 +79,10 @@ class Figures:
     # conversations -> (p50, p95, msg/s, errors)
     load: dict[int, tuple[float, float, float, int]] = field(default_factory=dict)
     parse_p50_ms: float | None = None  # NLU alone (/model/parse): where the time goes
+    messages_sent: int = 0
+    hr_change_live_s: float | None = None  # ours: "retrain" clicked -> new model serving
+    hr_change_note: str = ""
+    heldout: str = ""  # ours: the held-out report's tables
     widget: dict[str, str] = field(default_factory=dict)  # browser figures (ours only)
 
 
@@ -167,11 +177,26 @@ def measure_load(fig: Figures, url: str, messages: list[str], rounds: int) -> No
     drive(url, messages, 1, 5)  # warm-up
     fig.load[1] = drive(url, messages, 1, rounds)
     fig.load[20] = drive(url, messages, 20, max(5, rounds // 10))
+    sent = 5 + rounds + 20 * max(5, rounds // 10)
+    if sent < MEMORY_AFTER:  # memory is read after the same number of messages for both
+        drive(url, messages, 20, -(-(MEMORY_AFTER - sent) // 20))
+        sent += 20 * -(-(MEMORY_AFTER - sent) // 20)
+    fig.messages_sent = sent
+
+
+def swap_three_times(swap: Callable[[int], None]) -> None:
+    """Three model swaps, each while a client chats (as in production)."""
+    for number in range(3):
+        swap(number)
 
 
 def bench_stock(workdir: Path, port: int, rounds: int) -> Figures:
     fig = Figures("stock rasa init (moodbot)")
-    env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false"}
+    env = {
+        **os.environ,
+        "RASA_TELEMETRY_ENABLED": "false",
+        "RASA_CACHE_DIRECTORY": str(workdir / "rasa-cache"),
+    }
     workdir.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
     subprocess.run(
@@ -193,9 +218,18 @@ def bench_stock(workdir: Path, port: int, rounds: int) -> Figures:
     try:
         wait_http(f"http://127.0.0.1:{port}/status")
         fig.startup_s = time.perf_counter() - start
-        measure_load(fig, f"http://127.0.0.1:{port}/webhooks/rest/webhook", STOCK_MESSAGES, rounds)
-        fig.parse_p50_ms = parse_latency(f"http://127.0.0.1:{port}", "", STOCK_MESSAGES)
+        base = f"http://127.0.0.1:{port}"
+        measure_load(fig, f"{base}/webhooks/rest/webhook", STOCK_MESSAGES, rounds)
+        fig.parse_p50_ms = parse_latency(base, "", STOCK_MESSAGES)
         fig.rss_mb["rasa"] = rss_mb(process.pid)
+        (model,) = (workdir / "models").glob("*.tar.gz")
+
+        def swap(number: int) -> None:
+            requests.put(f"{base}/model", json={"model_file": str(model)}, timeout=600)
+            drive(f"{base}/webhooks/rest/webhook", STOCK_MESSAGES, 1, 10)
+
+        swap_three_times(swap)
+        fig.rss_mb["rasa after 3 swaps"] = rss_mb(process.pid)
     finally:
         process.terminate()
         process.wait(timeout=30)
@@ -225,7 +259,10 @@ def bench_ours(workdir: Path, port: int, rounds: int) -> Figures:
             author="bench",
         )
     start = time.perf_counter()
-    model = train(settings, env=rasa_environment(settings))
+    model = train(
+        settings,
+        env={**rasa_environment(settings), "RASA_CACHE_DIRECTORY": str(workdir / "rasa-cache")},
+    )
     fig.training_s = time.perf_counter() - start
     services = Services(settings=settings, model=model, log_dir=workdir / "logs")
     start = time.perf_counter()
@@ -234,13 +271,119 @@ def bench_ours(workdir: Path, port: int, rounds: int) -> Figures:
         fig.startup_s = time.perf_counter() - start
         measure_load(fig, f"{settings.rasa_url}/webhooks/rest/webhook", OUR_MESSAGES, rounds)
         fig.parse_p50_ms = parse_latency(settings.rasa_url, "bench", OUR_MESSAGES)
-        fig.widget = measure_widget(settings.web_url)
-        fig.widget.update(asyncio.run(measure_relay(settings)))
         for name, process in services.processes.items():
             fig.rss_mb[name] = rss_mb(process.pid)
+        fig.heldout = asyncio.run(heldout_tables(settings))
+        for number in range(2):  # two copies of the model to swap between, as HR's builds are
+            shutil.copy2(model, settings.models_dir / f"swap-{number}.tar.gz")
+
+        def swap(number: int) -> None:
+            requests.post(
+                f"{settings.rasa_url}/webhooks/model_reload/load",
+                json={"model_file": f"swap-{number % 2}.tar.gz"},
+                headers={"Authorization": f"Bearer {settings.rasa_token}"},
+                timeout=600,
+            ).raise_for_status()
+            drive(f"{settings.rasa_url}/webhooks/rest/webhook", OUR_MESSAGES, 1, 10)
+
+        swap_three_times(swap)
+        fig.rss_mb["rasa after 3 swaps"] = rss_mb(services.processes["rasa"].pid)
+        fig.hr_change_live_s, fig.hr_change_note = hr_change_live(settings)
+        fig.widget = measure_widget(settings.web_url)
+        fig.widget.update(asyncio.run(measure_relay(settings)))
     finally:
         services.stop()
     return fig
+
+
+NEW_EXAMPLE = (
+    "remote-allowance",
+    "fr",
+    "le forfait pour bosser depuis chez moi il monte à combien",
+)
+
+
+def signed_in(settings, login: str, role: str):
+    """A new staff member of `role`, signed in to the console over HTTP."""
+    from bot.staff.accounts import add_user
+    from tests.e2e.console_client import Recruiter
+
+    password = "bench-password-1"
+    with transaction(settings.database_url) as session:
+        add_user(session=session, login=login, display_name=login, role=role, password=password)
+    member = Recruiter(settings.web_url)
+    member.sign_in(login, password)
+    return member
+
+
+def hr_change_live(settings) -> tuple[float, str]:
+    """HR adds an example question in the workspace (HTTP, as the page does) and clicks
+    "retrain": seconds from that click until Rasa serves the new model."""
+    hr = signed_in(settings, "bench-hr", "hr")
+    api = "/console/api/hr"
+    article, language, question = NEW_EXAMPLE
+    found = hr.get(f"{api}/articles/{article}").json()
+    doc = found["article"]
+    doc[language] = {**doc[language], "questions": [*doc[language]["questions"], question]}
+    saved = hr.http.put(
+        f"{settings.web_url}{api}/articles/{article}",
+        json={**doc, "expected_revision": found["revision"]},
+        timeout=15,
+    )
+    saved.raise_for_status()
+    clicked = time.perf_counter()
+    build = hr.post(f"{api}/model/retrain").json()
+    note = "went live by itself (held-out accuracy kept)"
+    while True:
+        state = next(b for b in hr.get(f"{api}/model").json()["builds"] if b["id"] == build["id"])
+        if state["status"] == "awaiting_confirmation":
+            hr.post(f"{api}/model/builds/{build['id']}/confirm").raise_for_status()
+            note = "HR confirmed it (held-out accuracy dropped)"
+        elif state["status"] == "failed":
+            return float("nan"), f"the build failed: {state.get('error')}"
+        elif state["status"] == "live":
+            break
+        time.sleep(0.2)
+    while True:
+        served = requests.get(f"{settings.rasa_url}/status", params={"token": settings.rasa_token})
+        if Path(served.json().get("model_file", "")).name == state["model_file"]:
+            return time.perf_counter() - clicked, note
+        time.sleep(0.2)
+
+
+async def heldout_tables(settings) -> str:
+    """Both held-out halves (tests/heldout/), read by the serving model over /model/parse."""
+    import aiohttp
+
+    from bot.hr.retraining.evaluation import evaluate, load_questions, report
+    from bot.knowledge.search import ArticleIndex
+    from bot.knowledge.service import training_examples
+
+    with transaction(settings.database_url) as session:
+        index = ArticleIndex(training_examples(session=session))
+    tables = []
+    async with aiohttp.ClientSession() as http:
+
+        async def parse(text: str) -> dict:
+            async with http.post(
+                f"{settings.rasa_url}/model/parse",
+                params={"token": settings.rasa_token},
+                json={"text": text},
+            ) as response:
+                return await response.json()
+
+        for half in ("dev", "test"):
+            outcomes = await evaluate(
+                parse,
+                load_questions(PROJECT_ROOT / "tests" / "heldout" / f"{half}.yml"),
+                answer_threshold=settings.answer_threshold,
+                clarify_threshold=settings.clarify_threshold,
+                index=index,
+            )
+            title = {"dev": "development half (thresholds tuned here)", "test": "sealed test half"}
+            table = report(outcomes).split("\nmisses:")[0].split("\n", 2)[2]
+            tables.append(f"{title[half]}:\n{table.rstrip()}")
+    return "\n\n".join(tables)
 
 
 READY_SCRIPT = """
@@ -319,20 +462,9 @@ async def measure_relay(settings, handoffs: int = 20, rounds: int = 5) -> dict[s
     """20 live handoffs at once: recruiter -> candidate and candidate -> console latencies."""
     import json as jsonlib
 
-    from bot.staff.accounts import add_user
-    from tests.e2e.console_client import Recruiter
     from tests.e2e.socket_client import Candidate
 
-    with transaction(settings.database_url) as session:
-        add_user(
-            session=session,
-            login="bench",
-            display_name="Bench Recruiter",
-            role="recruiter",
-            password="bench-password-1",
-        )
-    recruiter = Recruiter(settings.web_url)
-    recruiter.sign_in("bench", "bench-password-1")
+    recruiter = signed_in(settings, "bench", "recruiter")
     candidates = [Candidate(settings.rasa_url) for _ in range(handoffs)]
     for candidate in candidates:
         await candidate.start()
@@ -401,8 +533,12 @@ def percentile(values: list[float], p: int) -> float:
 
 def table(results: list[Figures]) -> str:
     rows: list[tuple[str, Callable[[Figures], str]]] = [
-        ("training time (s)", lambda f: f"{f.training_s:.0f}"),
-        ("start-up time (s)", lambda f: f"{f.startup_s:.0f}"),
+        ("training from nothing (s)", lambda f: f"{f.training_s:.0f}"),
+        (
+            "HR change live: retrain -> serving (s)",
+            lambda f: "-" if f.hr_change_live_s is None else f"{f.hr_change_live_s:.0f}",
+        ),
+        ("cold start with a trained model (s)", lambda f: f"{f.startup_s:.0f}"),
         ("1 conversation: p50 (ms)", lambda f: f"{f.load[1][0] * 1000:.0f}"),
         ("1 conversation: p95 (ms)", lambda f: f"{f.load[1][1] * 1000:.0f}"),
         ("1 conversation: msg/s", lambda f: f"{f.load[1][2]:.1f}"),
@@ -411,7 +547,18 @@ def table(results: list[Figures]) -> str:
         ("20 conversations: msg/s", lambda f: f"{f.load[20][2]:.1f}"),
         ("NLU alone (/model/parse) p50 (ms)", lambda f: f"{f.parse_p50_ms or 0:.0f}"),
         ("failed messages", lambda f: str(f.load[1][3] + f.load[20][3])),
-        ("resident memory (MB)", lambda f: " + ".join(f"{k} {v:.0f}" for k, v in f.rss_mb.items())),
+        (
+            "Rasa RSS after 1,000 messages (MB)",
+            lambda f: f"{f.rss_mb['rasa']:.0f} ({f.messages_sent} messages)",
+        ),
+        ("Rasa RSS after 3 model swaps (MB)", lambda f: f"{f.rss_mb['rasa after 3 swaps']:.0f}"),
+        (
+            "other processes' RSS (MB)",
+            lambda f: (
+                " + ".join(f"{k} {v:.0f}" for k, v in f.rss_mb.items() if not k.startswith("rasa"))
+                or "-"
+            ),
+        ),
     ]
     width = max(len(r[0]) for r in rows) + 2
     cols = [max(len(f.name), 24) + 2 for f in results]
@@ -438,6 +585,9 @@ def main() -> int:
         ours = bench_ours(workdir / "ours", 25105, args.rounds)
         print()
         print(table([stock, ours]))
+        if ours.hr_change_note:
+            print(f"\nHR's change: {ours.hr_change_note}")
+        print(f"\nheld-out questions, our assistant, per language and kind\n{ours.heldout}")
         print(
             "\nchat widget (headless Chromium, new browser profile each visit) and handoff relay:"
         )

@@ -48,8 +48,8 @@ class Settings:
     coffee_video_url: str | None = None
     rasa_token: str | None = None
     default_language: str = "fr"
-    answer_threshold: float = 0.3
-    clarify_threshold: float = 0.1
+    answer_threshold: float = 0.45
+    clarify_threshold: float = 0.35
     retention_days: int = 180
     # Applications and their CVs: two years (CNIL guidance for candidates not hired).
     application_retention_days: int = 730
@@ -238,8 +238,8 @@ def settings_from(env: Mapping[str, str]) -> Settings:
     language = (env.get("DEFAULT_LANGUAGE") or "fr").strip().lower()
     if language not in LANGUAGES:
         raise SettingsError(f"DEFAULT_LANGUAGE must be one of {', '.join(LANGUAGES)}")
-    answer = _fraction(env, "ANSWER_THRESHOLD", 0.3)
-    clarify = _fraction(env, "CLARIFY_THRESHOLD", 0.1)
+    answer = _fraction(env, "ANSWER_THRESHOLD", 0.45)
+    clarify = _fraction(env, "CLARIFY_THRESHOLD", 0.35)
     if clarify > answer:
         raise SettingsError("CLARIFY_THRESHOLD must not be above ANSWER_THRESHOLD")
     tracker_store_url = env.get("TRACKER_STORE_URL") or database_url

@@ -6,10 +6,11 @@ could not answer as an example from the inbox, retrain and put the new model
 live while a candidate keeps chatting (no message may fail), then the dashboard.
 
 The assistant here starts on the project's trained model; its retraining uses
-tests/fixtures/quick-config.yml (the real pipeline, three epochs), so a
-retraining takes a minute or two. The first one scores below the full model on
-the held-out questions, so HR has to confirm it; retraining the same config on
-the same data then scores the same, and that build goes live by itself.
+tests/fixtures/quick-config.yml (the real pipeline, its classifier
+over-regularised), so a retraining takes well under a minute. The first one
+scores below the full model on the held-out questions, so HR has to confirm it;
+retraining the same config on the same data then scores the same, and that build
+goes live by itself.
 """
 
 from __future__ import annotations
@@ -405,7 +406,7 @@ def test_retraining_asks_hr_on_a_drop_and_goes_live_by_itself_when_as_good(
 ):
     """Two builds while a candidate keeps chatting (no message may fail):
 
-    1. the quick three-epoch config against the serving full model: held-out accuracy
+    1. the quick over-regularised config against the serving full model: held-out accuracy
        drops, so the build waits for HR, who confirms; it goes live;
     2. the same quick config on the same data against that quick model: as accurate,
        so it goes live without asking anyone.

@@ -26,8 +26,10 @@ TRAINING_INPUTS = (
     "data/nlu",
     "data/rules",
     "data/stories",
+    "bot/rasa_plugins/french_tokens.py",
     "bot/rasa_plugins/language_entity.py",
     "bot/rasa_plugins/importer.py",
+    "bot/rasa_plugins/linear_classifier.py",
 )
 MODEL_PREFIX = "assistant-"
 

@@ -7,6 +7,11 @@ from pathlib import Path
 
 import yaml
 
+# Rasa components of the pipeline that have nothing to train (no "Starting to train" line).
+NOT_TRAINED = frozenset(
+    {"SpacyNLP", "SpacyTokenizer", "WhitespaceTokenizer", "FrenchTokenizer", "FallbackClassifier"}
+)
+
 
 class TrainingProgress:
     """Reads `rasa train` output: which component trains, and its epochs."""
@@ -18,11 +23,14 @@ class TrainingProgress:
     def __init__(self, config_file: Path) -> None:
         config = yaml.safe_load(config_file.read_text(encoding="utf-8")) or {}
         steps = [*(config.get("pipeline") or []), *(config.get("policies") or [])]
-        # Components trained over epochs take nearly all the time: progress counts epochs.
+        # A component trained over epochs counts its epochs; any other trained component
+        # counts one, as one epoch would.
         self.epochs = {
-            str(step["name"]).rsplit(".", 1)[-1]: int(step["epochs"])
+            name: _epochs(step)
             for step in steps
-            if isinstance(step, dict) and isinstance(step.get("epochs"), int) and step["epochs"] > 0
+            if isinstance(step, dict)
+            and (name := str(step.get("name", "")).rsplit(".", 1)[-1])
+            and name not in NOT_TRAINED
         }
         self.total = sum(self.epochs.values()) or 1
         self.finished = 0
@@ -70,3 +78,8 @@ class TrainingProgress:
         if self.fraction:
             return f"training {self.current} ({self.fraction:.0%})"
         return f"training {self.current}"
+
+
+def _epochs(step: dict) -> int:
+    epochs = step.get("epochs")
+    return epochs if isinstance(epochs, int) and epochs > 0 else 1
