@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from jsonschema import ValidationError
 from rasa.core.actions.action import RemoteAction
@@ -73,3 +75,32 @@ def test_sqlite_connections_of_the_process_are_tuned(action, tmp_path):
         assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert connection.execute(text("PRAGMA synchronous")).scalar() == 1  # NORMAL
     engine.dispose()
+
+
+def test_rasa_tracker_store_on_a_sqlite_file_keeps_its_connections(action, tmp_path):
+    """One connection serves the reads and saves that follow, instead of one each."""
+    from rasa.core.tracker_store import SQLTrackerStore
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+    from sqlalchemy import event
+    from sqlalchemy.pool import QueuePool
+
+    store = SQLTrackerStore(Domain.empty(), db=str(tmp_path / "tracker.db"))
+    assert isinstance(store.engine.pool, QueuePool)
+    opened = []
+    event.listen(store.engine, "connect", lambda *_: opened.append(1))
+    tracker = DialogueStateTracker("someone", slots=[])
+    for number in range(5):
+        tracker.update(UserUttered(f"message {number}"))
+        asyncio.run(store.save(tracker))
+        assert asyncio.run(store.retrieve("someone")) is not None
+    assert len(opened) <= 1
+    store.engine.dispose()
+
+
+def test_an_in_memory_sqlite_tracker_store_keeps_rasa_s_own_pool(action):
+    from rasa.core.tracker_store import create_engine_kwargs
+
+    assert create_engine_kwargs("sqlite://") == {}
+    assert create_engine_kwargs("postgresql://u@h/db")["pool_size"] > 0

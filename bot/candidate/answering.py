@@ -257,16 +257,20 @@ def respond(
             Decision("answer", (Candidate(chosen, 1.0),)) if chosen else Decision("no_answer")
         )
     else:
-        # The search only matters for questions the model read as FAQs.
-        search_best = (
-            index_cache.get(session).best(question) if intent == RETRIEVAL_INTENT else None
-        )
         decision = decide(
-            parse,
-            answer_threshold=answer_threshold,
-            clarify_threshold=clarify_threshold,
-            search_best=search_best,
+            parse, answer_threshold=answer_threshold, clarify_threshold=clarify_threshold
         )
+        # The search only matters for questions the model read as FAQs, and only when the
+        # model hesitates or the question searches positions (`_job_search`): a sure
+        # answer stays the same with it, and most questions skip its cost.
+        if intent == RETRIEVAL_INTENT and (decision.kind != "answer" or is_job_search(typed)):
+            search_best = index_cache.get(session).best(question)
+            decision = decide(
+                parse,
+                answer_threshold=answer_threshold,
+                clarify_threshold=clarify_threshold,
+                search_best=search_best,
+            )
     searched = _job_search(parse, decision, typed=typed, intent=intent, search_best=search_best)
     if searched is not None and positions_recorded(session=session):
         listed = jobs_reply(

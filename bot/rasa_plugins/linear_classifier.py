@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import json
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -80,7 +80,9 @@ class _Features:
         return cls(vectorizers), matrix
 
     def transform(self, texts: list[str]) -> csr_matrix:
-        return hstack([v.transform(texts) for v in self.vectorizers.values()]).tocsr()
+        # float32 as the weights are: a float64 row would make scipy copy the weights
+        matrix = hstack([v.transform(texts) for v in self.vectorizers.values()])
+        return matrix.tocsr().astype(np.float32)
 
     def to_parameters(self) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
         vocabularies = {
@@ -108,6 +110,12 @@ class _Layer:
     labels: list[str]
     weights: np.ndarray
     bias: np.ndarray
+    # the weights as one column per label, contiguous: a sparse row times this is one
+    # pass over the row's few n-grams (the transposed view made scipy copy 15 MB a call)
+    columns: np.ndarray = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "columns", np.ascontiguousarray(self.weights.T))
 
     @classmethod
     def fit(cls, matrix: csr_matrix, labels: list[str], config: dict[str, Any]) -> _Layer:
@@ -121,7 +129,7 @@ class _Layer:
 
     def probabilities(self, matrix: csr_matrix, temperature: float) -> np.ndarray:
         """One row per text: P(label), in the order of `labels`."""
-        scores = np.asarray(matrix @ self.weights.T + self.bias, dtype=np.float64) * temperature
+        scores = np.asarray(matrix @ self.columns + self.bias, dtype=np.float64) * temperature
         scores -= scores.max(axis=1, keepdims=True)
         exp = np.exp(scores)
         return exp / exp.sum(axis=1, keepdims=True)

@@ -16,6 +16,11 @@ placeholder: an intent payload with entities (`/choose_article{"article": ...}`)
 is logged as three ERROR lines per greeting, then sent unchanged. Intent
 payloads are now left out of the templating, so an ERROR line in rasa.log
 means something is wrong.
+
+Rasa's SQL tracker store on a SQLite file opened a new connection for every
+tracker read and save (SQLAlchemy 1.4's NullPool), each running the PRAGMAs
+above: it now keeps a pool of connections, as our own engines do
+(`bot.core.db.sqlite_pool_arguments`).
 """
 
 from __future__ import annotations
@@ -99,3 +104,22 @@ def _tune_sqlite_engines() -> None:
             tune_sqlite(dbapi_connection)
 
     event.listen(Engine, "connect", on_connect)
+    _pool_sqlite_tracker_store()
+
+
+def _pool_sqlite_tracker_store() -> None:
+    """Rasa's SQL tracker store on a SQLite file keeps its connections (bot.core.db)."""
+    from rasa.core import tracker_store
+    from sqlalchemy.engine import make_url
+
+    from bot.core.db import sqlite_pool_arguments
+
+    engine_arguments = tracker_store.create_engine_kwargs
+
+    def create_engine_kwargs(url: Any) -> dict[str, Any]:
+        parsed = make_url(url)
+        if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+            return sqlite_pool_arguments()
+        return engine_arguments(url)
+
+    tracker_store.create_engine_kwargs = create_engine_kwargs
