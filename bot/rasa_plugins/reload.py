@@ -18,6 +18,8 @@ protect connector routes):
 from __future__ import annotations
 
 import asyncio
+import ctypes
+import gc
 import hmac
 import logging
 import time
@@ -87,7 +89,23 @@ async def load_beside(app: Any, path: Path) -> float:
     agent.tracker_store.domain = processor.domain
     if isinstance(agent.nlg, TemplatedNaturalLanguageGenerator):
         agent.nlg.responses = processor.domain.responses
+    await asyncio.to_thread(_release_memory)
     return time.monotonic() - started
+
+
+def _release_memory() -> None:
+    """Free the replaced model now and hand the freed pages back to the system.
+
+    Measured with ten swaps under load (issue 15): the Rasa process grew by about
+    15 MB a swap (the old processor waits in reference cycles for a full collection,
+    and glibc keeps freed heap pages); with this, ten swaps add about 3 MB each
+    (the conversations served meanwhile included).
+    """
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: the pages stay with the process
+        pass
 
 
 class ModelReloadInput(InputChannel):
