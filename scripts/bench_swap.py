@@ -102,6 +102,8 @@ def main() -> int:
         "ACTION_PORT": "17055",
         "WEB_PORT": "17080",
         "RASA_TOKEN": "bench-token",
+        # the four clients share one address: the per-IP limits would answer for them
+        "LIMITS": "messages-ip=100000/60,sessions-ip=100000/3600",
     }
     settings = settings_from(env)
     upgrade(settings.database_url)

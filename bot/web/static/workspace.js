@@ -1484,7 +1484,7 @@
     retrain.id = "retrain";
     retrain.disabled = !!state.running;
     body.appendChild(el("div", { "class": "actions" }, [retrain,
-      el("span", { "class": "hint", text: "L'entraînement tourne à part (plusieurs minutes) ; l'assistant continue de répondre avec le modèle actuel." })]));
+      el("span", { "class": "hint", text: "L'entraînement tourne à part (environ une demi-minute, puis la vérification) ; l'assistant continue de répondre avec le modèle actuel." })]));
     if (state.running) { body.appendChild(renderBuild(state.running, reload, true)); }
     body.appendChild(el("h3", { text: "Derniers entraînements" }));
     body.appendChild(el("div", { "class": "builds" }, (state.builds || []).filter(function (b) {
