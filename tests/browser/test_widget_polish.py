@@ -15,7 +15,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
 STARTERS = "#ardoise-chat .starters"
 # A one-word question the trained model hesitates on ("did you mean": two articles).
-AMBIGUOUS = "rémunération"  # the model hesitates between two pay articles
+AMBIGUOUS = "package"  # the model hesitates between the benefits and the relocation package
 
 
 def starters_of(assistant, language: str) -> list[dict[str, str]]:

@@ -19,6 +19,7 @@ FACTS = {
     "company-finances": ["2021", "2020"],
     "offices": ["Part-Dieu", "Oberkampf", "60", "40", "Nantes"],
     "b-corp": ["2024", "96.2"],
+    "csr-overview": ["B Corp", "2024", "35%", "2019", "6 hours", "domestic", "2 paid", "1%"],
     "values": [
         "Transparence radicale",
         "Impact d'abord",
