@@ -179,15 +179,17 @@ def measure_load(fig: Figures, url: str, messages: list[str], rounds: int) -> No
     fig.load[20] = drive(url, messages, 20, max(5, rounds // 10))
     sent = 5 + rounds + 20 * max(5, rounds // 10)
     if sent < MEMORY_AFTER:  # memory is read after the same number of messages for both
-        drive(url, messages, 20, -(-(MEMORY_AFTER - sent) // 20))
-        sent += 20 * -(-(MEMORY_AFTER - sent) // 20)
+        per_client = -(-(MEMORY_AFTER - sent) // 20)  # rounded up
+        drive(url, messages, 20, per_client)
+        sent += 20 * per_client
     fig.messages_sent = sent
 
 
-def swap_three_times(swap: Callable[[int], None]) -> None:
-    """Three model swaps, each while a client chats (as in production)."""
+def swap_three_times(swap: Callable[[int], None], url: str, messages: list[str]) -> None:
+    """Three model swaps, each followed by ten messages on the model just loaded."""
     for number in range(3):
         swap(number)
+        drive(url, messages, 1, 10)
 
 
 def bench_stock(workdir: Path, port: int, rounds: int) -> Figures:
@@ -226,9 +228,8 @@ def bench_stock(workdir: Path, port: int, rounds: int) -> Figures:
 
         def swap(number: int) -> None:
             requests.put(f"{base}/model", json={"model_file": str(model)}, timeout=600)
-            drive(f"{base}/webhooks/rest/webhook", STOCK_MESSAGES, 1, 10)
 
-        swap_three_times(swap)
+        swap_three_times(swap, f"{base}/webhooks/rest/webhook", STOCK_MESSAGES)
         fig.rss_mb["rasa after 3 swaps"] = rss_mb(process.pid)
     finally:
         process.terminate()
@@ -287,9 +288,8 @@ def bench_ours(workdir: Path, port: int, rounds: int) -> Figures:
                 headers={"Authorization": f"Bearer {settings.rasa_token}"},
                 timeout=600,
             ).raise_for_status()
-            drive(f"{settings.rasa_url}/webhooks/rest/webhook", OUR_MESSAGES, 1, 10)
 
-        swap_three_times(swap)
+        swap_three_times(swap, f"{settings.rasa_url}/webhooks/rest/webhook", OUR_MESSAGES)
         fig.rss_mb["rasa after 3 swaps"] = rss_mb(services.processes["rasa"].pid)
         fig.hr_change_live_s, fig.hr_change_note = hr_change_live(settings)
         fig.widget = measure_widget(settings.web_url)

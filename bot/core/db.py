@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from sqlalchemy import MetaData, create_engine, event, text
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, declarative_base, sessionmaker
 from sqlalchemy.pool import QueuePool
@@ -41,6 +41,12 @@ def tune_sqlite(dbapi_connection: Any, _record: Any = None) -> None:
     cursor.close()
 
 
+def is_sqlite_file(url: str | URL) -> bool:
+    """A SQLite database in a file (not in memory)."""
+    parsed = make_url(url)
+    return parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:")
+
+
 def sqlite_pool_arguments() -> dict[str, Any]:
     """Keep a SQLite file's connections open between sessions.
 
@@ -66,8 +72,8 @@ def make_engine(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         pooled: dict[str, Any] = {}
-        if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if is_sqlite_file(parsed):
+            Path(str(parsed.database)).parent.mkdir(mode=0o700, parents=True, exist_ok=True)
             pooled = sqlite_pool_arguments()
         engine = create_engine(url, future=True, hide_parameters=True, **pooled)
         event.listen(engine, "connect", tune_sqlite)

@@ -235,12 +235,13 @@ class LinearClassifier(GraphComponent, IntentClassifier):
         matrix = self.features.transform([m.get(TEXT) for m in readable])
         temperature = self._config["temperature"]
         intents = self.layers["intents"].probabilities(matrix, temperature)
+        for message, row in zip(readable, intents, strict=True):
+            self._set_intent(message, row)
         layer = self.layers.get("articles")
-        articles = layer.probabilities(matrix, temperature) if layer else None
-        for number, message in enumerate(readable):
-            self._set_intent(message, intents[number])
-            if layer is not None and articles is not None:
-                self._set_articles(message, layer.labels, articles[number])
+        if layer is not None:
+            articles = layer.probabilities(matrix, temperature)
+            for message, row in zip(readable, articles, strict=True):
+                self._set_articles(message, layer.labels, row)
         return messages
 
     def _set_intent(self, message: Message, row: np.ndarray) -> None:

@@ -110,16 +110,12 @@ def _tune_sqlite_engines() -> None:
 def _pool_sqlite_tracker_store() -> None:
     """Rasa's SQL tracker store on a SQLite file keeps its connections (bot.core.db)."""
     from rasa.core import tracker_store
-    from sqlalchemy.engine import make_url
 
-    from bot.core.db import sqlite_pool_arguments
+    from bot.core.db import is_sqlite_file, sqlite_pool_arguments
 
     engine_arguments = tracker_store.create_engine_kwargs
 
     def create_engine_kwargs(url: Any) -> dict[str, Any]:
-        parsed = make_url(url)
-        if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
-            return sqlite_pool_arguments()
-        return engine_arguments(url)
+        return sqlite_pool_arguments() if is_sqlite_file(url) else engine_arguments(url)
 
     tracker_store.create_engine_kwargs = create_engine_kwargs
